@@ -1,0 +1,11 @@
+//! EU Financial Sanctions File XML (`xmlFullSanctionsList_1_1`).
+
+use crate::{IngestError, Input, Parsed};
+
+/// Parses one file of this format.
+pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
+    Err(IngestError::whole(
+        input.name,
+        "this format is not implemented yet",
+    ))
+}

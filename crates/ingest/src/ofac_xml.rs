@@ -1,0 +1,11 @@
+//! OFAC classic `SDN.XML` / `CONS_PRIM.XML` (`sdnList`, namespace `http://tempuri.org/sdnList.xsd`).
+
+use crate::{IngestError, Input, Parsed};
+
+/// Parses one file of this format.
+pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
+    Err(IngestError::whole(
+        input.name,
+        "this format is not implemented yet",
+    ))
+}
