@@ -13,6 +13,7 @@ pub mod country;
 mod country_table;
 pub mod date;
 pub mod diag;
+pub mod diff;
 pub mod entity;
 pub mod ftm;
 pub mod id;
