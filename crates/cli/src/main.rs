@@ -1,0 +1,84 @@
+//! `interdict`: the command-line front end of the interdict sanctions-compliance engine.
+//!
+//! This crate only parses arguments, reads and writes files, talks to the network and prints;
+//! the work happens in the library crates. Exit status: 0 on success, 1 when `--fail-on-match`
+//! finds a match, 2 on error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod datadir;
+mod download;
+mod lists;
+mod load;
+mod progress;
+
+/// Global options shared by every command.
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// Where imported lists are stored [default: $INTERDICT_HOME, else the platform data dir].
+    #[arg(long, global = true, env = "INTERDICT_HOME", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More log output on standard error (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "interdict",
+    version,
+    about = "Sanctions screening for names, crypto addresses and applicants.",
+    long_about = "Sanctions screening for names, crypto addresses and applicants.\n\nStart with `interdict lists update` (needs internet) or `interdict lists import FILE...` to load official lists."
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import, update, show, diff and export sanctions lists.
+    Lists(lists::ListsArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.verbose);
+    let result = match cli.command {
+        Command::Lists(args) => lists::run(&cli.global, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("INTERDICT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
