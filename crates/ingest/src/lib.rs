@@ -23,6 +23,7 @@ pub mod remarks;
 pub mod text;
 pub mod uk;
 pub mod un;
+mod xml_util;
 mod zipped;
 
 pub use detect::{Format, detect};

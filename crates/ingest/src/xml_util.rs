@@ -1,0 +1,497 @@
+//! Streaming XML plumbing shared by the UN and OFAC XML parsers.
+//!
+//! Every XML list is a header followed by a long run of records (`<INDIVIDUAL>`, `<sdnEntry>`,
+//! `<entity>`, `<DistinctParty>` …). [`drive`] streams the file once with quick-xml and one
+//! reused buffer, keeps only the stack of open element names and the text of the innermost
+//! element, and hands each event to a [`Handler`] that knows the format. Memory therefore stays
+//! bounded by the largest record, not by the file.
+//!
+//! The driver owns the recovery rules so that the four parsers behave the same on bad input:
+//! a syntax error drops the record it occurs in, is reported with its byte offset, and reading
+//! resumes at the next record start tag; a file that ends inside the document is reported as
+//! truncated; whether that makes the whole file unusable is decided by the caller, which knows
+//! whether any record survived.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use model::{Diagnostic, Entity, FuzzyDate, PartialDate, Severity};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::LocalName;
+use quick_xml::{Reader, XmlVersion};
+
+use crate::{IngestError, Input};
+
+/// The attributes of one start tag, looked up by local name so that namespace prefixes do not
+/// matter.
+pub(crate) struct Attrs<'a, 'b>(&'a BytesStart<'b>);
+
+impl Attrs<'_, '_> {
+    /// The value of the attribute with this local name, unescaped and trimmed; `None` when it is
+    /// absent, empty or not well-formed.
+    pub(crate) fn get(&self, key: &str) -> Option<String> {
+        for attr in self.0.attributes().with_checks(false).flatten() {
+            if LocalName::from(attr.key).into_inner() != key {
+                continue;
+            }
+            let value = attr.normalized_value(XmlVersion::Implicit1_0).ok()?;
+            let value = value.trim();
+            return (!value.is_empty()).then(|| value.to_string());
+        }
+        None
+    }
+}
+
+/// Where the driver is and what it has found so far, shared with the handler.
+pub(crate) struct Ctx<'a> {
+    /// The file name used in diagnostics.
+    pub(crate) file: &'a str,
+    /// Diagnostics in the order they were found.
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Byte offset of the start tag of the record being read.
+    pub(crate) record_offset: u64,
+}
+
+impl Ctx<'_> {
+    /// Records a diagnostic at a byte offset.
+    pub(crate) fn diag(&mut self, severity: Severity, offset: u64, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::at_byte(severity, self.file, offset, message));
+    }
+
+    /// Records a diagnostic about the current record, naming it by its id.
+    pub(crate) fn record_diag(
+        &mut self,
+        severity: Severity,
+        record: &str,
+        message: impl Into<String>,
+    ) {
+        let d = Diagnostic::at_byte(severity, self.file, self.record_offset, message)
+            .with_record(record);
+        self.diagnostics.push(d);
+    }
+}
+
+/// The format-specific half of a streaming parser.
+///
+/// Paths are the local names of the open elements. Inside a record the path starts at the
+/// record element, so that handlers do not depend on what encloses it (which after a resync is
+/// not known); outside records it starts at the outermost element read since the last resync.
+pub(crate) trait Handler {
+    /// Whether an element with this local name starts a record (only asked outside records).
+    fn is_record(&self, name: &str) -> bool;
+    /// A record starts; `attrs` are the attributes of the record element.
+    fn record_start(&mut self, name: &str, attrs: &Attrs<'_, '_>, ctx: &mut Ctx<'_>);
+    /// An element inside the current record starts.
+    fn start(&mut self, _path: &[String], _attrs: &Attrs<'_, '_>, _ctx: &mut Ctx<'_>) {}
+    /// An element inside the current record ends; `text` is its raw text content.
+    fn end(&mut self, path: &[String], text: &str, ctx: &mut Ctx<'_>);
+    /// The current record ended normally.
+    fn record_end(&mut self, ctx: &mut Ctx<'_>);
+    /// The current record is broken and must be forgotten.
+    fn record_abort(&mut self);
+    /// An element outside records starts.
+    fn outer_start(&mut self, _path: &[String], _attrs: &Attrs<'_, '_>, _ctx: &mut Ctx<'_>) {}
+    /// An element outside records ends.
+    fn outer_end(&mut self, _path: &[String], _text: &str, _ctx: &mut Ctx<'_>) {}
+}
+
+/// What the driver saw of the document as a whole.
+pub(crate) struct Outcome {
+    /// Diagnostics from the driver and the handler.
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Set when reading stopped before the end of the document: the byte offset and a message.
+    pub(crate) broken: Option<(u64, String)>,
+}
+
+/// The body of an input as UTF-8 text, without a BOM, and the offset of the body in the input.
+///
+/// quick-xml 0.42 reads UTF-8 only. A file that is not valid UTF-8 is re-decoded as
+/// Windows-1252 (which covers Latin-1), the form OFAC's older exports and re-saved files take,
+/// so that its records still load; a warning says so, because byte offsets after the first bad
+/// byte then refer to the re-decoded text.
+pub(crate) fn body_text<'a>(input: &Input<'a>, diags: &mut Vec<Diagnostic>) -> (Cow<'a, str>, u64) {
+    let body = crate::text::strip_bom(input.bytes);
+    let base = (input.bytes.len() - body.len()) as u64;
+    match std::str::from_utf8(body) {
+        Ok(s) => (Cow::Borrowed(s), base),
+        Err(e) => {
+            diags.push(Diagnostic::at_byte(
+                Severity::Warning,
+                input.name,
+                base + e.valid_up_to() as u64,
+                "The file is not valid UTF-8 from this byte on; it was read as Windows-1252 \
+                 (Latin-1), and later byte offsets refer to the re-decoded text.",
+            ));
+            let (text, _) = crate::text::decode(body);
+            (Cow::Owned(text.into_owned()), base)
+        }
+    }
+}
+
+/// Checks that the document's root element is one of `roots` before any parsing, so that XML
+/// of another format fails with a clear error instead of yielding an empty list.
+pub(crate) fn check_root(
+    input: &Input<'_>,
+    text: &str,
+    roots: &[&str],
+    what: &str,
+) -> Result<(), IngestError> {
+    if text.trim().is_empty() {
+        return Err(IngestError::whole(input.name, "the file is empty"));
+    }
+    let mut reader = Reader::from_reader(text.as_bytes());
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                let local = LocalName::from(e.name()).into_inner().to_string();
+                if roots.contains(&local.as_str()) {
+                    return Ok(());
+                }
+                return Err(IngestError::UnknownFormat {
+                    file: input.name.to_string(),
+                    detail: format!("XML with root element <{local}>, not {what}"),
+                });
+            }
+            Ok(Event::Eof) => {
+                return Err(IngestError::whole(
+                    input.name,
+                    format!("no XML element found; expected {what}"),
+                ));
+            }
+            Ok(Event::Text(t)) if !t.xml10_content().trim().is_empty() => {
+                return Err(IngestError::UnknownFormat {
+                    file: input.name.to_string(),
+                    detail: format!("text before the first XML element; expected {what}"),
+                });
+            }
+            Ok(_) => {}
+            Err(e) => {
+                return Err(IngestError::at_byte(
+                    input.name,
+                    reader.error_position(),
+                    format!("the XML is malformed before its root element ({e}); expected {what}"),
+                ));
+            }
+        }
+        buf.clear();
+    }
+}
+
+/// Streams `text` through `handler`; `base` is added to every byte offset.
+pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut H) -> Outcome {
+    let bytes = text.as_bytes();
+    let mut st = State {
+        ctx: Ctx {
+            file,
+            diagnostics: Vec::new(),
+            record_offset: 0,
+        },
+        path: Vec::with_capacity(16),
+        content: String::new(),
+        record_depth: None,
+    };
+    let mut broken = None;
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    // Start of the slice the current reader reads, relative to `bytes`.
+    let mut origin: usize = 0;
+    let mut root_name: Option<String> = None;
+    let mut seen_root_end = false;
+    'restart: loop {
+        let mut reader = Reader::from_reader(&bytes[origin..]);
+        // After a resync the reader starts inside the document, so the end tags of the
+        // enclosing elements arrive without their start tags.
+        reader.config_mut().allow_unmatched_ends = true;
+        st.path.clear();
+        st.content.clear();
+        loop {
+            buf.clear();
+            let pos_before = base + (origin as u64) + reader.buffer_position();
+            match reader.read_event_into(&mut buf) {
+                Ok(Event::Start(e)) => {
+                    if root_name.is_none() {
+                        root_name = Some(LocalName::from(e.name()).into_inner().to_string());
+                    }
+                    st.open(handler, &e, pos_before);
+                }
+                Ok(Event::Empty(e)) => {
+                    st.open(handler, &e, pos_before);
+                    st.close(handler);
+                }
+                Ok(Event::End(e)) => {
+                    let local = LocalName::from(e.name()).into_inner();
+                    let is_root = root_name.as_deref() == Some(local);
+                    if st.path.is_empty() {
+                        // An end tag whose start came before the last resync: it closes
+                        // nothing we track, but it tells us the document was complete.
+                        seen_root_end |= is_root;
+                        continue;
+                    }
+                    st.close(handler);
+                    seen_root_end |= is_root && st.path.is_empty();
+                }
+                Ok(Event::Text(t)) => st.content.push_str(&t.xml10_content()),
+                Ok(Event::CData(t)) => st.content.push_str(&t.xml10_content()),
+                Ok(Event::GeneralRef(r)) => match r.resolve_char_ref() {
+                    Ok(Some(c)) => st.content.push(c),
+                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
+                        Some(s) => st.content.push_str(s),
+                        // An entity only a DTD could define: kept as written.
+                        None => st.push_raw_ref(&r),
+                    },
+                    Err(_) => st.push_raw_ref(&r),
+                },
+                Ok(Event::Eof) => {
+                    if !st.path.is_empty() || !seen_root_end {
+                        let at = base + origin as u64 + reader.buffer_position();
+                        let mut msg = match st.path.last() {
+                            Some(inside) => format!(
+                                "The file ends inside <{inside}> before the XML document is complete (truncated?)."
+                            ),
+                            None => {
+                                "The file ends before the XML document is complete (truncated?)."
+                                    .to_string()
+                            }
+                        };
+                        st.abort(handler, &mut msg);
+                        st.ctx.diag(Severity::Error, at, msg.clone());
+                        broken = Some((at, msg));
+                    }
+                    break 'restart;
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let at = base + origin as u64 + reader.error_position();
+                    let mut msg = format!("Malformed XML: {err}.");
+                    st.abort(handler, &mut msg);
+                    let from = origin
+                        + (reader.buffer_position() as usize).max(reader.error_position() as usize);
+                    match next_record_start(bytes, from.min(bytes.len()), handler) {
+                        Some(next) => {
+                            msg.push_str(&format!(
+                                " Reading resumed at byte {}.",
+                                base + next as u64
+                            ));
+                            st.ctx.diag(Severity::Error, at, msg);
+                            origin = next;
+                            continue 'restart;
+                        }
+                        None => {
+                            msg.push_str(" No further record follows.");
+                            st.ctx.diag(Severity::Error, at, msg.clone());
+                            broken = Some((at, msg));
+                            break 'restart;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Outcome {
+        diagnostics: st.ctx.diagnostics,
+        broken,
+    }
+}
+
+/// The driver's per-run state.
+struct State<'a> {
+    ctx: Ctx<'a>,
+    path: Vec<String>,
+    content: String,
+    /// Depth in `path` of the record element while inside a record.
+    record_depth: Option<usize>,
+}
+
+impl State<'_> {
+    fn open<H: Handler>(&mut self, handler: &mut H, e: &BytesStart<'_>, offset: u64) {
+        let local = LocalName::from(e.name()).into_inner();
+        self.path.push(local.to_string());
+        self.content.clear();
+        let attrs = Attrs(e);
+        match self.record_depth {
+            None if handler.is_record(local) => {
+                self.record_depth = Some(self.path.len() - 1);
+                self.ctx.record_offset = offset;
+                handler.record_start(local, &attrs, &mut self.ctx);
+            }
+            None => handler.outer_start(&self.path, &attrs, &mut self.ctx),
+            Some(d) => handler.start(&self.path[d..], &attrs, &mut self.ctx),
+        }
+    }
+
+    /// Closes the innermost open element.
+    fn close<H: Handler>(&mut self, handler: &mut H) {
+        let text = std::mem::take(&mut self.content);
+        match self.record_depth {
+            Some(d) if self.path.len() == d + 1 => {
+                self.record_depth = None;
+                handler.record_end(&mut self.ctx);
+            }
+            Some(d) => handler.end(&self.path[d..], &text, &mut self.ctx),
+            None => handler.outer_end(&self.path, &text, &mut self.ctx),
+        }
+        self.path.pop();
+        self.content = text;
+        self.content.clear();
+    }
+
+    /// Forgets the record being read, if any, and says so in `msg`.
+    fn abort<H: Handler>(&mut self, handler: &mut H, msg: &mut String) {
+        if self.record_depth.take().is_some() {
+            handler.record_abort();
+            msg.push_str(&format!(
+                " The incomplete record starting at byte {} was dropped.",
+                self.ctx.record_offset
+            ));
+        }
+    }
+
+    fn push_raw_ref(&mut self, name: &str) {
+        self.content.push('&');
+        self.content.push_str(name);
+        self.content.push(';');
+    }
+}
+
+/// The offset of the next start tag at or after `from` whose local name starts a record.
+fn next_record_start<H: Handler>(bytes: &[u8], from: usize, handler: &H) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        let rel = bytes[i..].iter().position(|b| *b == b'<')?;
+        let at = i + rel;
+        let rest = &bytes[at + 1..];
+        let end = rest
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/' | b'<'))
+            .unwrap_or(rest.len());
+        if let Ok(name) = std::str::from_utf8(&rest[..end]) {
+            let local = name.rsplit(':').next().unwrap_or(name);
+            if !local.is_empty() && end < rest.len() && handler.is_record(local) {
+                return Some(at);
+            }
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// The whitespace-collapsed text, or `None` when empty.
+pub(crate) fn clean(text: &str) -> Option<String> {
+    crate::text::clean(text)
+}
+
+/// Collects entities in source order and merges records that repeat an id.
+#[derive(Default)]
+pub(crate) struct Collector {
+    /// The entities so far.
+    pub(crate) entities: Vec<Entity>,
+    index: HashMap<String, usize>,
+}
+
+impl Collector {
+    /// Adds an entity, merging it into an earlier one with the same id (with a warning).
+    pub(crate) fn push(&mut self, entity: Entity, ctx: &mut Ctx<'_>) {
+        match self.index.get(entity.id.as_str()) {
+            Some(&i) => {
+                ctx.record_diag(
+                    Severity::Warning,
+                    entity.id.as_str(),
+                    "The id appears in more than one record; the records were merged.",
+                );
+                self.entities[i].merge(entity);
+            }
+            None => {
+                self.index
+                    .insert(entity.id.as_str().to_string(), self.entities.len());
+                self.entities.push(entity);
+            }
+        }
+    }
+}
+
+/// Turns the outcome of a run into the parse result: an error when the file broke before any
+/// record was complete, the entities with diagnostics otherwise.
+pub(crate) fn finish(
+    input: &Input<'_>,
+    mut pre: Vec<Diagnostic>,
+    outcome: Outcome,
+    entities: Vec<Entity>,
+    what: &str,
+) -> Result<(Vec<Entity>, Vec<Diagnostic>), IngestError> {
+    if let (true, Some((at, msg))) = (entities.is_empty(), &outcome.broken) {
+        return Err(IngestError::at_byte(
+            input.name,
+            *at,
+            format!("no complete {what} could be read before the XML broke off: {msg}"),
+        ));
+    }
+    pre.extend(outcome.diagnostics);
+    if entities.is_empty() {
+        pre.push(Diagnostic::for_file(
+            Severity::Warning,
+            input.name,
+            format!("The file is well-formed but holds no {what}."),
+        ));
+    }
+    Ok((entities, pre))
+}
+
+/// The alpha-2 code of a country as a list writes it; an unknown name adds a warning to `warnings`
+/// (reported with the record), and placeholders such as "na" are ignored.
+pub(crate) fn country_code(raw: &str, what: &str, warnings: &mut Vec<String>) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty()
+        || matches!(
+            raw.to_ascii_lowercase().as_str(),
+            "na" | "n/a" | "unknown" | "undetermined" | "-0-"
+        )
+    {
+        return None;
+    }
+    match model::country::code(raw).or_else(|| list_spelling(raw)) {
+        Some(c) => Some(c.to_string()),
+        None => {
+            warnings.push(format!(
+                "Unknown {what} country {raw:?}; kept out of the country fields."
+            ));
+            None
+        }
+    }
+}
+
+/// Emits the warnings collected for one record, naming the record.
+pub(crate) fn flush_warnings(ctx: &mut Ctx<'_>, record: &str, warnings: &mut Vec<String>) {
+    for w in warnings.drain(..) {
+        ctx.record_diag(Severity::Warning, record, w);
+    }
+}
+
+/// Country spellings of the UN and OFAC XML files that the shared country table lacks.
+fn list_spelling(raw: &str) -> Option<&'static str> {
+    let key = model::country::normalise_key(raw);
+    match key.as_str() {
+        "china hong kong special administrative region"
+        | "hong kong special administrative region" => Some("hk"),
+        "china macao special administrative region" | "macao special administrative region" => {
+            Some("mo")
+        }
+        _ => None,
+    }
+}
+
+/// Parses a date as XML Schema writes it (`2015-04-07`, `2015-04-07-04:00`, `2015-04-07Z`,
+/// `2025-01-10T00:00:00`) or in any spelling [`FuzzyDate::parse`] knows.
+pub(crate) fn xsd_date(raw: &str) -> Option<FuzzyDate> {
+    let raw = raw.trim();
+    if let Some(d) = FuzzyDate::parse(raw) {
+        return Some(d);
+    }
+    // An xsd:date may carry a time zone, which a calendar date for screening does not need.
+    let head = raw.get(..10)?;
+    let rest = &raw[10..];
+    if rest.starts_with(['-', '+', 'Z', 'T']) {
+        return PartialDate::parse_iso(head).map(FuzzyDate::exact);
+    }
+    None
+}
