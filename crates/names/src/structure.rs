@@ -1,0 +1,455 @@
+//! Name structure: legal forms, titles, particles, generic organisation words, initials, and
+//! which token is the family name.
+//!
+//! Everything here works on normalised Latin tokens, after transliteration, so one table serves
+//! every script: `ООО` arrives as `ooo`, `주식회사` and `株式会社` are mapped to Latin words
+//! before romanisation (see `translit`).
+
+use crate::{LegalClass, LegalForm, Role};
+
+/// A legal form spelled as folded words, with its canonical form and class.
+struct FormEntry {
+    words: &'static [&'static str],
+    canonical: &'static str,
+    class: LegalClass,
+}
+
+const fn lf(
+    words: &'static [&'static str],
+    canonical: &'static str,
+    class: LegalClass,
+) -> FormEntry {
+    FormEntry {
+        words,
+        canonical,
+        class,
+    }
+}
+
+use LegalClass as C;
+
+/// Legal forms in many languages and scripts (after romanisation), longest spellings first so
+/// that `limited liability company` wins over `company`.
+const LEGAL_FORMS: &[FormEntry] = &[
+    lf(
+        &["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"],
+        "llc",
+        C::Llc,
+    ),
+    lf(
+        &["obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"],
+        "llc",
+        C::Llc,
+    ),
+    lf(
+        &["federal", "state", "unitary", "enterprise"],
+        "fsue",
+        C::StateOwned,
+    ),
+    lf(
+        &["limited", "liability", "partnership"],
+        "llp",
+        C::Partnership,
+    ),
+    lf(&["limited", "liability", "company"], "llc", C::Llc),
+    lf(&["limited", "liability", "co"], "llc", C::Llc),
+    lf(
+        &["public", "joint", "stock", "company"],
+        "pjsc",
+        C::JointStock,
+    ),
+    lf(
+        &["open", "joint", "stock", "company"],
+        "ojsc",
+        C::JointStock,
+    ),
+    lf(
+        &["closed", "joint", "stock", "company"],
+        "cjsc",
+        C::JointStock,
+    ),
+    lf(&["public", "limited", "company"], "plc", C::Limited),
+    lf(&["joint", "stock", "company"], "jsc", C::JointStock),
+    lf(&["joint", "stock", "co"], "jsc", C::JointStock),
+    lf(&["state", "unitary", "enterprise"], "sue", C::StateOwned),
+    lf(&["aktsionernoye", "obshchestvo"], "jsc", C::JointStock),
+    lf(&["aktsionernoe", "obshchestvo"], "jsc", C::JointStock),
+    lf(&["free", "zone", "establishment"], "fze", C::FreeZone),
+    lf(&["free", "zone", "company"], "fzco", C::FreeZone),
+    lf(&["limited", "partnership"], "lp", C::Partnership),
+    lf(&["private", "limited"], "pvtltd", C::Limited),
+    lf(&["kabushiki", "kaisha"], "kk", C::JointStock),
+    lf(&["sp", "z", "o", "o"], "spzoo", C::Llc),
+    lf(&["gmbh", "co", "kg"], "gmbhcokg", C::Partnership),
+    lf(&["company", "limited"], "coltd", C::Limited),
+    lf(&["company", "ltd"], "coltd", C::Limited),
+    lf(&["co", "limited"], "coltd", C::Limited),
+    lf(&["co", "ltd"], "coltd", C::Limited),
+    lf(&["pte", "ltd"], "pteltd", C::Limited),
+    lf(&["pvt", "ltd"], "pvtltd", C::Limited),
+    lf(&["pty", "ltd"], "ptyltd", C::Limited),
+    lf(&["fz", "llc"], "fzllc", C::FreeZone),
+    lf(&["l", "l", "c"], "llc", C::Llc),
+    lf(&["s", "a", "r", "l"], "sarl", C::Llc),
+    lf(&["s", "r", "l"], "srl", C::Llc),
+    lf(&["d", "o", "o"], "doo", C::Llc),
+    lf(&["s", "a", "s"], "sas", C::JointStock),
+    lf(&["s", "p", "a"], "spa", C::JointStock),
+    lf(&["s", "a"], "sa", C::JointStock),
+    lf(&["a", "s"], "as", C::JointStock),
+    lf(&["n", "v"], "nv", C::JointStock),
+    lf(&["b", "v"], "bv", C::Limited),
+    lf(&["llc"], "llc", C::Llc),
+    lf(&["ooo"], "llc", C::Llc),
+    lf(&["too"], "llc", C::Llc),
+    lf(&["tov"], "llc", C::Llc),
+    lf(&["mchj"], "llc", C::Llc),
+    lf(&["gmbh"], "gmbh", C::Llc),
+    lf(&["sarl"], "sarl", C::Llc),
+    lf(&["srl"], "srl", C::Llc),
+    lf(&["doo"], "doo", C::Llc),
+    lf(&["ltda"], "ltda", C::Llc),
+    lf(&["jsc"], "jsc", C::JointStock),
+    lf(&["ao"], "jsc", C::JointStock),
+    lf(&["ojsc"], "ojsc", C::JointStock),
+    lf(&["oao"], "ojsc", C::JointStock),
+    lf(&["cjsc"], "cjsc", C::JointStock),
+    lf(&["zao"], "cjsc", C::JointStock),
+    lf(&["pjsc"], "pjsc", C::JointStock),
+    lf(&["pao"], "pjsc", C::JointStock),
+    lf(&["ag"], "ag", C::JointStock),
+    lf(&["sa"], "sa", C::JointStock),
+    lf(&["sas"], "sas", C::JointStock),
+    lf(&["spa"], "spa", C::JointStock),
+    lf(&["nv"], "nv", C::JointStock),
+    lf(&["kk"], "kk", C::JointStock),
+    lf(&["ltd"], "ltd", C::Limited),
+    lf(&["limited"], "ltd", C::Limited),
+    lf(&["plc"], "plc", C::Limited),
+    lf(&["bv"], "bv", C::Limited),
+    lf(&["yk"], "yk", C::Limited),
+    lf(&["corp"], "corp", C::Corporation),
+    lf(&["corporation"], "corp", C::Corporation),
+    lf(&["co"], "co", C::Corporation),
+    lf(&["company"], "co", C::Corporation),
+    lf(&["inc"], "inc", C::Corporation),
+    lf(&["incorporated"], "inc", C::Corporation),
+    lf(&["cie"], "co", C::Corporation),
+    lf(&["compania"], "co", C::Corporation),
+    lf(&["kompaniya"], "co", C::Corporation),
+    lf(&["llp"], "llp", C::Partnership),
+    lf(&["lp"], "lp", C::Partnership),
+    lf(&["kg"], "kg", C::Partnership),
+    lf(&["fze"], "fze", C::FreeZone),
+    lf(&["fzco"], "fzco", C::FreeZone),
+    lf(&["fzc"], "fzco", C::FreeZone),
+    lf(&["fzllc"], "fzllc", C::FreeZone),
+    lf(&["fsue"], "fsue", C::StateOwned),
+    lf(&["fgup"], "fsue", C::StateOwned),
+    lf(&["gup"], "sue", C::StateOwned),
+    lf(&["sue"], "sue", C::StateOwned),
+];
+
+/// Recognises a legal form starting at `words[i]`; returns it and how many words it spans.
+pub(crate) fn legal_form_at(words: &[&str], i: usize) -> Option<(LegalForm, usize)> {
+    let rest = &words[i..];
+    LEGAL_FORMS
+        .iter()
+        .find(|e| rest.starts_with(e.words))
+        .map(|e| {
+            (
+                LegalForm {
+                    canonical: e.canonical,
+                    class: e.class,
+                },
+                e.words.len(),
+            )
+        })
+}
+
+/// Honorifics, religious and military titles that precede names and carry little identity.
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "doctor",
+    "prof",
+    "professor",
+    "haji",
+    "hajji",
+    "hadji",
+    "hajj",
+    "alhaj",
+    "alhaji",
+    "sheikh",
+    "shaykh",
+    "sheik",
+    "shaikh",
+    "cheikh",
+    "general",
+    "gen",
+    "colonel",
+    "col",
+    "major",
+    "maj",
+    "captain",
+    "capt",
+    "lieutenant",
+    "lt",
+    "admiral",
+    "adm",
+    "brigadier",
+    "commander",
+    "mullah",
+    "mulla",
+    "mawlawi",
+    "maulvi",
+    "molvi",
+    "maulana",
+    "mawlana",
+    "qari",
+    "sir",
+    "lord",
+    "hon",
+    "rev",
+    "reverend",
+    "imam",
+    "ayatollah",
+    "hojatoleslam",
+    "sayyed",
+    "sayyid",
+];
+
+/// Name particles: articles and kinship or nobiliary prefixes that attach to the next part.
+const PARTICLES: &[&str] = &[
+    "al", "el", "ul", "bin", "ibn", "bint", "binti", "abu", "abou", "van", "von", "de", "da",
+    "del", "der", "den", "la", "le", "di", "du", "dos", "das", "do", "ter", "ten", "ben", "ould",
+    "wal",
+];
+
+/// Words common to many organisation names that say little about which one is meant.
+const ORG_WORDS: &[&str] = &[
+    "trading",
+    "trade",
+    "traders",
+    "group",
+    "grp",
+    "international",
+    "intl",
+    "holding",
+    "holdings",
+    "industries",
+    "industry",
+    "industrial",
+    "enterprise",
+    "enterprises",
+    "import",
+    "export",
+    "imports",
+    "exports",
+    "investment",
+    "investments",
+    "invest",
+    "services",
+    "service",
+    "shipping",
+    "general",
+    "global",
+    "development",
+    "technology",
+    "technologies",
+    "tech",
+    "solutions",
+    "logistics",
+    "management",
+    "partners",
+    "consulting",
+    "engineering",
+    "manufacturing",
+    "products",
+    "resources",
+    "commercial",
+    "commerce",
+    "bureau",
+    "association",
+    "foundation",
+    "organization",
+    "organisation",
+    "agency",
+    "office",
+    "center",
+    "centre",
+    "factory",
+    "works",
+    "firm",
+    "firma",
+    "societe",
+    "sociedad",
+    "gesellschaft",
+];
+
+/// Function words of organisation names.
+const STOPWORDS: &[&str] = &[
+    "and", "of", "the", "for", "und", "et", "y", "i", "wa", "a", "an", "in", "on",
+];
+
+pub(crate) fn is_title(t: &str) -> bool {
+    TITLES.contains(&t)
+}
+
+pub(crate) fn is_particle(t: &str) -> bool {
+    PARTICLES.contains(&t)
+}
+
+pub(crate) fn is_org_word(t: &str) -> bool {
+    ORG_WORDS.contains(&t)
+}
+
+pub(crate) fn is_stopword(t: &str) -> bool {
+    STOPWORDS.contains(&t)
+}
+
+/// Whether a token is an East Slavic patronymic (`Ivanovich`, `Petrovna`, `Fedorovych`).
+pub(crate) fn is_patronymic(t: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "yich", "ichna", "inichna",
+        "ovic", "evic",
+    ];
+    t.len() >= 7 && ENDINGS.iter().any(|e| t.ends_with(e))
+}
+
+/// Whether a token is a romanised Korean family name (any system or common spelling).
+pub(crate) fn is_korean_surname(t: &str) -> bool {
+    crate::translit::hangul::is_romanised_surname(t)
+}
+
+/// Where the family name is, as far as the input tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// The first `n` name tokens are the family name (`LAST, First`, Hangul, Han, ALL-CAPS first).
+    FamilyFirst(usize),
+    /// Nothing says; heuristics decide.
+    Unknown,
+}
+
+/// Assigns person roles to tokens whose role is still [`Role::Unknown`].
+///
+/// `tokens` holds (text, role) pairs in order; titles and particles are already marked.
+pub(crate) fn assign_person_roles(tokens: &mut [(String, Role)], order: Order) {
+    let name_idx: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, r))| *r == Role::Unknown)
+        .map(|(i, _)| i)
+        .collect();
+    if name_idx.is_empty() {
+        return;
+    }
+    for &i in &name_idx {
+        if tokens[i].0.len() == 1 && tokens[i].0.as_bytes()[0].is_ascii_alphabetic() {
+            tokens[i].1 = Role::Initial;
+        }
+    }
+    let words: Vec<usize> = name_idx
+        .iter()
+        .copied()
+        .filter(|i| tokens[*i].1 == Role::Unknown)
+        .collect();
+    if words.is_empty() {
+        return;
+    }
+    let n = words.len();
+    let family_first = match order {
+        Order::FamilyFirst(k) => Some(k),
+        Order::Unknown => {
+            let patronymic: Vec<bool> =
+                words.iter().map(|i| is_patronymic(&tokens[*i].0)).collect();
+            if n >= 3 && patronymic[n - 1] && !patronymic[n - 2] {
+                // Russian documents write Surname Given Patronymic.
+                Some(1)
+            } else if (2..=4).contains(&n)
+                && is_korean_surname(&tokens[words[0]].0)
+                && !is_korean_surname(&tokens[words[n - 1]].0)
+            {
+                Some(1)
+            } else {
+                None
+            }
+        }
+    };
+    for (k, &i) in words.iter().enumerate() {
+        let t = &tokens[i].0;
+        let role = match family_first {
+            Some(f) if k < f.max(1) => Role::Family,
+            _ if n > 1 && is_patronymic(t) && !(family_first.is_none() && k == n - 1) => {
+                Role::Patronymic
+            }
+            Some(_) => Role::Given,
+            None if k == n - 1 && n > 1 => Role::Family,
+            None if n == 1 => Role::Unknown,
+            None => Role::Given,
+        };
+        tokens[i].1 = role;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_legal_forms() {
+        check_form("limited liability company signatek", Some(("llc", 3)));
+        check_form("ooo romashka", Some(("llc", 1)));
+        check_form("co ltd", Some(("coltd", 2)));
+        check_form("company limited", Some(("coltd", 2)));
+        check_form("corporation", Some(("corp", 1)));
+        check_form("pao gazprom", Some(("pjsc", 1)));
+        check_form("gazprom", None);
+        assert_eq!(
+            legal_form_at(&["corp"], 0).map(|f| f.0.class),
+            legal_form_at(&["company"], 0).map(|f| f.0.class)
+        );
+    }
+
+    #[test]
+    fn assigns_person_roles() {
+        check_roles("sechin igor ivanovich", Order::Unknown, "F G P");
+        check_roles("igor ivanovich sechin", Order::Unknown, "G P F");
+        check_roles("kim jong un", Order::Unknown, "F G G");
+        check_roles("jong un kim", Order::Unknown, "G G F");
+        check_roles("gayk asatryan", Order::Unknown, "G F");
+        check_roles("asatryan gayk", Order::FamilyFirst(1), "F G");
+        check_roles("john f kennedy", Order::Unknown, "G I F");
+        check_roles("madonna", Order::Unknown, "U");
+        check_roles("yanukovych viktor fedorovych", Order::Unknown, "F G P");
+        check_roles("viktor fedorovych yanukovych", Order::Unknown, "G P F");
+    }
+
+    fn check_form(input: &str, expected: Option<(&str, usize)>) {
+        let words: Vec<&str> = input.split(' ').collect();
+        let got = legal_form_at(&words, 0).map(|(f, n)| (f.canonical, n));
+        assert_eq!(got, expected, "{input}");
+    }
+
+    fn check_roles(input: &str, order: Order, expected: &str) {
+        let mut tokens: Vec<(String, Role)> = input
+            .split(' ')
+            .map(|t| (t.to_owned(), Role::Unknown))
+            .collect();
+        assign_person_roles(&mut tokens, order);
+        let got: Vec<&str> = tokens
+            .iter()
+            .map(|(_, r)| match r {
+                Role::Family => "F",
+                Role::Given => "G",
+                Role::Patronymic => "P",
+                Role::Initial => "I",
+                _ => "U",
+            })
+            .collect();
+        assert_eq!(got.join(" "), expected, "{input}");
+    }
+}
