@@ -495,3 +495,33 @@ pub(crate) fn xsd_date(raw: &str) -> Option<FuzzyDate> {
     }
     None
 }
+
+/// Reduces a date period that OFAC gives as full dates (earliest possible day, latest possible
+/// day) to the precision it stands for: `1962-01-01`–`1962-12-31` is the year 1962,
+/// `1965-04-01`–`1965-04-30` is April 1965, two equal days are that day, anything else a range.
+pub(crate) fn period(from: PartialDate, to: PartialDate, circa: bool) -> FuzzyDate {
+    let (from, to) = if to < from { (to, from) } else { (from, to) };
+    let jan1 = |d: &PartialDate| d.month == Some(1) && d.day == Some(1);
+    let dec31 = |d: &PartialDate| d.month == Some(12) && d.day == Some(31);
+    let last_of_month = |d: &PartialDate| match (d.month, d.day) {
+        (Some(m), Some(day)) => {
+            PartialDate::new(d.year, Some(m), Some(day.saturating_add(1))).is_none()
+        }
+        _ => false,
+    };
+    let single = |start: PartialDate, end: Option<PartialDate>| FuzzyDate { start, end, circa };
+    if from == to {
+        return single(from, None);
+    }
+    if from.day.is_none() || to.day.is_none() {
+        return single(from, Some(to));
+    }
+    if jan1(&from) && dec31(&to) {
+        let (a, b) = (PartialDate::year(from.year), PartialDate::year(to.year));
+        return single(a, (a != b).then_some(b));
+    }
+    if from.year == to.year && from.month == to.month && from.day == Some(1) && last_of_month(&to) {
+        return single(PartialDate { day: None, ..from }, None);
+    }
+    single(from, Some(to))
+}
