@@ -7,7 +7,10 @@
 //! # What it does
 //!
 //! [`parse`] works out the format from the shape of the input (prefix, length, alphabet), checks
-//! every rule of that format and returns an [`Address`] with:
+//! every rule of that format and returns an [`Address`] with the fields below. It does not trim:
+//! surrounding whitespace is reported as a bad character, so callers decide how forgiving to be.
+//! Only mainnet addresses are accepted; testnet prefixes are rejected with a hint.
+//!
 //!
 //! - [`Address::chains`]: the candidate chains, several when the spelling is shared (a legacy
 //!   `1…` address is valid on BTC, BCH and BSV; an `0x…` address on every EVM chain);
