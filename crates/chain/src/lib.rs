@@ -11,7 +11,6 @@
 //! surrounding whitespace is reported as a bad character, so callers decide how forgiving to be.
 //! Only mainnet addresses are accepted; testnet prefixes are rejected with a hint.
 //!
-//!
 //! - [`Address::chains`]: the candidate chains, several when the spelling is shared (a legacy
 //!   `1…` address is valid on BTC, BCH and BSV; an `0x…` address on every EVM chain);
 //! - [`Address::canonical`]: the key screening puts in its hash map (see below);
