@@ -54,3 +54,12 @@ fn skeleton_token(bencher: Bencher) {
 fn compare_tokens_edit_distance(bencher: Bencher) {
     bencher.bench(|| compare_str(black_box("asatryan"), black_box("asatrain")));
 }
+
+#[divan::bench]
+fn compare_tokens_cached(bencher: Bencher) {
+    // The scorer's path: tokens come from analysed names, so phonetic codes are cached after
+    // the first comparison.
+    let a = analyze("Asatryan", NameKind::Person).variants[0].tokens[0].clone();
+    let b = analyze("Asatrain", NameKind::Person).variants[0].tokens[0].clone();
+    bencher.bench(|| names::compare_tokens(black_box(&a), black_box(&b)));
+}

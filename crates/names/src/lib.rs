@@ -40,6 +40,8 @@ pub use skeleton::{
     PHONETIC_LENGTH, PhoneticKey, consonant_key, phonetic_code, phonetic_key, skeleton,
 };
 
+use std::sync::OnceLock;
+
 use structure::Order;
 
 /// What kind of party a name belongs to, as far as the caller knows.
@@ -187,13 +189,36 @@ pub struct Token {
     pub weight: f32,
     /// The spelling-equivalence key ([`skeleton`]); for consonant-skeleton variants, the text.
     pub skeleton: String,
+    /// Double Metaphone codes, computed on first use and kept (see [`Token::phonetic`]).
+    phonetic: OnceLock<PhoneticKey>,
 }
 
 impl Token {
-    /// Double Metaphone codes of the token, computed on demand because they cost more than the
-    /// rest of the analysis and only blocking and some comparisons need them.
-    pub fn phonetic(&self) -> PhoneticKey {
-        phonetic_key(&self.text)
+    /// Builds a token with its role's weight and its skeleton, for callers that assemble names
+    /// from parts they analysed themselves.
+    pub fn new(text: String, role: Role) -> Token {
+        let skeleton = match role {
+            Role::LegalForm(f) => f.canonical.to_owned(),
+            _ => skeleton(&text),
+        };
+        Token::with_skeleton(text, role, skeleton)
+    }
+
+    fn with_skeleton(text: String, role: Role, skeleton: String) -> Token {
+        Token {
+            weight: role.weight(),
+            text,
+            role,
+            skeleton,
+            phonetic: OnceLock::new(),
+        }
+    }
+
+    /// Double Metaphone codes of the token, computed on first use and cached in the token:
+    /// they cost more than the rest of the analysis, and only blocking and the phonetic step of
+    /// [`compare_tokens`] need them.
+    pub fn phonetic(&self) -> &PhoneticKey {
+        self.phonetic.get_or_init(|| phonetic_key(&self.text))
     }
 }
 
@@ -243,7 +268,7 @@ pub fn analyze(raw: &str, kind: NameKind) -> AnalyzedName {
     let mut variants: Vec<Variant> = Vec::with_capacity(roms.len());
     let mut resolved = kind;
     for rom in roms {
-        let (tokens, is_org) = build_tokens(&rom, kind, comma);
+        let (tokens, is_org) = build_tokens(&rom, kind, comma, &variants);
         if tokens.is_empty() {
             continue;
         }
@@ -288,7 +313,12 @@ fn has_name_order_comma(text: &str) -> bool {
 
 /// Folds, tokenises and tags one romanisation; returns the tokens and whether they look like an
 /// organisation name.
-fn build_tokens(rom: &translit::Rom, kind: NameKind, comma: bool) -> (Vec<Token>, bool) {
+fn build_tokens(
+    rom: &translit::Rom,
+    kind: NameKind,
+    comma: bool,
+    previous: &[Variant],
+) -> (Vec<Token>, bool) {
     let mut folded = String::with_capacity(rom.text.len() + 4);
     let mut order = rom.family_tokens.map_or(Order::Unknown, Order::FamilyFirst);
     let mut family_words = 0usize;
@@ -369,17 +399,19 @@ fn build_tokens(rom: &translit::Rom, kind: NameKind, comma: bool) -> (Vec<Token>
     let tokens = tagged
         .into_iter()
         .map(|(text, role)| {
+            // Variants of one name share most tokens; reuse a skeleton computed for an
+            // earlier variant instead of folding the same text again.
+            let known = previous
+                .iter()
+                .flat_map(|v| v.tokens.iter())
+                .find(|t| t.text == text && !matches!(t.role, Role::LegalForm(_)))
+                .map(|t| t.skeleton.clone());
             let skeleton = match role {
                 Role::LegalForm(f) => f.canonical.to_owned(),
                 _ if consonant_scheme => text.clone(),
-                _ => skeleton(&text),
+                _ => known.unwrap_or_else(|| skeleton(&text)),
             };
-            Token {
-                weight: role.weight(),
-                text,
-                role,
-                skeleton,
-            }
+            Token::with_skeleton(text, role, skeleton)
         })
         .collect();
     (tokens, is_org)

@@ -48,7 +48,7 @@ pub const SIM_PHONETIC: f32 = 0.85;
 /// Similarity reported for an initial matching a full token.
 pub const SIM_INITIAL: f32 = 0.6;
 /// Below this Jaro–Winkler similarity the phonetic check is skipped as hopeless.
-const PHONETIC_GATE: f64 = 0.6;
+const PHONETIC_GATE: f64 = 0.7;
 
 /// Jaro–Winkler similarity of two normalised tokens (strsim, prefix scale 0.1).
 pub fn jaro_winkler(a: &str, b: &str) -> f32 {
@@ -83,7 +83,7 @@ pub fn compare_tokens(a: &Token, b: &Token) -> TokenMatch {
             how: Transform::Transliteration,
         };
     }
-    compare_text_tail(&a.text, &b.text)
+    compare_text_tail(&a.text, &b.text, || a.phonetic().matches(b.phonetic()))
 }
 
 /// Compares two normalised tokens given as plain strings (no roles, skeletons computed here).
@@ -98,7 +98,7 @@ pub fn compare_str(a: &str, b: &str) -> TokenMatch {
             how: Transform::Transliteration,
         };
     }
-    compare_text_tail(a, b)
+    compare_text_tail(a, b, || phonetic_key(a).matches(&phonetic_key(b)))
 }
 
 /// Compares one token with a run of tokens that may be its split form (`Kumhyok` vs `Kum`,
@@ -133,7 +133,9 @@ fn exact() -> TokenMatch {
     }
 }
 
-fn compare_text_tail(a: &str, b: &str) -> TokenMatch {
+/// The checks after exact and skeleton equality; `phonetic` is only called when the pair is
+/// close enough for a phonetic match to be plausible, because computing codes is the costly part.
+fn compare_text_tail(a: &str, b: &str, phonetic: impl FnOnce() -> bool) -> TokenMatch {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if short.len() == 1 && long.len() > 1 && long.as_bytes()[0] == short.as_bytes()[0] {
         return TokenMatch {
@@ -142,7 +144,7 @@ fn compare_text_tail(a: &str, b: &str) -> TokenMatch {
         };
     }
     let jw = strsim::jaro_winkler(a, b);
-    if jw >= PHONETIC_GATE && short.len() >= 3 && phonetic_key(a).matches(&phonetic_key(b)) {
+    if jw >= PHONETIC_GATE && short.len() >= 3 && phonetic() {
         return TokenMatch {
             similarity: SIM_PHONETIC.max(jw as f32),
             how: Transform::Phonetic,

@@ -19,6 +19,7 @@
 //! that happen to be valid Korean syllables also merge voicing pairs (`dana`/`tana`); the scorer
 //! treats a skeleton match as weaker than an exact one, and such pairs are one edit apart anyway.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rphonetic::{DoubleMetaphone, Encoder};
@@ -200,7 +201,11 @@ const CURATED: &[(&str, &str)] = &[
 ];
 
 fn curated(token: &str) -> Option<&'static str> {
-    CURATED.iter().find(|(a, _)| *a == token).map(|(_, b)| *b)
+    // A hash map rather than a scan: this runs for every token of every variant.
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| CURATED.iter().copied().collect())
+        .get(token)
+        .copied()
 }
 
 fn is_vowel(b: u8) -> bool {

@@ -5,6 +5,9 @@
 //! every script: `ООО` arrives as `ooo`, `주식회사` and `株式会社` are mapped to Latin words
 //! before romanisation (see `translit`).
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use crate::{LegalClass, LegalForm, Role};
 
 /// A legal form spelled as folded words, with its canonical form and class.
@@ -153,7 +156,19 @@ const LEGAL_FORMS: &[FormEntry] = &[
 /// Recognises a legal form starting at `words[i]`; returns it and how many words it spans.
 pub(crate) fn legal_form_at(words: &[&str], i: usize) -> Option<(LegalForm, usize)> {
     let rest = &words[i..];
-    LEGAL_FORMS
+    // Entries grouped by first word, in table order, so only plausible entries are tried.
+    static BY_FIRST: OnceLock<std::collections::HashMap<&'static str, Vec<&'static FormEntry>>> =
+        OnceLock::new();
+    let by_first = BY_FIRST.get_or_init(|| {
+        let mut m: std::collections::HashMap<&'static str, Vec<&'static FormEntry>> =
+            std::collections::HashMap::new();
+        for e in LEGAL_FORMS {
+            m.entry(e.words[0]).or_default().push(e);
+        }
+        m
+    });
+    by_first
+        .get(rest.first()?)?
         .iter()
         .find(|e| rest.starts_with(e.words))
         .map(|e| {
@@ -295,20 +310,32 @@ const STOPWORDS: &[&str] = &[
     "and", "of", "the", "for", "und", "et", "y", "i", "wa", "a", "an", "in", "on",
 ];
 
+/// A word list as a hash set, built once; every token of every variant is looked up.
+fn set_of(
+    cell: &'static OnceLock<HashSet<&'static str>>,
+    words: &[&'static str],
+) -> &'static HashSet<&'static str> {
+    cell.get_or_init(|| words.iter().copied().collect())
+}
+
 pub(crate) fn is_title(t: &str) -> bool {
-    TITLES.contains(&t)
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    set_of(&SET, TITLES).contains(t)
 }
 
 pub(crate) fn is_particle(t: &str) -> bool {
-    PARTICLES.contains(&t)
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    set_of(&SET, PARTICLES).contains(t)
 }
 
 pub(crate) fn is_org_word(t: &str) -> bool {
-    ORG_WORDS.contains(&t)
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    set_of(&SET, ORG_WORDS).contains(t)
 }
 
 pub(crate) fn is_stopword(t: &str) -> bool {
-    STOPWORDS.contains(&t)
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    set_of(&SET, STOPWORDS).contains(t)
 }
 
 /// Whether a token is an East Slavic patronymic (`Ivanovich`, `Petrovna`, `Fedorovych`).

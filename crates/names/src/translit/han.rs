@@ -343,7 +343,17 @@ const READINGS: &[(char, char)] = &[
 
 /// The Korean reading of a Han character, when it is in the table.
 pub(crate) fn korean_reading(c: char) -> Option<char> {
-    READINGS.iter().find(|(h, _)| *h == c).map(|(_, k)| *k)
+    static MAP: std::sync::OnceLock<std::collections::HashMap<char, char>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m = std::collections::HashMap::new();
+        for (h, k) in READINGS {
+            m.entry(*h).or_insert(*k);
+        }
+        m
+    })
+    .get(&c)
+    .copied()
 }
 
 /// Whether `c` is a Korean family-name character of the table (the first block).

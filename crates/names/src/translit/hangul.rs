@@ -246,10 +246,20 @@ pub(crate) fn is_known_surname(hangul: &str) -> bool {
 
 /// Whether a normalised Latin token is a Korean family name in some system or common spelling.
 pub(crate) fn is_romanised_surname(token: &str) -> bool {
-    token.len() > 1
-        && SURNAMES
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| {
+        SURNAMES
             .iter()
-            .any(|s| s.dprk == token || s.mr == token || s.rr == token || s.common.contains(&token))
+            .flat_map(|s| {
+                [s.dprk, s.mr, s.rr]
+                    .into_iter()
+                    .chain(s.common.iter().copied())
+            })
+            .filter(|s| s.len() > 1)
+            .collect()
+    });
+    set.contains(token)
 }
 
 /// One romanisation of a Korean personal name.
