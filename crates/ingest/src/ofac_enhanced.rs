@@ -74,16 +74,16 @@ impl EnhancedHandler {
 
 /// A flat bag of the leaf values of one sub-element, by element name.
 #[derive(Default, Clone)]
-struct Bag(Vec<(String, String)>);
+pub(crate) struct Bag(Vec<(String, String)>);
 
 impl Bag {
-    fn get(&self, k: &str) -> Option<&str> {
+    pub(crate) fn get(&self, k: &str) -> Option<&str> {
         self.0.iter().find(|(f, _)| f == k).map(|(_, v)| v.as_str())
     }
-    fn set(&mut self, k: &str, v: String) {
+    pub(crate) fn set(&mut self, k: &str, v: String) {
         self.0.push((k.to_string(), v));
     }
-    fn flag(&self, k: &str) -> bool {
+    pub(crate) fn flag(&self, k: &str) -> bool {
         self.get(k) == Some("true")
     }
 }
@@ -352,7 +352,7 @@ fn make_name(name: &Bag, t: &Bag, parts: NameParts) -> Option<Name> {
 }
 
 /// The model script of an OFAC script name.
-fn script_of(name: &str) -> Option<Script> {
+pub(crate) fn script_of(name: &str) -> Option<Script> {
     let l = name.to_ascii_lowercase();
     Some(match l.as_str() {
         "latin" => Script::Latin,
@@ -541,8 +541,10 @@ fn build(mut rec: Record, source: SourceKind, ctx: &mut Ctx<'_>) -> Option<Entit
     Some(e)
 }
 
-/// Applies one feature by its type name.
-fn apply_feature(
+/// Applies one feature by its type name; shared with the Advanced format, whose features have
+/// the same names. The bag holds `type`, `value`, and optionally `countryCode`, the period ends
+/// `fromDateBegin` / `toDateEnd` (ISO dates) and `isApproximate`.
+pub(crate) fn apply_feature(
     e: &mut Entity,
     f: &Bag,
     provisions: &mut Vec<String>,
