@@ -59,7 +59,9 @@ pub fn fold_latin_into(text: &str, out: &mut String) {
     }
 }
 
-/// Folds romanised text to lowercase ASCII words; see [`fold_latin_into`].
+/// Folds romanised text to lowercase ASCII words separated by single spaces (pipeline steps 3
+/// and 4): NFKD, mark stripping, `any_ascii` for the rest, apostrophes deleted, every other
+/// non-alphanumeric character a word break.
 pub fn fold_latin(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     fold_latin_into(text, &mut out);

@@ -249,3 +249,19 @@ fn check_roles(input: &str, kind: NameKind, expected: &str) {
         .collect();
     assert_eq!(got.join(" "), expected, "{input}");
 }
+
+proptest::proptest! {
+    #[test]
+    fn analyze_never_panics_and_tokens_are_ascii(s in "\\PC{0,40}") {
+        for kind in [NameKind::Person, NameKind::Organization, NameKind::Unknown] {
+            let name = analyze(&s, kind);
+            for v in &name.variants {
+                proptest::prop_assert!(!v.tokens.is_empty());
+                for t in &v.tokens {
+                    proptest::prop_assert!(t.text.is_ascii() && !t.text.is_empty());
+                    proptest::prop_assert!(t.skeleton.is_ascii());
+                }
+            }
+        }
+    }
+}
