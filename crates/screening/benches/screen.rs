@@ -1,0 +1,5 @@
+//! Screening benchmarks (filled in below).
+
+fn main() {
+    divan::main();
+}
