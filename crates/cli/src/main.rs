@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod address_cmd;
 mod datadir;
 mod download;
 mod lists;
@@ -47,6 +48,8 @@ struct Cli {
 enum Command {
     /// Import, update, show, diff and export sanctions lists.
     Lists(lists::ListsArgs),
+    /// Screen crypto addresses against list wallets and label files.
+    Address(address_cmd::AddressArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
     init_logging(cli.global.verbose);
     let result = match cli.command {
         Command::Lists(args) => lists::run(&cli.global, args),
+        Command::Address(args) => address_cmd::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,
