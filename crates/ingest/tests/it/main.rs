@@ -1,3 +1,5 @@
 //! Integration tests of the ingest crate: one test binary, one module per area.
 
+mod ftm_eu_uk;
+mod ofac_csv;
 mod xml_lists;
