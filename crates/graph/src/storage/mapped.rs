@@ -1,0 +1,231 @@
+//! Memory-mapping a graph directory: the only module of the crate with `unsafe` code.
+#![allow(unsafe_code)]
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+
+use super::{FORMAT_VERSION, Meta, StorageError, io_err};
+use crate::view::{Csr, GraphRef, Strings};
+
+#[cfg(not(target_endian = "little"))]
+compile_error!("graph files are little-endian and are mapped without conversion");
+
+/// One mapped file; empty files are not mapped (a zero-length mapping is not portable).
+struct Map {
+    map: Option<Mmap>,
+}
+
+impl Map {
+    fn open(dir: &Path, name: &str) -> Result<Map, StorageError> {
+        let path = dir.join(name);
+        let file = File::open(&path).map_err(io_err(&path))?;
+        let len = file.metadata().map_err(io_err(&path))?.len();
+        if len == 0 {
+            return Ok(Map { map: None });
+        }
+        // SAFETY: the mapping is read-only and the files are written once by `GraphBuilder` and
+        // then only replaced by renaming a new directory over them, never modified in place, so
+        // the bytes behind the slices we hand out do not change while the map lives. A user
+        // editing the files by hand while a command runs could still break this, as for any
+        // mmap-based reader (ripgrep, tantivy); we accept that.
+        let map = unsafe { Mmap::map(&file) }.map_err(io_err(&path))?;
+        Ok(Map { map: Some(map) })
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.map.as_deref().unwrap_or(&[])
+    }
+}
+
+/// Integer types a column may hold: every bit pattern is a valid value.
+trait Pod: Copy {}
+impl Pod for u32 {}
+impl Pod for u64 {}
+impl Pod for u128 {}
+
+/// Views bytes as a slice of `T`, or `None` if the length or alignment does not fit.
+fn cast<T: Pod>(bytes: &[u8]) -> Option<&[T]> {
+    let size = std::mem::size_of::<T>();
+    if bytes.is_empty() {
+        return Some(&[]);
+    }
+    if bytes.len() % size != 0 || (bytes.as_ptr() as usize) % std::mem::align_of::<T>() != 0 {
+        return None;
+    }
+    // SAFETY: the pointer is non-null, aligned for `T` (checked above), and valid for reads of
+    // `bytes.len()` bytes for the lifetime of `bytes`; `len / size` elements cover exactly those
+    // bytes; `T` is a plain integer for which every bit pattern is valid (`Pod`), and the files
+    // are little-endian like the target (checked at compile time). Nothing mutates the mapping.
+    Some(unsafe { std::slice::from_raw_parts(bytes.as_ptr().cast::<T>(), bytes.len() / size) })
+}
+
+/// A graph directory opened for reading; [`MappedGraph::view`] gives the slices.
+pub struct MappedGraph {
+    dir: PathBuf,
+    meta: Meta,
+    maps: Vec<Map>,
+}
+
+const FILES: [&str; 21] = [
+    "out.off",
+    "out.nbr",
+    "out.eid",
+    "in.off",
+    "in.nbr",
+    "in.eid",
+    "e.src",
+    "e.dst",
+    "e.amount",
+    "e.big_eid",
+    "e.big_hi",
+    "e.block",
+    "e.time",
+    "e.asset",
+    "e.tx",
+    "addr.bytes",
+    "addr.off",
+    "addr.sorted",
+    "tx.bytes",
+    "tx.off",
+    "meta.json",
+];
+
+impl MappedGraph {
+    /// Maps every file of the directory and checks that the lengths agree with `meta.json`.
+    pub fn open(dir: &Path) -> Result<MappedGraph, StorageError> {
+        let meta_path = dir.join("meta.json");
+        let text = std::fs::read(&meta_path).map_err(io_err(&meta_path))?;
+        let meta: Meta = serde_json::from_slice(&text).map_err(|e| StorageError::Corrupt {
+            path: meta_path.display().to_string(),
+            message: format!("{e}; was this directory written by `interdict graph import`?"),
+        })?;
+        if meta.format != FORMAT_VERSION {
+            return Err(StorageError::Corrupt {
+                path: meta_path.display().to_string(),
+                message: format!(
+                    "format {} but this build reads {FORMAT_VERSION}; re-import the transfers",
+                    meta.format
+                ),
+            });
+        }
+        let maps = FILES[..20]
+            .iter()
+            .map(|n| Map::open(dir, n))
+            .collect::<Result<Vec<_>, _>>()?;
+        let g = MappedGraph {
+            dir: dir.to_path_buf(),
+            meta,
+            maps,
+        };
+        g.check()?;
+        Ok(g)
+    }
+
+    fn check(&self) -> Result<(), StorageError> {
+        let n = self.meta.nodes as usize;
+        let e = self.meta.edges as usize;
+        let want: [(usize, usize, usize); 20] = [
+            (0, 8, n + 1),
+            (1, 4, e),
+            (2, 8, e),
+            (3, 8, n + 1),
+            (4, 4, e),
+            (5, 8, e),
+            (6, 4, e),
+            (7, 4, e),
+            (8, 16, e),
+            (9, 8, usize::MAX),
+            (10, 16, usize::MAX),
+            (11, 8, e),
+            (12, 8, e),
+            (13, 4, e),
+            (14, 8, e),
+            (15, 1, usize::MAX),
+            (16, 8, n + 1),
+            (17, 4, n),
+            (18, 1, usize::MAX),
+            (19, 8, self.meta.txs as usize + 1),
+        ];
+        for (i, size, count) in want {
+            let len = self.maps[i].bytes().len();
+            let aligned = match size {
+                4 => cast::<u32>(self.maps[i].bytes()).is_some(),
+                8 => cast::<u64>(self.maps[i].bytes()).is_some(),
+                16 => cast::<u128>(self.maps[i].bytes()).is_some(),
+                _ => true,
+            };
+            if !aligned || (count != usize::MAX && len != count * size) {
+                return Err(StorageError::Corrupt {
+                    path: self.dir.join(FILES[i]).display().to_string(),
+                    message: format!(
+                        "{len} bytes, expected {count} entries of {size} bytes; re-import the transfers"
+                    ),
+                });
+            }
+        }
+        let view = self.view();
+        for csr in [view.out, view.inc] {
+            if csr.offsets.last().copied() != Some(e as u64)
+                || csr.offsets.windows(2).any(|w| w[0] > w[1])
+            {
+                return Err(StorageError::Corrupt {
+                    path: self.dir.display().to_string(),
+                    message: "CSR offsets are inconsistent; re-import the transfers".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// What `meta.json` says.
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn col<T: Pod>(&self, i: usize) -> &[T] {
+        // Lengths and alignment were checked in `open`, so this never yields the fallback.
+        cast(self.maps[i].bytes()).unwrap_or(&[])
+    }
+
+    /// The slices the analyses take.
+    pub fn view(&self) -> GraphRef<'_> {
+        GraphRef {
+            out: Csr {
+                offsets: self.col(0),
+                nbrs: self.col(1),
+                eids: self.col(2),
+            },
+            inc: Csr {
+                offsets: self.col(3),
+                nbrs: self.col(4),
+                eids: self.col(5),
+            },
+            src: self.col(6),
+            dst: self.col(7),
+            amount_lo: self.col(8),
+            big_eids: self.col(9),
+            big_hi: self.col(10),
+            block: self.col(11),
+            time: self.col(12),
+            asset: self.col(13),
+            tx: self.col(14),
+            addresses: Strings {
+                bytes: self.maps[15].bytes(),
+                offsets: self.col(16),
+            },
+            address_order: self.col(17),
+            txs: Strings {
+                bytes: self.maps[18].bytes(),
+                offsets: self.col(19),
+            },
+            assets: &self.meta.assets,
+        }
+    }
+}

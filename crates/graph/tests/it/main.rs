@@ -1,0 +1,26 @@
+//! Integration tests: every analysis against an independent brute-force computation on small
+//! generated graphs, plus storage round trips. One test binary keeps linking cheap.
+#![allow(clippy::unwrap_used)]
+
+mod brute;
+mod exposure;
+mod paths;
+mod storage;
+mod trace;
+
+use graph::generate::{GenConfig, GroundTruth, generate};
+use graph::view::Transfer;
+
+/// A small generated graph with its ground truth, sorted the way the graph orders edges.
+pub fn small(seed: u64, addresses: u32, transfers: u64) -> (Vec<Transfer>, GroundTruth) {
+    let g = generate(GenConfig {
+        addresses,
+        transfers,
+        seed,
+        tx_hashes: true,
+    });
+    let truth = g.truth().clone();
+    let mut ts: Vec<Transfer> = g.collect();
+    ts.sort_by_key(|t| t.block);
+    (ts, truth)
+}
