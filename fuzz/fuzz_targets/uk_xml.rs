@@ -1,0 +1,13 @@
+//! Fuzzes `ingest::uk::parse_xml`: it must never panic, whatever the bytes.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let input = ingest::Input {
+        name: "fuzz",
+        bytes: data,
+    };
+    let _ = ingest::uk::parse_xml(&input);
+});
