@@ -1,21 +1,438 @@
 //! Candidate index for name screening.
 //!
-//! Placeholder while the index is written; see the crate README.
+//! The scorer in `screening` is precise but costs a few microseconds per name pair, so it must
+//! only see a bounded set of candidates; this crate finds them. Every analysed name
+//! ([`names::AnalyzedName`]) is reduced to a set of hashed keys:
+//!
+//! - the normalised text of each token ([`KeyKind::Text`]),
+//! - its spelling-equivalence skeleton ([`KeyKind::Skeleton`]), so `Hyok`/`Hyeok` and
+//!   `Andreyev`/`Andreev` share a key,
+//! - the skeleton of each pair of adjacent tokens joined (`Kum Hyok` → `kumhyok`), so joined and
+//!   split spellings meet,
+//! - its Double Metaphone codes ([`KeyKind::Phonetic`]),
+//! - the padded trigrams of its skeleton ([`KeyKind::Gram`]), so one typo still leaves most keys
+//!   shared.
+//!
+//! Every romanisation variant of a name contributes keys, so a Hangul or Cyrillic query meets a
+//! Latin listed name on the keys of its matching romanisation.
+//!
+//! Retrieval ([`NameIndex::search`]) sums, over the query's distinct keys, an IDF weight
+//! (`ln(1 + N / df)`, times a per-kind factor) into a dense accumulator and returns the
+//! best-scoring names. Rare keys count more, so a shared surname such as `Kim` matters less than a
+//! shared rare given name.
+//!
+//! Layout: key hash → key id in a hash map (never iterated, so its order never reaches output),
+//! one flat `u32` arena of postings with per-key offsets, postings sorted by name id. Name ids are
+//! `u32`s assigned in insertion order.
 
-/// The in-memory candidate index over analysed names.
+use std::collections::HashMap;
+
+use names::{AnalyzedName, Role, Token};
+
+/// The kinds of keys a name is indexed under; the kind decides how much a shared key counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KeyKind {
+    /// The token's normalised text.
+    Text,
+    /// The token's spelling-equivalence skeleton, or the skeleton of two adjacent tokens joined.
+    Skeleton,
+    /// A Double Metaphone code of the token.
+    Phonetic,
+    /// A padded trigram of the token's skeleton.
+    Gram,
+}
+
+impl KeyKind {
+    fn tag(self) -> u8 {
+        match self {
+            KeyKind::Text => 1,
+            KeyKind::Skeleton => 2,
+            KeyKind::Phonetic => 3,
+            KeyKind::Gram => 4,
+        }
+    }
+
+    /// How much one shared key of this kind counts, relative to a shared token text.
+    ///
+    /// Trigrams are many per token and individually weak; phonetic codes conflate more than
+    /// skeletons do.
+    pub fn factor(self) -> f32 {
+        match self {
+            KeyKind::Text => 1.0,
+            KeyKind::Skeleton => 1.0,
+            KeyKind::Phonetic => 0.6,
+            KeyKind::Gram => 0.25,
+        }
+    }
+}
+
+/// One hashed key with its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    /// 64-bit FNV-1a hash of the kind tag and the key text.
+    pub hash: u64,
+    /// The kind of key.
+    pub kind: KeyKind,
+}
+
+impl Key {
+    fn new(kind: KeyKind, text: &[u8]) -> Key {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &b in std::iter::once(&kind.tag()).chain(text) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Key { hash: h, kind }
+    }
+}
+
+/// Whether a token's role makes it too generic to be worth fuzzy keys (trigrams, phonetic):
+/// legal forms, stopwords, titles and particles are indexed by text only.
+fn generic(t: &Token) -> bool {
+    matches!(
+        t.role,
+        Role::LegalForm(_) | Role::Stopword | Role::Title | Role::Particle
+    )
+}
+
+/// Appends the keys of an analysed name to `out` (sorted and deduplicated by the caller if
+/// needed). The same function serves indexing and querying, so both sides always agree.
+pub fn keys_of(name: &AnalyzedName, out: &mut Vec<Key>) {
+    let mut buf = Vec::with_capacity(32);
+    for v in &name.variants {
+        for (i, t) in v.tokens.iter().enumerate() {
+            if t.text.is_empty() {
+                continue;
+            }
+            out.push(Key::new(KeyKind::Text, t.text.as_bytes()));
+            if generic(t) || t.role == Role::Initial || t.text.len() == 1 {
+                continue;
+            }
+            if !t.skeleton.is_empty() && t.skeleton != t.text {
+                out.push(Key::new(KeyKind::Skeleton, t.skeleton.as_bytes()));
+            }
+            if let Some(next) = v.tokens.get(i + 1)
+                && !generic(next)
+                && next.text.len() > 1
+            {
+                buf.clear();
+                buf.extend_from_slice(t.skeleton.as_bytes());
+                buf.extend_from_slice(next.skeleton.as_bytes());
+                out.push(Key::new(KeyKind::Skeleton, &buf));
+            }
+            if t.text.bytes().all(|b| b.is_ascii_alphabetic()) && t.text.len() >= 3 {
+                let p = t.phonetic();
+                if !p.primary.is_empty() {
+                    out.push(Key::new(KeyKind::Phonetic, p.primary.as_bytes()));
+                }
+                if !p.alternate.is_empty() && p.alternate != p.primary {
+                    out.push(Key::new(KeyKind::Phonetic, p.alternate.as_bytes()));
+                }
+            }
+            grams(&t.skeleton, out);
+        }
+    }
+}
+
+/// Padded trigrams of a skeleton: `^ab`, `abc`, …, `yz$`.
+fn grams(s: &str, out: &mut Vec<Key>) {
+    let b = s.as_bytes();
+    if b.len() < 2 {
+        return;
+    }
+    let mut padded = Vec::with_capacity(b.len() + 2);
+    padded.push(b'^');
+    padded.extend_from_slice(b);
+    padded.push(b'$');
+    for w in padded.windows(3) {
+        out.push(Key::new(KeyKind::Gram, w));
+    }
+}
+
+/// Collects names and their keys, then builds a [`NameIndex`].
+#[derive(Debug, Default)]
+pub struct IndexBuilder {
+    key_ids: HashMap<u64, u32>,
+    kinds: Vec<KeyKind>,
+    /// Per name, its distinct key ids, flat.
+    name_keys: Vec<u32>,
+    /// Per name, the end offset of its keys in `name_keys`.
+    name_ends: Vec<u64>,
+    scratch: Vec<Key>,
+    ids: Vec<u32>,
+}
+
+impl IndexBuilder {
+    /// An empty builder.
+    pub fn new() -> IndexBuilder {
+        IndexBuilder::default()
+    }
+
+    /// Adds a name and returns its name id (0, 1, 2, … in insertion order).
+    pub fn add(&mut self, name: &AnalyzedName) -> u32 {
+        self.scratch.clear();
+        keys_of(name, &mut self.scratch);
+        self.ids.clear();
+        for k in &self.scratch {
+            let next = self.kinds.len() as u32;
+            let id = *self.key_ids.entry(k.hash).or_insert(next);
+            if id == next {
+                self.kinds.push(k.kind);
+            }
+            self.ids.push(id);
+        }
+        self.ids.sort_unstable();
+        self.ids.dedup();
+        self.name_keys.extend_from_slice(&self.ids);
+        self.name_ends.push(self.name_keys.len() as u64);
+        (self.name_ends.len() - 1) as u32
+    }
+
+    /// How many names were added.
+    pub fn len(&self) -> usize {
+        self.name_ends.len()
+    }
+
+    /// Whether no name was added.
+    pub fn is_empty(&self) -> bool {
+        self.name_ends.is_empty()
+    }
+
+    /// Builds the postings: a counting sort of (key, name) pairs, so postings come out sorted by
+    /// name id without a comparison sort.
+    pub fn finish(self) -> NameIndex {
+        let n_keys = self.kinds.len();
+        let mut offsets = vec![0u32; n_keys + 1];
+        for &k in &self.name_keys {
+            offsets[k as usize + 1] += 1;
+        }
+        for i in 0..n_keys {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut postings = vec![0u32; self.name_keys.len()];
+        let mut start = 0usize;
+        for (name, &end) in self.name_ends.iter().enumerate() {
+            let end = end as usize;
+            for &k in &self.name_keys[start..end] {
+                let slot = &mut fill[k as usize];
+                postings[*slot as usize] = name as u32;
+                *slot += 1;
+            }
+            start = end;
+        }
+        let n_names = self.name_ends.len() as u32;
+        let weights = (0..n_keys)
+            .map(|k| {
+                let df = (offsets[k + 1] - offsets[k]).max(1) as f32;
+                (1.0 + n_names as f32 / df).ln() * self.kinds[k].factor()
+            })
+            .collect();
+        let mut key_ids = self.key_ids;
+        key_ids.shrink_to_fit();
+        NameIndex {
+            key_ids,
+            offsets,
+            postings,
+            weights,
+            n_names,
+        }
+    }
+}
+
+/// The read-only candidate index; share it across threads.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    len: u32,
+    key_ids: HashMap<u64, u32>,
+    offsets: Vec<u32>,
+    postings: Vec<u32>,
+    weights: Vec<f32>,
+    n_names: u32,
 }
+
+/// A retrieved name and its retrieval score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// The name id given by [`IndexBuilder::add`].
+    pub name: u32,
+    /// The summed key weights; only meaningful for ranking candidates.
+    pub score: f32,
+}
+
+/// Per-thread working memory for [`NameIndex::search`], reused across queries so retrieval does
+/// not allocate in the steady state.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    acc: Vec<f32>,
+    touched: Vec<u32>,
+    keys: Vec<Key>,
+    ids: Vec<(u32, f32)>,
+}
+
+/// Postings longer than this are not scanned: such keys (a trigram in a quarter of the index)
+/// carry almost no weight and would dominate the time.
+const MAX_SCAN_FRACTION: f32 = 0.25;
 
 impl NameIndex {
     /// How many names the index holds.
     pub fn len(&self) -> usize {
-        self.len as usize
+        self.n_names as usize
     }
 
     /// Whether the index holds no names.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.n_names == 0
+    }
+
+    /// How many distinct keys the index holds.
+    pub fn key_count(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// Approximate heap memory of the index in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.key_ids.capacity() * 16
+            + self.offsets.capacity() * 4
+            + self.postings.capacity() * 4
+            + self.weights.capacity() * 4
+    }
+
+    /// The names sharing the most weight of keys with `query`, best first (ties by name id), at
+    /// most `limit`.
+    pub fn search(
+        &self,
+        query: &AnalyzedName,
+        limit: usize,
+        scratch: &mut Scratch,
+    ) -> Vec<Candidate> {
+        scratch.keys.clear();
+        keys_of(query, &mut scratch.keys);
+        self.search_keys(limit, scratch)
+    }
+
+    /// Like [`NameIndex::search`] for several query readings at once (keys are pooled and each
+    /// distinct key counts once).
+    pub fn search_many(
+        &self,
+        queries: &[&AnalyzedName],
+        limit: usize,
+        scratch: &mut Scratch,
+    ) -> Vec<Candidate> {
+        scratch.keys.clear();
+        for q in queries {
+            keys_of(q, &mut scratch.keys);
+        }
+        self.search_keys(limit, scratch)
+    }
+
+    fn search_keys(&self, limit: usize, scratch: &mut Scratch) -> Vec<Candidate> {
+        if scratch.acc.len() != self.n_names as usize {
+            scratch.acc = vec![0.0; self.n_names as usize];
+            scratch.touched.clear();
+        }
+        scratch.ids.clear();
+        for k in &scratch.keys {
+            if let Some(&id) = self.key_ids.get(&k.hash) {
+                scratch.ids.push((id, self.weights[id as usize]));
+            }
+        }
+        scratch.ids.sort_unstable_by_key(|&(id, _)| id);
+        scratch.ids.dedup_by_key(|&mut (id, _)| id);
+        let max_scan = ((self.n_names as f32 * MAX_SCAN_FRACTION) as u32).max(1000);
+        for &(id, w) in &scratch.ids {
+            let (a, b) = (
+                self.offsets[id as usize] as usize,
+                self.offsets[id as usize + 1] as usize,
+            );
+            if (b - a) as u32 > max_scan {
+                continue;
+            }
+            for &name in &self.postings[a..b] {
+                let slot = &mut scratch.acc[name as usize];
+                if *slot == 0.0 {
+                    scratch.touched.push(name);
+                }
+                *slot += w;
+            }
+        }
+        let mut out: Vec<Candidate> = scratch
+            .touched
+            .iter()
+            .map(|&name| Candidate {
+                name,
+                score: scratch.acc[name as usize],
+            })
+            .collect();
+        for &name in &scratch.touched {
+            scratch.acc[name as usize] = 0.0;
+        }
+        scratch.touched.clear();
+        let by_rank =
+            |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name));
+        if out.len() > limit && limit > 0 {
+            out.select_nth_unstable_by(limit - 1, by_rank);
+            out.truncate(limit);
+        }
+        out.sort_unstable_by(by_rank);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use names::{NameKind, analyze};
+
+    fn build(list: &[&str]) -> NameIndex {
+        let mut b = IndexBuilder::new();
+        for n in list {
+            b.add(&analyze(n, NameKind::Unknown));
+        }
+        b.finish()
+    }
+
+    fn top(ix: &NameIndex, q: &str) -> u32 {
+        let mut s = Scratch::default();
+        ix.search(&analyze(q, NameKind::Unknown), 5, &mut s)[0].name
+    }
+
+    #[test]
+    fn finds_variants_across_scripts_and_spellings() {
+        let ix = build(&[
+            "ASATRYAN, Gayk",
+            "SONG, Kum Hyok",
+            "KIM, Jong Un",
+            "SHOYGU, Sergey Kuzhugetovich",
+            "KOREA SAENAL TRADING CORPORATION",
+            "ANDREYEV, Vitaliy",
+        ]);
+        check(&ix, "Gaiq Asatryan", 0);
+        check(&ix, "Гайк Асатрян", 0);
+        check(&ix, "송금혁", 1);
+        check(&ix, "Kumhyok Song", 1);
+        check(&ix, "김정은", 2);
+        check(&ix, "Сергей Шойгу", 3);
+        check(&ix, "Saenal Trading Co", 4);
+        check(&ix, "Vitaly Andreev", 5);
+        check(&ix, "Vitaliy Andrejev", 5);
+    }
+
+    #[test]
+    fn empty_index_and_empty_query_return_nothing() {
+        let ix = build(&[]);
+        let mut s = Scratch::default();
+        assert!(
+            ix.search(&analyze("x", NameKind::Unknown), 5, &mut s)
+                .is_empty()
+        );
+        let ix = build(&["Acme"]);
+        assert!(
+            ix.search(&analyze("", NameKind::Unknown), 5, &mut s)
+                .is_empty()
+        );
+    }
+
+    fn check(ix: &NameIndex, q: &str, expected: u32) {
+        assert_eq!(top(ix, q), expected, "{q}");
     }
 }

@@ -76,9 +76,8 @@ impl AllowList {
     }
 
     fn find(&self, customer_ref: &str, id: &EntityId) -> Result<usize, usize> {
-        self.entries.binary_search_by(|e| {
-            (e.customer_ref.as_str(), &e.entity_id).cmp(&(customer_ref, id))
-        })
+        self.entries
+            .binary_search_by(|e| (e.customer_ref.as_str(), &e.entity_id).cmp(&(customer_ref, id)))
     }
 }
 

@@ -7,12 +7,20 @@
 
 mod allow;
 mod explain;
+mod ofac;
+pub mod qualify;
+mod score;
 pub mod synthetic;
 
 pub use allow::{AllowEntry, AllowList, AllowState, fingerprint};
 pub use explain::{Explanation, PartMatch, Qualifier, QualifierKind, UnmatchedPart};
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use index::{IndexBuilder, NameIndex, Scratch};
 use model::{Entity, EntityId, PartialDate, Schema};
+use names::AnalyzedName;
 use serde::Serialize;
 
 /// Which list and which version of it a set of entities comes from.
@@ -24,29 +32,274 @@ pub struct ListRef {
     pub version: String,
 }
 
+impl ListRef {
+    /// A list reference from its name and version.
+    pub fn new(list: impl Into<String>, version: impl Into<String>) -> ListRef {
+        ListRef {
+            list: list.into(),
+            version: version.into(),
+        }
+    }
+}
+
+/// One indexed name: its entity, its kind and its analysis.
+#[derive(Debug)]
+struct NameRec {
+    entity: u32,
+    kind: model::NameKind,
+    full: String,
+    analyzed: AnalyzedName,
+    /// The Latin folding of the first variant, for the OFAC emulation.
+    folded: String,
+}
+
 /// The screening engine: the candidate index and the entities it points at.
 ///
-/// Built once per set of list snapshots and then shared read-only across threads.
+/// Built once per set of list snapshots and then shared read-only across threads (it is
+/// `Send + Sync`; per-thread scratch memory lives in a thread local).
 #[derive(Debug, Default)]
 pub struct Screener {
     entities: Vec<Entity>,
+    entity_list: Vec<u32>,
+    lists: Vec<ListRef>,
+    by_id: HashMap<EntityId, u32>,
+    names: Vec<NameRec>,
+    index: NameIndex,
+    identifiers: HashMap<String, Vec<u32>>,
+}
+
+/// How many names retrieval hands to the scorer per query; the evaluation shows the right
+/// entity within the first few dozen, and the scorer's cost grows linearly with this.
+pub const CANDIDATES: usize = 64;
+
+/// The name-analysis kind for an entity or query schema.
+fn name_kind(schema: Option<&Schema>) -> names::NameKind {
+    match schema {
+        Some(Schema::Person) => names::NameKind::Person,
+        Some(Schema::Organization | Schema::Company | Schema::Vessel | Schema::Airplane) => {
+            names::NameKind::Organization
+        }
+        _ => names::NameKind::Unknown,
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 impl Screener {
     /// Builds the candidate index from the entities of one or more lists.
+    ///
+    /// Entities whose schema is not matchable (sanctions, addresses) are kept for lookup but not
+    /// indexed; an id that appears twice keeps its first entity.
     pub fn build(lists: Vec<(ListRef, Vec<Entity>)>) -> Screener {
-        let entities = lists.into_iter().flat_map(|(_, e)| e).collect();
-        Screener { entities }
+        let mut s = Screener::default();
+        let mut builder = IndexBuilder::new();
+        for (list, entities) in lists {
+            let list_no = s.lists.len() as u32;
+            s.lists.push(list);
+            for e in entities {
+                if s.by_id.contains_key(&e.id) {
+                    continue;
+                }
+                let idx = s.entities.len() as u32;
+                s.by_id.insert(e.id.clone(), idx);
+                if e.schema.is_matchable() {
+                    let kind = name_kind(Some(&e.schema));
+                    for n in &e.names {
+                        let analyzed = names::analyze(&n.full, kind);
+                        if analyzed.variants.is_empty() {
+                            continue;
+                        }
+                        builder.add(&analyzed);
+                        let folded = analyzed.variants[0].texts().join(" ");
+                        s.names.push(NameRec {
+                            entity: idx,
+                            kind: n.kind,
+                            full: n.full.clone(),
+                            analyzed,
+                            folded,
+                        });
+                    }
+                }
+                for id in qualify::identifiers_of(&e) {
+                    s.identifiers.entry(id).or_default().push(idx);
+                }
+                s.entities.push(e);
+                s.entity_list.push(list_no);
+            }
+        }
+        s.index = builder.finish();
+        s
     }
 
     /// Screens one query; matches come sorted by score (descending), ties by entity id.
-    pub fn screen(&self, _q: &Query, _cfg: &ScreenConfig) -> Vec<Match> {
-        Vec::new()
+    ///
+    /// Only matches scoring at least `cfg.floor` are returned, at most `cfg.limit` of them.
+    pub fn screen(&self, q: &Query, cfg: &ScreenConfig) -> Vec<Match> {
+        let kind = name_kind(q.schema.as_ref());
+        let query = names::analyze(&q.name, kind);
+        let candidates = SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            self.index.search(&query, CANDIDATES, &mut scratch)
+        });
+        // Best name per entity: (entity, score, name id, query variant, listed variant).
+        let mut best: Vec<Best> = Vec::with_capacity(candidates.len());
+        let folded_query = query.variants.first().map(|v| v.texts().join(" "));
+        for c in &candidates {
+            let rec = &self.names[c.name as usize];
+            let entity = &self.entities[rec.entity as usize];
+            if let Some(schema) = &q.schema
+                && !schema.compatible(&entity.schema)
+            {
+                continue;
+            }
+            let (score, qv, lv) = match cfg.mode {
+                Mode::Default => best_alignment(&query, &rec.analyzed),
+                Mode::Ofac => (
+                    ofac::score(folded_query.as_deref().unwrap_or(""), &rec.folded),
+                    0,
+                    0,
+                ),
+            };
+            push_best(&mut best, rec.entity, c.name, score, qv, lv, rec.kind);
+        }
+        // Identifier hits join the candidates even when the name found nothing.
+        let mut id_hits: Vec<u32> = Vec::new();
+        for raw in &q.identifiers {
+            let id = qualify::normalize_identifier(raw);
+            if let Some(list) = self.identifiers.get(&id) {
+                id_hits.extend(list);
+            }
+        }
+        id_hits.sort_unstable();
+        id_hits.dedup();
+        let mut out: Vec<Match> = Vec::with_capacity(best.len());
+        for b in &best {
+            let entity = &self.entities[b.entity as usize];
+            let id_hit = id_hits.binary_search(&b.entity).is_ok();
+            let m = self.finish(q, cfg, &query, b, entity, id_hit);
+            if m.score >= cfg.floor {
+                out.push(m);
+            }
+        }
+        for &e in &id_hits {
+            if best.iter().any(|b| b.entity == e) {
+                continue;
+            }
+            let entity = &self.entities[e as usize];
+            if let Some(schema) = &q.schema
+                && !schema.compatible(&entity.schema)
+            {
+                continue;
+            }
+            let b = Best {
+                entity: e,
+                name: u32::MAX,
+                score: 0.0,
+                qv: 0,
+                lv: 0,
+                kind: model::NameKind::Primary,
+            };
+            let m = self.finish(q, cfg, &query, &b, entity, true);
+            if m.score >= cfg.floor {
+                out.push(m);
+            }
+        }
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.entity_id.cmp(&b.entity_id))
+        });
+        out.truncate(cfg.limit);
+        out
+    }
+
+    /// Turns the best name of one entity into a scored, explained match.
+    fn finish(
+        &self,
+        q: &Query,
+        cfg: &ScreenConfig,
+        query: &AnalyzedName,
+        b: &Best,
+        entity: &Entity,
+        id_hit: bool,
+    ) -> Match {
+        let list = &self.lists[self.entity_list[b.entity as usize] as usize];
+        let rec = self.names.get(b.name as usize);
+        let mut explanation = match rec {
+            Some(rec) => explain_name(query, rec, b, cfg.mode),
+            None => Explanation {
+                method: method_name(cfg.mode).to_owned(),
+                ..Explanation::default()
+            },
+        };
+        let mut score = b.score;
+        let weak = b.kind == model::NameKind::WeakAlias;
+        let mut corroborated = false;
+        if cfg.mode == Mode::Default {
+            if weak {
+                let capped = score.min(WEAK_ALIAS_CAP);
+                explanation.qualifiers.push(Qualifier {
+                    kind: QualifierKind::WeakAlias,
+                    detail: "the listed name is a weak alias: it only confirms other evidence"
+                        .into(),
+                    effect: score::round((capped - score) as f32),
+                });
+                score = capped;
+            }
+            if let Some(schema) = &q.schema {
+                explanation.qualifiers.push(Qualifier {
+                    kind: QualifierKind::Schema,
+                    detail: format!(
+                        "query {} compatible with listed {}",
+                        schema.name(),
+                        entity.schema.name()
+                    ),
+                    effect: 0.0,
+                });
+            }
+            if let Some(d) = &q.birth_date
+                && let Some(qual) = qualify::birth_date(d, entity)
+            {
+                corroborated |= qual.effect > 0.0;
+                score += qual.effect;
+                explanation.qualifiers.push(qual);
+            }
+            if let Some(n) = &q.nationality
+                && let Some(qual) = qualify::nationality(n, entity)
+            {
+                score += qual.effect;
+                explanation.qualifiers.push(qual);
+            }
+        }
+        if id_hit {
+            corroborated = true;
+            let lifted = score.max(qualify::IDENTIFIER_SCORE);
+            explanation.qualifiers.push(Qualifier {
+                kind: QualifierKind::Identifier,
+                detail: "an identifier or crypto address of the query equals a listed one".into(),
+                effect: score::round((lifted - score) as f32),
+            });
+            score = lifted;
+        }
+        let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
+        let is_match = score >= cfg.threshold && (!weak || corroborated || cfg.mode == Mode::Ofac);
+        Match {
+            entity_id: entity.id.clone(),
+            caption: entity.caption().to_owned(),
+            schema: entity.schema.name().to_owned(),
+            list: list.list.clone(),
+            list_version: list.version.clone(),
+            score,
+            is_match,
+            explanation,
+        }
     }
 
     /// The entity with this id, if it is indexed.
     pub fn entity(&self, id: &EntityId) -> Option<&Entity> {
-        self.entities.iter().find(|e| &e.id == id)
+        self.by_id.get(id).map(|&i| &self.entities[i as usize])
     }
 
     /// How many entities are indexed.
@@ -58,6 +311,138 @@ impl Screener {
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty()
     }
+
+    /// How many names the candidate index holds.
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The candidate index, for statistics and benchmarks.
+    pub fn index(&self) -> &NameIndex {
+        &self.index
+    }
+}
+
+/// A weak alias alone never scores above this, below the default threshold: OFAC's guidance is
+/// that weak AKAs serve to confirm a hit, not to make one (FAQ 124).
+pub const WEAK_ALIAS_CAP: f64 = 0.75;
+
+/// The best name of one entity so far.
+#[derive(Debug, Clone, Copy)]
+struct Best {
+    entity: u32,
+    name: u32,
+    score: f64,
+    qv: u16,
+    lv: u16,
+    kind: model::NameKind,
+}
+
+/// Keeps the best-scoring name per entity; a strong name beats a weak alias of equal score.
+fn push_best(
+    best: &mut Vec<Best>,
+    entity: u32,
+    name: u32,
+    score: f64,
+    qv: u16,
+    lv: u16,
+    kind: model::NameKind,
+) {
+    let cand = Best {
+        entity,
+        name,
+        score,
+        qv,
+        lv,
+        kind,
+    };
+    let weak = |b: &Best| b.kind == model::NameKind::WeakAlias;
+    let effective = |b: &Best| {
+        if weak(b) {
+            b.score.min(WEAK_ALIAS_CAP)
+        } else {
+            b.score
+        }
+    };
+    match best.iter_mut().find(|b| b.entity == entity) {
+        Some(b) => {
+            let better = effective(&cand) > effective(b)
+                || (effective(&cand) == effective(b) && cand.name < b.name);
+            if better {
+                *b = cand;
+            }
+        }
+        None => best.push(cand),
+    }
+}
+
+/// The best alignment score over every pair of query and listed variants, with the indices of
+/// the pair that gave it.
+fn best_alignment(query: &AnalyzedName, listed: &AnalyzedName) -> (f64, u16, u16) {
+    let mut best = (0.0f64, 0u16, 0u16);
+    for (i, qv) in query.variants.iter().enumerate() {
+        if qv.scheme == names::Scheme::ArabicConsonants {
+            continue;
+        }
+        for (j, lv) in listed.variants.iter().enumerate() {
+            let s = f64::from(score::align(qv, lv, None));
+            if s > best.0 {
+                best = (s, i as u16, j as u16);
+                if s >= 1.0 {
+                    return best;
+                }
+            }
+        }
+    }
+    best
+}
+
+fn method_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Default => "interdict",
+        Mode::Ofac => "ofac-emulation",
+    }
+}
+
+fn name_kind_name(k: model::NameKind) -> &'static str {
+    match k {
+        model::NameKind::Primary => "primary",
+        model::NameKind::Alias => "alias",
+        model::NameKind::WeakAlias => "weak_alias",
+        model::NameKind::Previous => "previous",
+        model::NameKind::Now => "now",
+    }
+}
+
+fn scheme_name(s: names::Scheme) -> String {
+    format!("{s:?}")
+}
+
+/// Re-runs the winning alignment with detail recording, for the explanation.
+fn explain_name(query: &AnalyzedName, rec: &NameRec, b: &Best, mode: Mode) -> Explanation {
+    let mut e = Explanation {
+        method: method_name(mode).to_owned(),
+        listed_name: rec.full.clone(),
+        listed_name_kind: name_kind_name(rec.kind).to_owned(),
+        name_score: (b.score * 10_000.0).round() / 10_000.0,
+        ..Explanation::default()
+    };
+    let (Some(qv), Some(lv)) = (
+        query.variants.get(b.qv as usize),
+        rec.analyzed.variants.get(b.lv as usize),
+    ) else {
+        return e;
+    };
+    e.query_form = qv.texts().join(" ");
+    e.query_scheme = scheme_name(qv.scheme);
+    if mode == Mode::Default {
+        let mut d = score::Detail::default();
+        score::align(qv, lv, Some(&mut d));
+        e.parts = d.parts;
+        e.unmatched_query = d.unmatched_query;
+        e.unmatched_listed = d.unmatched_listed;
+    }
+    e
 }
 
 /// What to screen: a name and the optional facts that confirm or contradict a hit.
@@ -147,6 +532,44 @@ pub struct Match {
 }
 
 /// Scores one pair of names, `a` as the query and `b` as the listed name, with its explanation.
-pub fn compare(_a: &str, _b: &str, _schema: Option<Schema>, _mode: Mode) -> (f64, Explanation) {
-    (0.0, Explanation::default())
+///
+/// No qualifiers apply: only the names are compared, with the same scorer as [`Screener::screen`]
+/// (or the OFAC emulation). `schema` decides how both names are read (person or organisation).
+pub fn compare(a: &str, b: &str, schema: Option<Schema>, mode: Mode) -> (f64, Explanation) {
+    let kind = name_kind(schema.as_ref());
+    let query = names::analyze(a, kind);
+    let listed = names::analyze(b, kind);
+    let folded = listed
+        .variants
+        .first()
+        .map(|v| v.texts().join(" "))
+        .unwrap_or_default();
+    let (score, qv, lv) = match mode {
+        Mode::Default => best_alignment(&query, &listed),
+        Mode::Ofac => {
+            let fq = query
+                .variants
+                .first()
+                .map(|v| v.texts().join(" "))
+                .unwrap_or_default();
+            (ofac::score(&fq, &folded), 0, 0)
+        }
+    };
+    let rec = NameRec {
+        entity: 0,
+        kind: model::NameKind::Primary,
+        full: b.to_owned(),
+        analyzed: listed,
+        folded,
+    };
+    let best = Best {
+        entity: 0,
+        name: 0,
+        score,
+        qv,
+        lv,
+        kind: model::NameKind::Primary,
+    };
+    let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
+    (score, explain_name(&query, &rec, &best, mode))
 }

@@ -1,0 +1,104 @@
+//! Runs the shared evaluation set (`../shared/eval`) through the screener and writes results
+//! JSON lines for `score.py`.
+//!
+//! ```text
+//! cargo run --release -p screening --example eval -- [--mode ofac] [--out results.jsonl]
+//!     [--queries /work/shared/eval/names-dev.csv] [--threads 2]
+//! python3 /work/shared/eval/score.py /work/shared/eval/names-dev.csv results.jsonl --threshold 0.8
+//! ```
+//!
+//! The index is built from our own parsers exactly as `../shared/eval/README.md` describes (see
+//! `screening::evalset`).
+
+#[path = "../tests/support/evalset.rs"]
+mod evalset;
+
+use std::io::Write;
+use std::time::Instant;
+
+use screening::{Mode, ScreenConfig};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let mode = match arg("--mode").as_deref() {
+        Some("ofac") => Mode::Ofac,
+        _ => Mode::Default,
+    };
+    let out_path = arg("--out").unwrap_or_else(|| "results.jsonl".into());
+    let queries_path =
+        arg("--queries").unwrap_or_else(|| format!("{}/eval/names-dev.csv", evalset::SHARED));
+    let threads: usize = arg("--threads").and_then(|t| t.parse().ok()).unwrap_or(2);
+
+    let t0 = Instant::now();
+    let Some(screener) = evalset::eval_screener(false)? else {
+        eprintln!("../shared is absent; nothing to evaluate");
+        return Ok(());
+    };
+    let build = t0.elapsed();
+    eprintln!(
+        "loaded and built: {} entities, {} names, {} keys, index {:.1} MB, in {:.2?}",
+        screener.len(),
+        screener.name_count(),
+        screener.index().key_count(),
+        screener.index().heap_bytes() as f64 / 1e6,
+        build
+    );
+    let queries = evalset::read_queries(&std::fs::read_to_string(&queries_path)?);
+    let cfg = ScreenConfig {
+        mode,
+        floor: 0.0,
+        limit: 10,
+        ..ScreenConfig::default()
+    };
+    // Warm-up so the timing below measures the steady state.
+    for q in queries.iter().take(200) {
+        screener.screen(&q.query, &cfg);
+    }
+    let t1 = Instant::now();
+    let chunk = queries.len().div_ceil(threads.max(1));
+    let results: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = queries
+            .chunks(chunk.max(1))
+            .map(|part| {
+                let screener = &screener;
+                s.spawn(move || {
+                    part.iter()
+                        .map(|q| {
+                            let ms = screener.screen(&q.query, &cfg);
+                            let matches: Vec<serde_json::Value> = ms
+                                .iter()
+                                .map(|m| {
+                                    serde_json::json!({"entity_id": m.entity_id, "score": m.score})
+                                })
+                                .collect();
+                            serde_json::json!({"query_id": q.id, "matches": matches}).to_string()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let elapsed = t1.elapsed();
+    eprintln!(
+        "screened {} queries on {threads} threads in {:.2?}: {:.0} queries/s",
+        queries.len(),
+        elapsed,
+        queries.len() as f64 / elapsed.as_secs_f64()
+    );
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&out_path)?);
+    for line in results {
+        writeln!(f, "{line}")?;
+    }
+    eprintln!("wrote {out_path}");
+    Ok(())
+}

@@ -1,0 +1,276 @@
+//! Name scoring: order-insensitive alignment of the parts of two analysed names.
+//!
+//! Each query part is paired with at most one listed part (or a run of parts, for joined and
+//! split spellings) by a greedy assignment over the part similarity matrix, strongest pairs
+//! first. The name score is a weighted mean of the pair similarities, where unmatched parts on
+//! either side add weight to the denominator: extra query parts cost their full role weight,
+//! extra listed parts [`LISTED_EXTRA`] of it, because customers drop middle names and legal forms
+//! more often than they invent words.
+
+use names::{Role, Token, Transform, Variant, compare_joined, compare_tokens};
+
+use crate::explain::{PartMatch, UnmatchedPart};
+
+/// How much an unmatched listed part costs, relative to its role weight.
+pub(crate) const LISTED_EXTRA: f32 = 0.5;
+
+/// Similarity of two parts for scoring, with the transformation that explains it.
+///
+/// `compare_tokens` reports Jaro–Winkler for pairs that no transformation equates; raw
+/// Jaro–Winkler is too generous for names (`ivanov`/`petrov` ≈ 0.7), so plain edit distance is
+/// credited only for what a typo can produce: one edit in a part of four letters or more, two
+/// in a long part, or a Jaro–Winkler of at least 0.9.
+pub(crate) fn part_similarity(a: &Token, b: &Token) -> (f32, Transform) {
+    let m = compare_tokens(a, b);
+    let sim = match m.how {
+        Transform::Exact => 1.0,
+        Transform::LegalFormClass | Transform::Transliteration | Transform::JoinedSplit => {
+            m.similarity
+        }
+        Transform::Phonetic => {
+            // Equal Double Metaphone codes on short parts conflate different names
+            // (`Ali`/`Eli`), so they count only when the spelling is also close.
+            if a.text.len().min(b.text.len()) >= 4 {
+                0.8f32.max(typo(a, b, m.similarity))
+            } else {
+                typo(a, b, m.similarity)
+            }
+        }
+        Transform::Initial => {
+            if a.role == Role::Initial
+                || b.role == Role::Initial
+                || a.text.len() == 1
+                || b.text.len() == 1
+            {
+                m.similarity
+            } else {
+                0.0
+            }
+        }
+        Transform::EditDistance => typo(a, b, m.similarity),
+    };
+    (sim, m.how)
+}
+
+fn typo(a: &Token, b: &Token, jw: f32) -> f32 {
+    let min_len = a.text.len().min(b.text.len());
+    let d = strsim::osa_distance(&a.text, &b.text);
+    let edit = match (d, min_len) {
+        (1, 4..) => 0.88,
+        (1, 3) => 0.6,
+        (2, 8..) => 0.8,
+        _ => 0.0,
+    };
+    let jw_sim = if jw >= 0.9 && min_len >= 4 {
+        0.6 + (jw - 0.9) * 2.5
+    } else {
+        0.0
+    };
+    f32::max(edit, jw_sim)
+}
+
+/// One aligned pair: query parts `q` (a run), listed parts `l` (a run), similarity, weight.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    q: (u8, u8),
+    l: (u8, u8),
+    sim: f32,
+    weight: f32,
+    how: Transform,
+}
+
+/// The detail of one alignment, for explanations.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Detail {
+    pub parts: Vec<PartMatch>,
+    pub unmatched_query: Vec<UnmatchedPart>,
+    pub unmatched_listed: Vec<UnmatchedPart>,
+}
+
+/// Parts beyond this many per side are compared only pairwise, never as joined runs; real
+/// names rarely have more, and the cost of the run search grows with the square.
+const MAX_PARTS: usize = 16;
+
+/// Scores one query variant against one listed variant; fills `detail` when given.
+pub(crate) fn align(q: &Variant, l: &Variant, detail: Option<&mut Detail>) -> f32 {
+    let (qt, lt) = (&q.tokens, &l.tokens);
+    if qt.is_empty() || lt.is_empty() || qt.len() > 64 || lt.len() > 64 {
+        return 0.0;
+    }
+    let mut edges: Vec<Edge> = Vec::with_capacity(qt.len() * lt.len() + 4);
+    for (i, a) in qt.iter().enumerate() {
+        for (j, b) in lt.iter().enumerate() {
+            let (sim, how) = part_similarity(a, b);
+            if sim > 0.0 {
+                edges.push(Edge {
+                    q: (i as u8, i as u8 + 1),
+                    l: (j as u8, j as u8 + 1),
+                    sim,
+                    weight: (a.weight + b.weight) / 2.0,
+                    how,
+                });
+            }
+        }
+    }
+    if qt.len() <= MAX_PARTS && lt.len() <= MAX_PARTS {
+        joined_edges(qt, lt, false, &mut edges);
+        joined_edges(lt, qt, true, &mut edges);
+    }
+    // Strongest pairs first; ties by position so the result is deterministic.
+    edges.sort_by(|x, y| {
+        (y.sim * y.weight.min(1.0))
+            .total_cmp(&(x.sim * x.weight.min(1.0)))
+            .then(y.sim.total_cmp(&x.sim))
+            .then(x.q.cmp(&y.q))
+            .then(x.l.cmp(&y.l))
+    });
+    let mut q_used = 0u64;
+    let mut l_used = 0u64;
+    let mut num = 0.0f32;
+    let mut den = 0.0f32;
+    let mut chosen: Vec<Edge> = Vec::new();
+    for e in edges {
+        let qm = run_mask(e.q);
+        let lm = run_mask(e.l);
+        if q_used & qm != 0 || l_used & lm != 0 {
+            continue;
+        }
+        q_used |= qm;
+        l_used |= lm;
+        num += e.sim * e.weight;
+        den += e.weight;
+        chosen.push(e);
+    }
+    for (i, t) in qt.iter().enumerate() {
+        if q_used & (1 << i) == 0 {
+            den += t.weight;
+        }
+    }
+    for (j, t) in lt.iter().enumerate() {
+        if l_used & (1 << j) == 0 {
+            den += t.weight * LISTED_EXTRA;
+        }
+    }
+    let score = if den > 0.0 { num / den } else { 0.0 };
+    if let Some(d) = detail {
+        chosen.sort_by_key(|e| (e.q, e.l));
+        for e in &chosen {
+            let listed = &lt[e.l.0 as usize..e.l.1 as usize];
+            d.parts.push(PartMatch {
+                query: join(&qt[e.q.0 as usize..e.q.1 as usize]),
+                listed: join(listed),
+                role: role_name(listed[0].role).to_owned(),
+                how: transform_name(e.how).to_owned(),
+                similarity: round(e.sim),
+                weight: round(e.weight),
+            });
+        }
+        for (i, t) in qt.iter().enumerate() {
+            if q_used & (1 << i) == 0 {
+                d.unmatched_query.push(unmatched(t, t.weight));
+            }
+        }
+        for (j, t) in lt.iter().enumerate() {
+            if l_used & (1 << j) == 0 {
+                d.unmatched_listed
+                    .push(unmatched(t, t.weight * LISTED_EXTRA));
+            }
+        }
+    }
+    score
+}
+
+fn unmatched(t: &Token, weight: f32) -> UnmatchedPart {
+    UnmatchedPart {
+        part: t.text.clone(),
+        role: role_name(t.role).to_owned(),
+        weight: round(weight),
+    }
+}
+
+/// Edges where one token of `single` equals a run of two or three adjacent tokens of `runs`
+/// (`Kumhyok` vs `Kum Hyok`, `Abdul` vs `Abd al`); `flipped` says `single` is the listed side.
+fn joined_edges(single: &[Token], runs: &[Token], flipped: bool, edges: &mut Vec<Edge>) {
+    for (i, s) in single.iter().enumerate() {
+        if s.text.len() < 4 || matches!(s.role, Role::LegalForm(_)) {
+            continue;
+        }
+        for len in 2..=3usize {
+            for start in 0..runs.len().saturating_sub(len - 1) {
+                let run = &runs[start..start + len];
+                // Cheap filter before concatenating: the run must start like the token.
+                if run[0].text.as_bytes().first() != s.text.as_bytes().first()
+                    && run[0].skeleton.as_bytes().first() != s.skeleton.as_bytes().first()
+                {
+                    continue;
+                }
+                let total: usize = run.iter().map(|t| t.text.len()).sum();
+                if total + 3 < s.text.len() || total > s.text.len() + 4 {
+                    continue;
+                }
+                if let Some(m) = compare_joined(s, run) {
+                    let run_weight: f32 = run.iter().map(|t| t.weight).sum::<f32>();
+                    let weight = (s.weight + run_weight) / 2.0;
+                    let (a, b) = ((i as u8, i as u8 + 1), (start as u8, (start + len) as u8));
+                    let (q, l) = if flipped { (b, a) } else { (a, b) };
+                    edges.push(Edge {
+                        q,
+                        l,
+                        sim: m.similarity,
+                        weight,
+                        how: m.how,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn run_mask((a, b): (u8, u8)) -> u64 {
+    let mut m = 0u64;
+    for i in a..b {
+        m |= 1 << i;
+    }
+    m
+}
+
+fn join(tokens: &[Token]) -> String {
+    tokens
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(crate) fn round(x: f32) -> f64 {
+    (f64::from(x) * 10_000.0).round() / 10_000.0
+}
+
+/// The snake-case name of a part role, for explanations.
+pub(crate) fn role_name(r: Role) -> &'static str {
+    match r {
+        Role::Given => "given",
+        Role::Family => "family",
+        Role::Patronymic => "patronymic",
+        Role::Particle => "particle",
+        Role::LegalForm(_) => "legal_form",
+        Role::Title => "title",
+        Role::OrgWord => "org_word",
+        Role::Stopword => "stopword",
+        Role::Initial => "initial",
+        Role::Unknown => "name",
+    }
+}
+
+/// The snake-case name of a transformation, for explanations.
+pub(crate) fn transform_name(t: Transform) -> &'static str {
+    match t {
+        Transform::Exact => "exact",
+        Transform::LegalFormClass => "legal_form_class",
+        Transform::Transliteration => "transliteration",
+        Transform::JoinedSplit => "joined_split",
+        Transform::Phonetic => "phonetic",
+        Transform::Initial => "initial",
+        Transform::EditDistance => "edit_distance",
+    }
+}
