@@ -12,9 +12,11 @@ use clap::{Parser, Subcommand};
 mod address_cmd;
 mod datadir;
 mod download;
+mod graph_cmd;
 mod lists;
 mod load;
 mod progress;
+mod screen_cmd;
 
 /// Global options shared by every command.
 #[derive(Debug, clap::Args)]
@@ -48,8 +50,20 @@ struct Cli {
 enum Command {
     /// Import, update, show, diff and export sanctions lists.
     Lists(lists::ListsArgs),
+    /// Screen a name (or a batch file of names) against the sanctions lists.
+    Screen(screen_cmd::ScreenArgs),
+    /// Score one pair of names and explain the score.
+    Compare(screen_cmd::CompareArgs),
     /// Screen crypto addresses against list wallets and label files.
     Address(address_cmd::AddressArgs),
+    /// Transfer graphs: import, generate, info, bench.
+    Graph(graph_cmd::GraphArgs),
+    /// Exposure of a wallet to labelled categories (source or destination of funds).
+    Exposure(graph_cmd::ExposureArgs),
+    /// Trace funds forward from seed addresses or transactions with a taint model.
+    Trace(graph_cmd::TraceArgs),
+    /// The shortest and the top-k paths between two addresses.
+    Path(graph_cmd::PathArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,7 +71,13 @@ fn main() -> ExitCode {
     init_logging(cli.global.verbose);
     let result = match cli.command {
         Command::Lists(args) => lists::run(&cli.global, args),
+        Command::Screen(args) => screen_cmd::run(&cli.global, args),
+        Command::Compare(args) => screen_cmd::compare(&cli.global, args),
         Command::Address(args) => address_cmd::run(&cli.global, args),
+        Command::Graph(args) => graph_cmd::run_graph(&cli.global, args),
+        Command::Exposure(args) => graph_cmd::run_exposure(&cli.global, args),
+        Command::Trace(args) => graph_cmd::run_trace(&cli.global, args),
+        Command::Path(args) => graph_cmd::run_path(&cli.global, args),
     };
     match result {
         Ok(code) => code,

@@ -32,3 +32,15 @@ pub fn bytes(total: Option<u64>, message: impl Into<String>) -> ProgressBar {
     pb.set_message(message.into());
     pb
 }
+
+/// A counting bar for batches, shown only on a terminal.
+pub fn count(total: u64, message: impl Into<String>) -> ProgressBar {
+    let pb = ProgressBar::new(total);
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})")
+    {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.set_message(message.into());
+    pb
+}
