@@ -16,6 +16,7 @@ mod graph_cmd;
 mod lists;
 mod load;
 mod progress;
+mod screen_cmd;
 
 /// Global options shared by every command.
 #[derive(Debug, clap::Args)]
@@ -49,6 +50,10 @@ struct Cli {
 enum Command {
     /// Import, update, show, diff and export sanctions lists.
     Lists(lists::ListsArgs),
+    /// Screen a name (or a batch file of names) against the sanctions lists.
+    Screen(screen_cmd::ScreenArgs),
+    /// Score one pair of names and explain the score.
+    Compare(screen_cmd::CompareArgs),
     /// Screen crypto addresses against list wallets and label files.
     Address(address_cmd::AddressArgs),
     /// Transfer graphs: import, generate, info, bench.
@@ -66,6 +71,8 @@ fn main() -> ExitCode {
     init_logging(cli.global.verbose);
     let result = match cli.command {
         Command::Lists(args) => lists::run(&cli.global, args),
+        Command::Screen(args) => screen_cmd::run(&cli.global, args),
+        Command::Compare(args) => screen_cmd::compare(&cli.global, args),
         Command::Address(args) => address_cmd::run(&cli.global, args),
         Command::Graph(args) => graph_cmd::run_graph(&cli.global, args),
         Command::Exposure(args) => graph_cmd::run_exposure(&cli.global, args),
