@@ -51,6 +51,8 @@ struct NameRec {
     analyzed: AnalyzedName,
     /// The Latin folding of the first variant, for the OFAC emulation.
     folded: String,
+    /// Interned text id of every token, variant after variant, for memoised part similarity.
+    tok_ids: Vec<u32>,
 }
 
 /// The screening engine: the candidate index and the entities it points at.
@@ -66,11 +68,14 @@ pub struct Screener {
     names: Vec<NameRec>,
     index: NameIndex,
     identifiers: HashMap<String, Vec<u32>>,
+    /// Token text → id; listed tokens recur across names (`kim`, `trading`), so part
+    /// similarities are memoised per query by (query token, listed text id).
+    interner: HashMap<String, u32>,
 }
 
 /// How many names retrieval hands to the scorer per query; the evaluation shows the right
 /// entity within the first few dozen, and the scorer's cost grows linearly with this.
-pub const CANDIDATES: usize = 64;
+pub const CANDIDATES: usize = 32;
 
 /// The name-analysis kind for an entity or query schema.
 fn name_kind(schema: Option<&Schema>) -> names::NameKind {
@@ -113,12 +118,19 @@ impl Screener {
                         }
                         builder.add(&analyzed);
                         let folded = analyzed.variants[0].texts().join(" ");
+                        let mut tok_ids = Vec::new();
+                        for t in analyzed.variants.iter().flat_map(|v| &v.tokens) {
+                            let next = s.interner.len() as u32;
+                            let id = *s.interner.entry(t.text.clone()).or_insert(next);
+                            tok_ids.push(id);
+                        }
                         s.names.push(NameRec {
                             entity: idx,
                             kind: n.kind,
                             full: n.full.clone(),
                             analyzed,
                             folded,
+                            tok_ids,
                         });
                     }
                 }
@@ -146,6 +158,7 @@ impl Screener {
         // Best name per entity: (entity, score, name id, query variant, listed variant).
         let mut best: Vec<Best> = Vec::with_capacity(candidates.len());
         let folded_query = query.variants.first().map(|v| v.texts().join(" "));
+        let mut memo = Memo::default();
         for c in &candidates {
             let rec = &self.names[c.name as usize];
             let entity = &self.entities[rec.entity as usize];
@@ -155,7 +168,9 @@ impl Screener {
                 continue;
             }
             let (score, qv, lv) = match cfg.mode {
-                Mode::Default => best_alignment(&query, &rec.analyzed),
+                Mode::Default => {
+                    best_alignment(&query, &rec.analyzed, Some((&rec.tok_ids, &mut memo)))
+                }
                 Mode::Ofac => (
                     ofac::score(folded_query.as_deref().unwrap_or(""), &rec.folded),
                     0,
@@ -376,16 +391,67 @@ fn push_best(
     }
 }
 
+/// Memoised part similarities of one query: (query variant and token, listed token text id,
+/// listed role class) → similarity. Retrieval brings names that share tokens, so the same pairs
+/// recur across candidates.
+#[derive(Default)]
+struct Memo {
+    map: HashMap<(u32, u32, u8), (f32, names::Transform)>,
+    edges: Vec<score::Edge>,
+}
+
+fn role_class(r: names::Role) -> u8 {
+    match r {
+        names::Role::LegalForm(_) => 1,
+        names::Role::Initial => 2,
+        _ => 0,
+    }
+}
+
 /// The best alignment score over every pair of query and listed variants, with the indices of
-/// the pair that gave it.
-fn best_alignment(query: &AnalyzedName, listed: &AnalyzedName) -> (f64, u16, u16) {
+/// the pair that gave it. With `memo`, part similarities are looked up by interned listed text.
+fn best_alignment(
+    query: &AnalyzedName,
+    listed: &AnalyzedName,
+    mut memo: Option<(&[u32], &mut Memo)>,
+) -> (f64, u16, u16) {
     let mut best = (0.0f64, 0u16, 0u16);
+    let mut local_edges = Vec::new();
     for (i, qv) in query.variants.iter().enumerate() {
         if qv.scheme == names::Scheme::ArabicConsonants {
             continue;
         }
+        let mut offset = 0usize;
         for (j, lv) in listed.variants.iter().enumerate() {
-            let s = f64::from(score::align(qv, lv, None));
+            let start = offset;
+            offset += lv.tokens.len();
+            let s = match memo.as_mut() {
+                Some((ids, m)) => {
+                    let Memo { map, edges } = &mut **m;
+                    f64::from(score::align_with(
+                        qv,
+                        lv,
+                        None,
+                        edges,
+                        &mut |qi, lj, a, b| {
+                            let key = (
+                                (i as u32) << 8 | qi as u32,
+                                ids.get(start + lj).copied().unwrap_or(u32::MAX),
+                                role_class(a.role) << 2 | role_class(b.role),
+                            );
+                            *map.entry(key)
+                                .or_insert_with(|| score::part_similarity(a, b))
+                        },
+                    ))
+                }
+                None => f64::from(score::align_with(
+                    qv,
+                    lv,
+                    None,
+                    &mut local_edges,
+                    &mut |_, _, a, b| score::part_similarity(a, b),
+                )),
+            };
             if s > best.0 {
                 best = (s, i as u16, j as u16);
                 if s >= 1.0 {
@@ -545,7 +611,7 @@ pub fn compare(a: &str, b: &str, schema: Option<Schema>, mode: Mode) -> (f64, Ex
         .map(|v| v.texts().join(" "))
         .unwrap_or_default();
     let (score, qv, lv) = match mode {
-        Mode::Default => best_alignment(&query, &listed),
+        Mode::Default => best_alignment(&query, &listed, None),
         Mode::Ofac => {
             let fq = query
                 .variants
@@ -561,6 +627,7 @@ pub fn compare(a: &str, b: &str, schema: Option<Schema>, mode: Mode) -> (f64, Ex
         full: b.to_owned(),
         analyzed: listed,
         folded,
+        tok_ids: Vec::new(),
     };
     let best = Best {
         entity: 0,

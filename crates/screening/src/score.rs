@@ -54,8 +54,10 @@ pub(crate) fn part_similarity(a: &Token, b: &Token) -> (f32, Transform) {
 
 fn typo(a: &Token, b: &Token, jw: f32) -> f32 {
     let min_len = a.text.len().min(b.text.len());
-    let d = strsim::osa_distance(&a.text, &b.text);
-    let edit = match (d, min_len) {
+    if jw < 0.75 || min_len < 3 {
+        return 0.0;
+    }
+    let edit = match (osa_within_2(a.text.as_bytes(), b.text.as_bytes()), min_len) {
         (1, 4..) => 0.88,
         (1, 3) => 0.6,
         (2, 8..) => 0.8,
@@ -69,9 +71,46 @@ fn typo(a: &Token, b: &Token, jw: f32) -> f32 {
     f32::max(edit, jw_sim)
 }
 
+/// Optimal-string-alignment distance of two short byte strings, or 3 when it is more than 2
+/// (or the strings are too long for the stack buffers); no allocation.
+fn osa_within_2(a: &[u8], b: &[u8]) -> usize {
+    const N: usize = 40;
+    if a.len().abs_diff(b.len()) > 2 || a.len() >= N || b.len() >= N {
+        return 3;
+    }
+    let mut prev2 = [0usize; N];
+    let mut prev = [0usize; N];
+    let mut cur = [0usize; N];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > 2 {
+            return 3;
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    prev[b.len()].min(3)
+}
+
+/// A part-similarity function: query position, listed position, query token, listed token.
+pub(crate) type PartSim<'a> = dyn FnMut(usize, usize, &Token, &Token) -> (f32, Transform) + 'a;
+
 /// One aligned pair: query parts `q` (a run), listed parts `l` (a run), similarity, weight.
 #[derive(Debug, Clone, Copy)]
-struct Edge {
+pub(crate) struct Edge {
     q: (u8, u8),
     l: (u8, u8),
     sim: f32,
@@ -93,14 +132,28 @@ const MAX_PARTS: usize = 16;
 
 /// Scores one query variant against one listed variant; fills `detail` when given.
 pub(crate) fn align(q: &Variant, l: &Variant, detail: Option<&mut Detail>) -> f32 {
+    align_with(q, l, detail, &mut Vec::new(), &mut |_, _, a, b| {
+        part_similarity(a, b)
+    })
+}
+
+/// [`align`] with a caller-supplied part similarity (the screener memoises it per query) and a
+/// reusable edge buffer; `sim` gets the query and listed token positions and the tokens.
+pub(crate) fn align_with(
+    q: &Variant,
+    l: &Variant,
+    detail: Option<&mut Detail>,
+    edges: &mut Vec<Edge>,
+    sim: &mut PartSim<'_>,
+) -> f32 {
     let (qt, lt) = (&q.tokens, &l.tokens);
     if qt.is_empty() || lt.is_empty() || qt.len() > 64 || lt.len() > 64 {
         return 0.0;
     }
-    let mut edges: Vec<Edge> = Vec::with_capacity(qt.len() * lt.len() + 4);
+    edges.clear();
     for (i, a) in qt.iter().enumerate() {
         for (j, b) in lt.iter().enumerate() {
-            let (sim, how) = part_similarity(a, b);
+            let (sim, how) = sim(i, j, a, b);
             if sim > 0.0 {
                 edges.push(Edge {
                     q: (i as u8, i as u8 + 1),
@@ -113,8 +166,8 @@ pub(crate) fn align(q: &Variant, l: &Variant, detail: Option<&mut Detail>) -> f3
         }
     }
     if qt.len() <= MAX_PARTS && lt.len() <= MAX_PARTS {
-        joined_edges(qt, lt, false, &mut edges);
-        joined_edges(lt, qt, true, &mut edges);
+        joined_edges(qt, lt, false, edges);
+        joined_edges(lt, qt, true, edges);
     }
     // Strongest pairs first; ties by position so the result is deterministic.
     edges.sort_by(|x, y| {
@@ -128,8 +181,9 @@ pub(crate) fn align(q: &Variant, l: &Variant, detail: Option<&mut Detail>) -> f3
     let mut l_used = 0u64;
     let mut num = 0.0f32;
     let mut den = 0.0f32;
+    let record = detail.is_some();
     let mut chosen: Vec<Edge> = Vec::new();
-    for e in edges {
+    for &e in edges.iter() {
         let qm = run_mask(e.q);
         let lm = run_mask(e.l);
         if q_used & qm != 0 || l_used & lm != 0 {
@@ -139,7 +193,9 @@ pub(crate) fn align(q: &Variant, l: &Variant, detail: Option<&mut Detail>) -> f3
         l_used |= lm;
         num += e.sim * e.weight;
         den += e.weight;
-        chosen.push(e);
+        if record {
+            chosen.push(e);
+        }
     }
     for (i, t) in qt.iter().enumerate() {
         if q_used & (1 << i) == 0 {
@@ -205,7 +261,15 @@ fn joined_edges(single: &[Token], runs: &[Token], flipped: bool, edges: &mut Vec
                     continue;
                 }
                 let total: usize = run.iter().map(|t| t.text.len()).sum();
-                if total + 3 < s.text.len() || total > s.text.len() + 4 {
+                if total + 2 < s.text.len() || total > s.text.len() + 2 {
+                    continue;
+                }
+                // Concatenated texts or skeletons must equal the token's; this avoids computing
+                // a skeleton of every concatenation, which is the costly part.
+                let texts_equal = concat_eq(run.iter().map(|t| t.text.as_str()), &s.text);
+                let skeletons_equal =
+                    texts_equal || concat_eq(run.iter().map(|t| t.skeleton.as_str()), &s.skeleton);
+                if !skeletons_equal {
                     continue;
                 }
                 if let Some(m) = compare_joined(s, run) {
@@ -224,6 +288,18 @@ fn joined_edges(single: &[Token], runs: &[Token], flipped: bool, edges: &mut Vec
             }
         }
     }
+}
+
+/// Whether the concatenation of `parts` equals `whole`, without allocating.
+fn concat_eq<'a>(parts: impl Iterator<Item = &'a str>, whole: &str) -> bool {
+    let mut rest = whole.as_bytes();
+    for p in parts {
+        match rest.strip_prefix(p.as_bytes()) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 fn run_mask((a, b): (u8, u8)) -> u64 {
