@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 mod address_cmd;
 mod datadir;
 mod download;
+mod eval_cmd;
 mod graph_cmd;
 mod lists;
 mod load;
@@ -54,6 +55,8 @@ enum Command {
     Screen(screen_cmd::ScreenArgs),
     /// Score one pair of names and explain the score.
     Compare(screen_cmd::CompareArgs),
+    /// Run the shared name-screening evaluation set and print its metrics.
+    Eval(eval_cmd::EvalArgs),
     /// Screen crypto addresses against list wallets and label files.
     Address(address_cmd::AddressArgs),
     /// Transfer graphs: import, generate, info, bench.
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         Command::Lists(args) => lists::run(&cli.global, args),
         Command::Screen(args) => screen_cmd::run(&cli.global, args),
         Command::Compare(args) => screen_cmd::compare(&cli.global, args),
+        Command::Eval(args) => eval_cmd::run(&cli.global, args),
         Command::Address(args) => address_cmd::run(&cli.global, args),
         Command::Graph(args) => graph_cmd::run_graph(&cli.global, args),
         Command::Exposure(args) => graph_cmd::run_exposure(&cli.global, args),

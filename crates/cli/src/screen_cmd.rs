@@ -497,7 +497,7 @@ fn completed_ids(path: &Path) -> Result<HashSet<String>> {
 }
 
 /// Screens a batch file; returns whether any query matched.
-fn batch(
+pub fn batch(
     screener: &Screener,
     cfg: &ScreenConfig,
     input: &Path,

@@ -132,10 +132,7 @@ fn batch_writes_every_query_and_resumes_after_an_interruption() {
     assert_eq!(ids, ["q1", "q2", "q3", "q4"]);
     assert_eq!(got[0]["matches"][0]["entity_id"], "un:KPi.901");
     assert_eq!(got[1]["error"], "the name is empty");
-    assert_eq!(
-        got[2]["matches"][0]["entity_id"],
-        "un:KPe.901"
-    );
+    assert_eq!(got[2]["matches"][0]["entity_id"], "un:KPe.901");
 
     // An existing output is not overwritten by accident.
     let out = interdict(
