@@ -53,6 +53,7 @@ pub enum ListId {
     /// UK Sanctions List (FCDO).
     Uk,
     /// OpenSanctions / FtM data.
+    #[serde(rename = "opensanctions")]
     OpenSanctions,
 }
 
