@@ -773,6 +773,40 @@ mod tests {
         assert_eq!(list_name(ListId::OfacSdn, &[]), "SDN");
     }
 
+    /// Runs every role over the same bytes; only errors are allowed, never a panic.
+    fn parse_all_roles(bytes: &[u8]) {
+        for role in [
+            CsvRole::Primary,
+            CsvRole::Address,
+            CsvRole::Alias,
+            CsvRole::Comments,
+        ] {
+            let format = Format::OfacCsv {
+                list: ListId::OfacSdn,
+                role,
+            };
+            let input = Input {
+                name: "x.csv",
+                bytes,
+            };
+            let _ = parse_set(ListId::OfacSdn, &[(input, format)]);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_set_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            parse_all_roles(&bytes);
+        }
+
+        #[test]
+        fn parse_set_never_panics_on_csv_like_text(
+            text in "([0-9]{1,3}|\\PC{0,3})(,(\"[^\"]{0,8}\"?|-0- |[a-z; ()']{0,8})){0,12}(\r?\n[0-9,\"]{0,20}){0,3}\\x1a?"
+        ) {
+            parse_all_roles(text.as_bytes());
+        }
+    }
+
     #[test]
     fn splits_person_names() {
         let n = person_name("KIM, Sang Man", NameKind::Primary, &Schema::Person);
