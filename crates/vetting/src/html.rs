@@ -1,0 +1,233 @@
+//! A standalone HTML report: inline CSS and SVG, no script, no external resource.
+
+use std::fmt::Write;
+
+use crate::{Band, Report};
+
+/// How many subjects the report lists in full; the rest are counted. Clear subjects without
+/// findings are never listed.
+pub const MAX_SUBJECTS: usize = 2000;
+/// How many clusters are drawn.
+pub const MAX_CLUSTERS: usize = 200;
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d232a;background:#f6f7f9}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
+.meta{color:#555;margin-bottom:16px}.sum span{display:inline-block;margin-right:14px}
+.card{background:#fff;border:1px solid #d8dce2;border-radius:6px;padding:12px 16px;margin:10px 0}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff}
+.blocked{background:#7a0019}.high{background:#c2410c}.review{background:#a16207}.clear{background:#15803d}
+table{border-collapse:collapse;width:100%;margin-top:8px}td,th{border-top:1px solid #e5e7eb;padding:5px 6px;vertical-align:top;text-align:left}
+th{font-size:12px;color:#555}.sig{font-family:ui-monospace,monospace;white-space:nowrap}
+.small{font-size:12px;color:#555}svg{background:#fbfbfd;border:1px solid #e5e7eb;border-radius:4px}";
+
+/// Renders the report. `title` and `note` are shown at the top (run metadata, key notice).
+pub fn render(report: &Report, title: &str, note: &str) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>",
+        esc(title)
+    );
+    let _ = write!(
+        h,
+        "<h1>{}</h1><div class=\"meta\">{}</div>",
+        esc(title),
+        esc(note)
+    );
+    let count = |b: Band| report.subjects.iter().filter(|s| s.band == b).count();
+    let _ = write!(
+        h,
+        "<div class=\"card sum\"><span><b>{}</b> subjects</span><span class=\"badge blocked\">blocked {}</span> <span class=\"badge high\">high {}</span> <span class=\"badge review\">review {}</span> <span class=\"badge clear\">clear {}</span><span><b>{}</b> clusters</span></div>",
+        report.subjects.len(),
+        count(Band::Blocked),
+        count(Band::High),
+        count(Band::Review),
+        count(Band::Clear),
+        report.clusters.len()
+    );
+    let mut listed: Vec<&crate::SubjectReport> = report
+        .subjects
+        .iter()
+        .filter(|s| !s.findings.is_empty())
+        .collect();
+    listed.sort_by(|a, b| {
+        b.band
+            .cmp(&a.band)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.subject_id.cmp(&b.subject_id))
+    });
+    let _ = write!(h, "<h2>Subjects with findings</h2>");
+    if listed.len() > MAX_SUBJECTS {
+        let _ = write!(
+            h,
+            "<p class=\"small\">Showing the first {MAX_SUBJECTS} of {}; the JSON-lines report has all.</p>",
+            listed.len()
+        );
+    }
+    for s in listed.iter().take(MAX_SUBJECTS) {
+        let b = s.band.as_str();
+        let _ = write!(
+            h,
+            "<div class=\"card\" id=\"s-{id}\"><b>{id}</b> <span class=\"badge {b}\">{b}</span> score <b>{}</b> from {} categor{}{} <div class=\"small\">{}</div><table><tr><th>signal</th><th>weight</th><th>observed</th><th>why it matters</th><th>rule out</th><th>verify</th></tr>",
+            s.score,
+            s.categories,
+            if s.categories == 1 { "y" } else { "ies" },
+            s.cluster
+                .as_ref()
+                .map(|c| format!(" · cluster <a href=\"#{0}\">{0}</a>", esc(c)))
+                .unwrap_or_default(),
+            esc(s.action),
+            id = esc(&s.subject_id),
+        );
+        for f in &s.findings {
+            let mut observed = esc(&f.observed);
+            if let Some(e) = &f.list_entry {
+                let _ = write!(
+                    observed,
+                    "<br><span class=\"small\">list entry <b>{}</b> {} · {} version {}</span>",
+                    esc(&e.entity_id),
+                    esc(&e.name),
+                    esc(&e.list),
+                    esc(&e.list_version)
+                );
+            }
+            if !f.linked_subjects.is_empty() {
+                let links: Vec<String> = f
+                    .linked_subjects
+                    .iter()
+                    .map(|l| format!("<a href=\"#s-{0}\">{0}</a>", esc(l)))
+                    .collect();
+                let _ = write!(
+                    observed,
+                    "<br><span class=\"small\">linked: {}</span>",
+                    links.join(", ")
+                );
+            }
+            let weight = if f.blocking {
+                "block".to_string()
+            } else {
+                format!("{}", f.weight)
+            };
+            let _ = write!(
+                h,
+                "<tr><td class=\"sig\">{}</td><td>{weight}</td><td>{observed}</td><td>{} <span class=\"small\">[{}]</span></td><td class=\"small\">{}</td><td class=\"small\">{}</td></tr>",
+                f.signal,
+                esc(f.why),
+                f.sources.join(", "),
+                esc(&f.benign.join("; ")),
+                esc(f.verify)
+            );
+        }
+        h.push_str("</table></div>");
+    }
+    let _ = write!(h, "<h2>Clusters</h2>");
+    for c in report.clusters.iter().take(MAX_CLUSTERS) {
+        let _ = write!(
+            h,
+            "<div class=\"card\" id=\"{id}\"><b>{id}</b>: {} subjects, {} distinct names<br>",
+            c.subjects.len(),
+            c.distinct_names,
+            id = esc(&c.cluster_id)
+        );
+        h.push_str(&svg(c));
+        h.push_str("<table><tr><th>subject</th><th>subject</th><th>shared</th><th>value</th></tr>");
+        for e in &c.edges {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&e.a),
+                esc(&e.b),
+                e.kind.label(),
+                esc(&e.key)
+            );
+        }
+        h.push_str("</table></div>");
+    }
+    h.push_str("<p class=\"small\">Findings support review and verification, never rejection on their own. Only sanctions hits block. Research leads are allegations, not designations.</p></body></html>");
+    h
+}
+
+fn color(kind: crate::link::KeyKind) -> &'static str {
+    use crate::link::KeyKind::*;
+    match kind {
+        GovernmentId => "#7a0019",
+        BankAccount | PayoutAddress => "#1d4ed8",
+        ShippingAddress => "#c2410c",
+        DeviceSerial => "#6d28d9",
+        Phone | Email => "#0f766e",
+        LoginIp => "#a16207",
+        GithubHandle | CommitEmail | Resume => "#475569",
+    }
+}
+
+/// The cluster as a circle of subjects with one coloured line per shared key.
+fn svg(c: &crate::Cluster) -> String {
+    let n = c.subjects.len().min(40);
+    let (w, hgt) = (560.0, 320.0);
+    let (cx, cy, r) = (w / 2.0 - 60.0, hgt / 2.0, 120.0);
+    let pos = |i: usize| {
+        let a = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
+        (cx + r * a.cos(), cy + r * a.sin())
+    };
+    let idx = |s: &str| c.subjects.iter().take(n).position(|x| x == s);
+    let mut o = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{hgt}\" viewBox=\"0 0 {w} {hgt}\">"
+    );
+    let mut kinds: Vec<crate::link::KeyKind> = Vec::new();
+    for e in &c.edges {
+        if let (Some(a), Some(b)) = (idx(&e.a), idx(&e.b)) {
+            let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
+            let _ = write!(
+                o,
+                "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{}\" stroke-width=\"2.5\" opacity=\"0.8\"><title>{}: {}</title></line>",
+                color(e.kind),
+                e.kind.label(),
+                esc(&e.key)
+            );
+            if !kinds.contains(&e.kind) {
+                kinds.push(e.kind);
+            }
+        }
+    }
+    for (i, s) in c.subjects.iter().take(n).enumerate() {
+        let (x, y) = pos(i);
+        let _ = write!(
+            o,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"14\" fill=\"#fff\" stroke=\"#1d232a\" stroke-width=\"1.5\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+            y + 28.0,
+            esc(s)
+        );
+    }
+    kinds.sort();
+    for (i, k) in kinds.iter().enumerate() {
+        let y = 20.0 + 18.0 * i as f64;
+        let _ = write!(
+            o,
+            "<line x1=\"{0}\" y1=\"{y}\" x2=\"{1}\" y2=\"{y}\" stroke=\"{2}\" stroke-width=\"3\"/><text x=\"{3}\" y=\"{4}\" font-size=\"11\">{5}</text>",
+            w - 140.0,
+            w - 115.0,
+            color(*k),
+            w - 110.0,
+            y + 4.0,
+            k.label()
+        );
+    }
+    o.push_str("</svg>");
+    o
+}

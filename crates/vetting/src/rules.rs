@@ -1,0 +1,680 @@
+//! Single-record rules: contradictions inside one subject's record (class R and B of the
+//! catalogue).
+
+use std::collections::BTreeSet;
+
+use crate::finding::Finding;
+use crate::keys;
+use crate::net::CidrSet;
+use crate::record::Record;
+
+/// The randomisation date after which SSN areas carry no meaning (T6).
+pub const SSN_RANDOMISATION: &str = "2011-06-25";
+
+/// Why an SSN can never have been issued (G6), or `None` when its form is possible.
+pub fn ssn_never_issued(ssn: &str) -> Option<&'static str> {
+    let d = keys::digits(ssn);
+    if d.len() != 9 {
+        return Some("it does not have nine digits");
+    }
+    let area: u32 = d[..3].parse().ok()?;
+    if area == 0 {
+        Some("area 000 is never issued")
+    } else if area == 666 {
+        Some("area 666 is never issued")
+    } else if area >= 900 {
+        Some("areas 900–999 are never issued as SSNs (ITINs use them)")
+    } else if &d[3..5] == "00" {
+        Some("group 00 is never issued")
+    } else if &d[5..] == "0000" {
+        Some("serial 0000 is never issued")
+    } else {
+        None
+    }
+}
+
+/// Whether an SSN's area was unassigned before the 2011 randomisation (772–899 per G6).
+pub fn ssn_post_2011_area(ssn: &str) -> bool {
+    let d = keys::digits(ssn);
+    d.len() == 9
+        && d[..3]
+            .parse::<u32>()
+            .is_ok_and(|a| (772..=899).contains(&a))
+}
+
+/// Known mail-forwarding, mailbox and re-shipping patterns in a normalised address; a
+/// small curated list, because CMRA flags are commercial data.
+pub const CMRA_PATTERNS: &[&str] = &[
+    "pmb",
+    "private mailbox",
+    "private mail box",
+    "ups store",
+    "mailboxes etc",
+    "postal annex",
+    "postnet",
+    "ipostal",
+    "anytime mailbox",
+    "earth class mail",
+    "virtual post mail",
+    "us global mail",
+    "shipito",
+    "myus",
+    "planet express",
+    "stackry",
+    "forward2me",
+    "reshipper",
+    "mail forwarding",
+];
+
+/// Remote-access and RMM tools (B-2), matched case-insensitively inside software names.
+pub const RMM_TOOLS: &[&str] = &[
+    "anydesk",
+    "teamviewer",
+    "chrome remote desktop",
+    "rustdesk",
+    "splashtop",
+    "logmein",
+    "screenconnect",
+    "connectwise control",
+    "remotepc",
+    "parsec",
+    "ammyy",
+    "ultravnc",
+    "tightvnc",
+    "realvnc",
+    "vnc server",
+    "zoho assist",
+    "supremo",
+    "radmin",
+    "dwservice",
+    "meshagent",
+];
+
+/// IP-KVM names in USB inventories (I15).
+pub const KVM_NAMES: &[&str] = &[
+    "pikvm",
+    "tinypilot",
+    "jetkvm",
+    "nanokvm",
+    "glkvm",
+    "ip-kvm",
+    "ipkvm",
+    "kvm",
+];
+
+/// USB vendor:product ids of IP-KVM devices: the Linux Foundation multifunction composite
+/// gadget that PiKVM and TinyPilot present by default.
+pub const KVM_USB_IDS: &[(&str, &str)] = &[("1d6b", "0104")];
+
+/// Mouse-jiggler names (B-2, 15 points).
+pub const JIGGLER_NAMES: &[&str] = &["jiggler", "mouse mover", "mousemover"];
+
+/// E-mail alias forwarders.
+pub const ALIAS_DOMAINS: &[&str] = &[
+    "duck.com",
+    "simplelogin.com",
+    "simplelogin.co",
+    "anonaddy.me",
+    "addy.io",
+    "mozmail.com",
+    "privaterelay.appleid.com",
+    "33mail.com",
+    "passmail.net",
+];
+
+/// Disposable e-mail domains.
+pub const DISPOSABLE_DOMAINS: &[&str] = &[
+    "mailinator.com",
+    "guerrillamail.com",
+    "10minutemail.com",
+    "temp-mail.org",
+    "yopmail.com",
+    "tempmail.com",
+    "trashmail.com",
+];
+
+/// What the rules need beside the record.
+#[derive(Debug, Clone, Default)]
+pub struct RuleConfig {
+    /// Anonymiser ranges and allowed corporate egress.
+    pub anonymizers: CidrSet,
+    /// Remote-access tools IT has approved, lower case.
+    pub allowed_tools: Vec<String>,
+}
+
+/// Runs every single-record rule.
+pub fn run(r: &Record, cfg: &RuleConfig) -> Vec<Finding> {
+    let mut out = Vec::new();
+    ssn_rules(r, &mut out);
+    shipping_rules(r, &mut out);
+    payment_rules(r, &mut out);
+    email_rules(r, &mut out);
+    location_rules(r, cfg, &mut out);
+    device_rules(r, cfg, &mut out);
+    login_rules(r, cfg, &mut out);
+    interview_rules(r, &mut out);
+    profile_rules(r, &mut out);
+    out
+}
+
+fn ssn_rules(r: &Record, out: &mut Vec<Finding>) {
+    for id in &r.claims.government_ids {
+        let is_ssn = id.kind.eq_ignore_ascii_case("ssn");
+        if is_ssn {
+            if let Some(why) = ssn_never_issued(&id.number) {
+                out.push(Finding::new(
+                    "R-1",
+                    30.0,
+                    format!(
+                        "SSN {} is of a form SSA never issues: {why}.",
+                        keys::mask(&id.number)
+                    ),
+                ));
+            } else if ssn_post_2011_area(&id.number) {
+                let cutoff = keys::days(SSN_RANDOMISATION).unwrap_or(0);
+                let first_us = r
+                    .claims
+                    .employment
+                    .iter()
+                    .filter(|e| {
+                        e.country
+                            .as_deref()
+                            .is_some_and(|c| c.eq_ignore_ascii_case("us"))
+                    })
+                    .filter_map(|e| e.start.as_deref())
+                    .filter(|s| keys::days(s).is_some_and(|d| d < cutoff))
+                    .min();
+                if let Some(start) = first_us {
+                    out.push(Finding::new(
+                        "R-2",
+                        10.0,
+                        format!(
+                            "SSN {} has an area first issued after June 2011, but the history lists US work from {}.",
+                            keys::mask(&id.number),
+                            keys::year(start).unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+        }
+        match id.ssa_verification.as_deref() {
+            Some("no_match") => out.push(Finding::new(
+                "R-3",
+                30.0,
+                format!(
+                    "SSA verification: no match for name, SSN {} and birth date.",
+                    keys::mask(&id.number)
+                ),
+            )),
+            Some("death_record") => out.push(Finding::new(
+                "R-3",
+                30.0,
+                format!(
+                    "SSA verification: SSN {} belongs to a death record.",
+                    keys::mask(&id.number)
+                ),
+            )),
+            _ => {}
+        }
+        if id.idv_result.as_deref() == Some("fail") {
+            out.push(Finding::new(
+                "R-17",
+                25.0,
+                format!(
+                    "Identity verification failed for {} {}.",
+                    id.kind,
+                    keys::mask(&id.number)
+                ),
+            ));
+        }
+    }
+}
+
+fn shipping_rules(r: &Record, out: &mut Vec<Finding>) {
+    let home = r.claims.address.as_ref().and_then(keys::address);
+    let claimed_country = r
+        .claims
+        .residence_country
+        .clone()
+        .or_else(|| r.claims.address.as_ref().and_then(|a| a.country.clone()))
+        .map(|c| c.to_ascii_uppercase());
+    for s in &r.observations.shipments {
+        let Some(dest) = keys::address(&s.address) else {
+            continue;
+        };
+        if home.as_deref().is_some_and(|h| h != dest) {
+            let late = match (
+                s.address_changed_at.as_deref().and_then(keys::days),
+                s.dispatched_at.as_deref().and_then(keys::days),
+            ) {
+                (Some(c), Some(d)) if (0..=7).contains(&(d - c)) => Some(d - c),
+                _ => None,
+            };
+            let (w, tail) = match late {
+                Some(n) => (30.0, format!(", changed {n} days before dispatch")),
+                None => (20.0, String::new()),
+            };
+            out.push(Finding::new(
+                "R-4",
+                w,
+                format!("Equipment shipped to '{dest}', not the identity address{tail}."),
+            ));
+        }
+        if let Some(p) = CMRA_PATTERNS.iter().find(|p| contains_words(&dest, p)) {
+            out.push(Finding::new(
+                "R-5",
+                20.0,
+                format!("Shipping address '{dest}' matches the mail-forwarding pattern '{p}'."),
+            ));
+        } else if let (Some(c), Some(claimed)) = (&s.address.country, &claimed_country)
+            && !c.eq_ignore_ascii_case(claimed)
+        {
+            out.push(Finding::new(
+                "R-5",
+                20.0,
+                format!(
+                    "Shipping address lies in {}, not the claimed country {claimed}.",
+                    c.to_ascii_uppercase()
+                ),
+            ));
+        }
+    }
+}
+
+/// Whether `pattern` occurs in `text` on word boundaries.
+fn contains_words(text: &str, pattern: &str) -> bool {
+    let padded = format!(" {text} ");
+    padded.contains(&format!(" {pattern} "))
+}
+
+fn holder_mismatch(r: &Record, holder: &str) -> bool {
+    let h = keys::name(holder);
+    if h.is_empty() {
+        return false;
+    }
+    !std::iter::once(&r.claims.name)
+        .chain(&r.claims.other_names)
+        .any(|n| keys::name(n) == h)
+}
+
+fn payment_rules(r: &Record, out: &mut Vec<Finding>) {
+    let dests = &r.claims.payment_destinations;
+    let residence = r.claims.residence_country.as_deref();
+    for (i, p) in dests.iter().enumerate() {
+        let when = p.effective_from.as_deref().unwrap_or("an unknown date");
+        if let Some(h) = &p.holder_name
+            && holder_mismatch(r, h)
+        {
+            out.push(Finding::new(
+                "R-6",
+                20.0,
+                format!(
+                    "Pay destination {} ({}) is held in another name than the subject's.",
+                    keys::mask(p.account.as_deref().or(p.address.as_deref()).unwrap_or("")),
+                    p.kind
+                ),
+            ));
+        }
+        if i == 0 {
+            continue;
+        }
+        let prev = &dests[i - 1];
+        let crypto = |k: &str| k.eq_ignore_ascii_case("crypto");
+        if crypto(&p.kind) && !crypto(&prev.kind) {
+            out.push(Finding::new(
+                "R-6",
+                15.0,
+                format!(
+                    "On {when} pay moved from {} to a crypto address.",
+                    prev.kind
+                ),
+            ));
+        }
+        if let (Some(c), Some(pc)) = (&p.country, &prev.country)
+            && !c.eq_ignore_ascii_case(pc)
+            && residence.is_none_or(|res| !c.eq_ignore_ascii_case(res))
+        {
+            out.push(Finding::new(
+                "R-6",
+                15.0,
+                format!(
+                    "On {when} pay moved to an account in {}, outside the claimed residence.",
+                    c.to_ascii_uppercase()
+                ),
+            ));
+        }
+    }
+}
+
+/// Whether a local part ends in a plausible MMDD or DDMM (a pattern in persona e-mails, D1).
+fn mmdd_suffix(local: &str) -> bool {
+    let digits: String = local
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if digits.len() != 4 || local.len() <= 4 {
+        return false;
+    }
+    let d: String = digits.chars().rev().collect();
+    let a: u32 = d[..2].parse().unwrap_or(0);
+    let b: u32 = d[2..].parse().unwrap_or(0);
+    ((1..=12).contains(&a) && (1..=31).contains(&b))
+        || ((1..=31).contains(&a) && (1..=12).contains(&b))
+}
+
+fn email_rules(r: &Record, out: &mut Vec<Finding>) {
+    for raw in &r.claims.emails {
+        let lower = raw.trim().to_lowercase();
+        let Some((local, domain)) = lower.rsplit_once('@') else {
+            continue;
+        };
+        let shown = keys::email(&lower)
+            .map(|e| keys::mask_email(&e))
+            .unwrap_or_default();
+        if ALIAS_DOMAINS.contains(&domain) {
+            out.push(Finding::new(
+                "R-13",
+                5.0,
+                format!("E-mail {shown} uses the alias forwarder {domain}."),
+            ));
+        } else if DISPOSABLE_DOMAINS.contains(&domain) {
+            out.push(Finding::new(
+                "R-13",
+                8.0,
+                format!("E-mail {shown} uses the disposable domain {domain}."),
+            ));
+        } else if local.contains('+') {
+            out.push(Finding::new(
+                "R-13",
+                3.0,
+                format!("E-mail {shown} uses a +tag forwarding alias."),
+            ));
+        } else if mmdd_suffix(local) {
+            out.push(Finding::new(
+                "R-13",
+                3.0,
+                format!("E-mail {shown} ends in a date-like number."),
+            ));
+        }
+    }
+}
+
+fn location_rules(r: &Record, cfg: &RuleConfig, out: &mut Vec<Finding>) {
+    let Some(claimed) = r
+        .claims
+        .residence_country
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+    else {
+        return;
+    };
+    // Logins: the majority country of non-corporate sign-ins differs from the claim.
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut total = 0;
+    for l in &r.observations.logins {
+        if l.corporate_egress || cfg.anonymizers.allowed(&l.ip) {
+            continue;
+        }
+        if let Some(c) = &l.country {
+            *counts.entry(c.to_ascii_uppercase()).or_default() += 1;
+            total += 1;
+        }
+    }
+    let foreign: usize = counts
+        .iter()
+        .filter(|(c, _)| **c != claimed)
+        .map(|(_, n)| n)
+        .sum();
+    if total > 0 && foreign * 2 > total {
+        let others: Vec<&str> = counts
+            .keys()
+            .filter(|c| **c != claimed)
+            .map(String::as_str)
+            .collect();
+        out.push(Finding::new(
+            "R-8",
+            20.0,
+            format!(
+                "Claims residence in {claimed}; {foreign} of {total} logins came from {}.",
+                others.join(", ")
+            ),
+        ));
+    }
+    let interview: BTreeSet<String> = r
+        .observations
+        .interviews
+        .iter()
+        .filter_map(|i| i.country.as_deref())
+        .map(str::to_ascii_uppercase)
+        .filter(|c| *c != claimed)
+        .collect();
+    if !interview.is_empty() {
+        let list: Vec<String> = interview.into_iter().collect();
+        out.push(Finding::new(
+            "R-8",
+            15.0,
+            format!(
+                "Claims residence in {claimed}; interviewed from an IP in {}.",
+                list.join(", ")
+            ),
+        ));
+    }
+    // A residence document (licence, national id, permit) issued elsewhere contradicts the
+    // claimed residence; passports are issued by nationality and are not compared here.
+    for id in &r.claims.government_ids {
+        let residence_doc = matches!(
+            id.kind.as_str(),
+            "driving_licence" | "national_id" | "permit"
+        );
+        if let Some(c) = &id.issuer_country
+            && residence_doc
+            && !c.eq_ignore_ascii_case(&claimed)
+        {
+            out.push(Finding::new(
+                "R-8",
+                10.0,
+                format!(
+                    "Claims residence in {claimed}; the {} was issued by {}.",
+                    id.kind,
+                    c.to_ascii_uppercase()
+                ),
+            ));
+        }
+    }
+}
+
+fn device_rules(r: &Record, cfg: &RuleConfig, out: &mut Vec<Finding>) {
+    let ship_country = r
+        .observations
+        .shipments
+        .iter()
+        .find_map(|s| s.address.country.as_deref());
+    for d in &r.observations.devices {
+        let dev = d
+            .serial
+            .as_deref()
+            .map(keys::mask)
+            .or_else(|| d.asset_id.clone())
+            .unwrap_or_else(|| "(no serial)".into());
+        for sw in &d.software {
+            let l = sw.to_lowercase();
+            if let Some(t) = RMM_TOOLS.iter().find(|t| l.contains(**t))
+                && !cfg.allowed_tools.iter().any(|a| l.contains(a.as_str()))
+            {
+                out.push(Finding::new(
+                    "B-2",
+                    25.0,
+                    format!("Device {dev} has the remote-access tool '{t}' installed."),
+                ));
+            }
+        }
+        for u in &d.usb {
+            let name = u.name.as_deref().unwrap_or("").to_lowercase();
+            let ids = (
+                u.vendor_id.as_deref().unwrap_or("").to_lowercase(),
+                u.product_id.as_deref().unwrap_or("").to_lowercase(),
+            );
+            let by_id = KVM_USB_IDS.iter().any(|(v, p)| ids.0 == *v && ids.1 == *p);
+            let by_name = name
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                .any(|w| KVM_NAMES.contains(&w))
+                || KVM_NAMES[..5].iter().any(|k| name.contains(k));
+            if by_id || by_name {
+                out.push(Finding::new(
+                    "B-2",
+                    35.0,
+                    format!(
+                        "Device {dev} reports a USB device {}:{} '{}', an IP-KVM signature.",
+                        ids.0,
+                        ids.1,
+                        u.name.as_deref().unwrap_or("")
+                    ),
+                ));
+            } else if JIGGLER_NAMES.iter().any(|j| name.contains(j)) {
+                out.push(Finding::new(
+                    "B-2",
+                    15.0,
+                    format!(
+                        "Device {dev} reports a mouse jiggler '{}'.",
+                        u.name.as_deref().unwrap_or("")
+                    ),
+                ));
+            }
+        }
+        if let (Some(first), Some(ship)) = (&d.first_checkin_country, ship_country)
+            && !first.eq_ignore_ascii_case(ship)
+        {
+            out.push(Finding::new(
+                "B-3",
+                25.0,
+                format!(
+                    "Device {dev} first checked in from {}, but was shipped to {}.",
+                    first.to_ascii_uppercase(),
+                    ship.to_ascii_uppercase()
+                ),
+            ));
+        }
+    }
+}
+
+fn login_rules(r: &Record, cfg: &RuleConfig, out: &mut Vec<Finding>) {
+    let mut labels: BTreeSet<&str> = BTreeSet::new();
+    let mut n = 0;
+    let mut timed: Vec<(i64, String)> = Vec::new();
+    for l in &r.observations.logins {
+        if l.corporate_egress || cfg.anonymizers.allowed(&l.ip) {
+            continue;
+        }
+        if let Some(label) = cfg.anonymizers.lookup(&l.ip) {
+            labels.insert(label);
+            n += 1;
+        }
+        if let (Some(t), Some(c)) = (keys::seconds(&l.time), &l.country) {
+            timed.push((t, c.to_ascii_uppercase()));
+        }
+    }
+    if n > 0 {
+        let astrill = labels.iter().any(|l| l.to_lowercase().contains("astrill"));
+        let list: Vec<&str> = labels.into_iter().collect();
+        out.push(Finding::new(
+            "B-1",
+            if astrill { 25.0 } else { 15.0 },
+            format!(
+                "{n} logins came from anonymiser ranges ({}).",
+                list.join(", ")
+            ),
+        ));
+    }
+    timed.sort();
+    let hop = timed
+        .windows(2)
+        .find(|w| w[0].1 != w[1].1 && w[1].0 - w[0].0 < 86_400);
+    if let Some(w) = hop {
+        out.push(Finding::new(
+            "B-1",
+            20.0,
+            format!("Logins from {} and {} within 24 hours.", w[0].1, w[1].1),
+        ));
+    }
+}
+
+fn interview_rules(r: &Record, out: &mut Vec<Finding>) {
+    let iv = &r.observations.interviews;
+    let refused = iv.iter().filter(|i| i.camera_refused).count();
+    if refused > 0 {
+        out.push(Finding::new(
+            "R-15",
+            10.0,
+            format!("Camera refused in {refused} interview session(s)."),
+        ));
+    }
+    if iv.iter().any(|i| i.liveness_failed) {
+        out.push(Finding::new(
+            "R-15",
+            30.0,
+            "A liveness or deepfake check failed.".into(),
+        ));
+    }
+    if iv.iter().any(|i| i.different_person) {
+        out.push(Finding::new(
+            "R-15",
+            25.0,
+            "A later session showed a different person than an earlier one.".into(),
+        ));
+    }
+    let declined = r.observations.declined_in_person;
+    if declined > 0 {
+        out.push(Finding::new(
+            "R-16",
+            (10.0 * f64::from(declined)).min(25.0),
+            format!("Declined in-person steps {declined} time(s)."),
+        ));
+    }
+}
+
+fn profile_rules(r: &Record, out: &mut Vec<Finding>) {
+    for p in &r.claims.profiles {
+        if let (Some(c), Some(o)) = (
+            p.created.as_deref().and_then(keys::days),
+            p.oldest_activity.as_deref().and_then(keys::days),
+        ) && c - o > 30
+        {
+            out.push(Finding::new(
+                "R-10",
+                15.0,
+                format!(
+                    "{} account created {}, but shows activity from {}.",
+                    p.platform,
+                    p.created.as_deref().unwrap_or(""),
+                    p.oldest_activity.as_deref().unwrap_or("")
+                ),
+            ));
+        }
+    }
+    let applied = r.applied_at.as_deref().and_then(keys::days);
+    for rf in &r.claims.references {
+        let domain = rf
+            .email
+            .as_deref()
+            .and_then(|e| e.rsplit_once('@'))
+            .map(|(_, d)| d.to_lowercase())
+            .unwrap_or_default();
+        match (rf.domain_registered.as_deref().and_then(keys::days), applied) {
+            (Some(reg), Some(app)) if app - reg < 365 => out.push(Finding::new(
+                "R-9",
+                20.0,
+                format!(
+                    "Reference e-mail domain {domain} was registered {} days before the application.",
+                    app - reg
+                ),
+            )),
+            _ if rf.verified == Some(false) => out.push(Finding::new(
+                "R-9",
+                10.0,
+                "A reference could not be verified through an independently found contact.".into(),
+            )),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,566 @@
+//! A deterministic generator of subject records with planted truth, for tests and benchmarks.
+//!
+//! Every 1,000 subjects (and at least once) it plants: a laptop farm (4 workers sharing a
+//! shipping address and a payout account), a stolen SSN used by two workers, a facilitator
+//! paying three workers into one crypto address, two workers on an anonymiser with an IP-KVM;
+//! and benign look-alikes: a shared household, five colleagues on the corporate VPN, three
+//! members of a co-working space and a legitimate name change. The rest is background noise with
+//! unique values.
+
+use std::collections::BTreeSet;
+
+use crate::record::*;
+
+/// The anonymiser list that goes with generated records: an Astrill-attributed range and the
+/// corporate VPN egress (allowed).
+pub const ANONYMIZERS: &str =
+    "# Synthetic anonymiser ranges\n142.214.202.0/24 astrill\n!198.51.100.0/24 corporate-vpn\n";
+
+/// The planted truth.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Truth {
+    /// Subjects of planted infiltration cases (must reach the high band).
+    pub infiltration: BTreeSet<String>,
+    /// Subjects of benign look-alikes (must stay at or below review).
+    pub benign: BTreeSet<String>,
+    /// Each planted scenario: its kind and members.
+    pub scenarios: Vec<(String, Vec<String>)>,
+}
+
+/// splitmix64: small, fast and reproducible across platforms.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// A number below `n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+    fn pick<'a>(&mut self, xs: &'a [&'a str]) -> &'a str {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+}
+
+const GIVEN: &[&str] = &[
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Maria",
+    "Wei",
+    "Priya",
+    "Ahmed",
+    "Olga",
+    "Kenji",
+    "Fatima",
+    "Lucas",
+    "Emma",
+    "Noah",
+    "Ava",
+];
+const FAMILY: &[&str] = &[
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+];
+const STREETS: &[&str] = &[
+    "Main",
+    "Oak",
+    "Pine",
+    "Maple",
+    "Cedar",
+    "Elm",
+    "Washington",
+    "Lake",
+    "Hill",
+    "Park",
+];
+const CITIES: &[(&str, &str)] = &[
+    ("Austin", "TX"),
+    ("Denver", "CO"),
+    ("Columbus", "OH"),
+    ("Phoenix", "AZ"),
+    ("Nashville", "TN"),
+    ("Portland", "OR"),
+    ("Raleigh", "NC"),
+    ("Tampa", "FL"),
+    ("Madison", "WI"),
+    ("Boise", "ID"),
+];
+const WORDS: &[&str] = &[
+    "built",
+    "led",
+    "designed",
+    "scalable",
+    "services",
+    "react",
+    "rust",
+    "python",
+    "kubernetes",
+    "pipelines",
+    "migrated",
+    "legacy",
+    "systems",
+    "cloud",
+    "aws",
+    "latency",
+    "reduced",
+    "team",
+    "mentored",
+    "engineers",
+    "payments",
+    "platform",
+    "api",
+    "graphql",
+    "postgres",
+    "kafka",
+    "streaming",
+    "data",
+    "models",
+    "frontend",
+    "backend",
+    "mobile",
+    "ios",
+    "android",
+    "testing",
+    "automation",
+    "security",
+    "audits",
+    "smart",
+    "contracts",
+    "solidity",
+    "defi",
+    "protocol",
+    "wallet",
+    "integration",
+    "dashboards",
+    "analytics",
+    "performance",
+    "caching",
+    "search",
+];
+
+struct Gen {
+    rng: Rng,
+    next_id: u64,
+}
+
+impl Gen {
+    fn id(&mut self) -> String {
+        self.next_id += 1;
+        format!("S{:07}", self.next_id)
+    }
+
+    fn name(&mut self) -> (String, String) {
+        let g = self.rng.pick(GIVEN).to_string();
+        let f = self.rng.pick(FAMILY).to_string();
+        (format!("{g} {f}"), f)
+    }
+
+    fn address(&mut self) -> PostalAddress {
+        let (city, region) = CITIES[self.rng.below(CITIES.len() as u64) as usize];
+        PostalAddress {
+            lines: vec![format!(
+                "{} {} Street Apt {}",
+                1 + self.rng.below(9999),
+                self.rng.pick(STREETS),
+                1 + self.rng.below(999)
+            )],
+            city: Some(city.into()),
+            region: Some(region.into()),
+            postcode: Some(format!("{:05}", 10000 + self.rng.below(89999))),
+            country: Some("US".into()),
+        }
+    }
+
+    fn ssn(&mut self) -> String {
+        // Valid structure, area below 734 so that no rule fires on background subjects.
+        format!(
+            "{:03}-{:02}-{:04}",
+            1 + self.rng.below(660),
+            1 + self.rng.below(98),
+            1 + self.rng.below(9998)
+        )
+    }
+
+    fn resume(&mut self, words: usize) -> String {
+        (0..words)
+            .map(|_| self.rng.pick(WORDS))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn ip(&mut self) -> String {
+        format!(
+            "{}.{}.{}.{}",
+            11 + self.rng.below(180),
+            self.rng.below(256),
+            self.rng.below(256),
+            1 + self.rng.below(254)
+        )
+    }
+
+    fn time(&mut self) -> String {
+        format!(
+            "2024-{:02}-{:02}T{:02}:{:02}:00Z",
+            1 + self.rng.below(12),
+            1 + self.rng.below(28),
+            self.rng.below(24),
+            self.rng.below(60)
+        )
+    }
+
+    /// A clean background subject.
+    fn subject(&mut self) -> Record {
+        let id = self.id();
+        let (name, _) = self.name();
+        let home = self.address();
+        let n = self.next_id;
+        let local = name.to_lowercase().replace(' ', ".");
+        let mut logins = Vec::new();
+        for _ in 0..3 {
+            let (ip, time) = (self.ip(), self.time());
+            logins.push(LoginEvent {
+                time,
+                ip,
+                country: Some("US".into()),
+                corporate_egress: false,
+            });
+        }
+        Record {
+            subject_id: id,
+            applied_at: Some("2024-01-15".into()),
+            claims: Claims {
+                name: name.clone(),
+                birth_date: Some(format!(
+                    "{}-{:02}-{:02}",
+                    1960 + self.rng.below(40),
+                    1 + self.rng.below(12),
+                    1 + self.rng.below(28)
+                )),
+                residence_country: Some("US".into()),
+                address: Some(home.clone()),
+                government_ids: vec![GovernmentId {
+                    kind: "ssn".into(),
+                    number: self.ssn(),
+                    ..GovernmentId::default()
+                }],
+                emails: vec![format!("{local}.{n}@example.com")],
+                phones: vec![format!(
+                    "+1 {:03} {:07}",
+                    200 + self.rng.below(799),
+                    n % 10_000_000
+                )],
+                profiles: vec![OnlineProfile {
+                    platform: "github".into(),
+                    handle: Some(format!("dev{n}")),
+                    ..OnlineProfile::default()
+                }],
+                employment: vec![Employment {
+                    organisation: "Initech Software".into(),
+                    country: Some("US".into()),
+                    start: Some(format!("{}", 2005 + self.rng.below(15))),
+                    end: None,
+                }],
+                resume_text: Some(self.resume(40)),
+                payment_destinations: vec![PaymentDestination {
+                    kind: "ach".into(),
+                    account: Some(format!(
+                        "{:012}",
+                        n * 7919 + self.rng.below(1000) * 1_000_000_000
+                    )),
+                    routing: Some("021000021".into()),
+                    holder_name: Some(name),
+                    country: Some("US".into()),
+                    effective_from: Some("2024-02-01".into()),
+                    ..PaymentDestination::default()
+                }],
+                ..Claims::default()
+            },
+            observations: Observations {
+                logins,
+                devices: vec![Device {
+                    asset_id: Some(format!("A{n}")),
+                    serial: Some(format!("C02X{n:08}")),
+                    software: vec!["Slack".into(), "Zoom".into(), "Visual Studio Code".into()],
+                    usb: vec![UsbDevice {
+                        vendor_id: Some("046d".into()),
+                        product_id: Some("c52b".into()),
+                        name: Some("Logitech Unifying Receiver".into()),
+                    }],
+                    first_checkin_country: Some("US".into()),
+                }],
+                shipments: vec![Shipment {
+                    asset_id: Some(format!("A{n}")),
+                    address: home,
+                    address_changed_at: None,
+                    dispatched_at: Some("2024-02-10".into()),
+                }],
+                interviews: vec![InterviewSession {
+                    time: Some("2024-01-20".into()),
+                    country: Some("US".into()),
+                    ..InterviewSession::default()
+                }],
+                declined_in_person: 0,
+            },
+        }
+    }
+}
+
+fn ship_elsewhere(r: &mut Record, to: &PostalAddress, changed_days_before: Option<u32>) {
+    if let Some(s) = r.observations.shipments.first_mut() {
+        s.address = to.clone();
+        s.address_changed_at = changed_days_before.map(|d| format!("2024-02-{:02}", 10 - d.min(9)));
+    }
+}
+
+/// Generates `n` subjects (at least the planted ones) from a seed, with the planted truth.
+pub fn generate(n: usize, seed: u64) -> (Vec<Record>, Truth) {
+    let mut g = Gen {
+        rng: Rng::new(seed),
+        next_id: 0,
+    };
+    let mut out: Vec<Record> = Vec::with_capacity(n);
+    let mut truth = Truth::default();
+    let blocks = (n / 1000).max(1);
+    for b in 0..blocks {
+        plant(&mut g, &mut out, &mut truth, b);
+    }
+    while out.len() < n {
+        let s = g.subject();
+        out.push(s);
+    }
+    (out, truth)
+}
+
+fn record_case(truth: &mut Truth, kind: &str, members: &[Record], bad: bool) {
+    let ids: Vec<String> = members.iter().map(|r| r.subject_id.clone()).collect();
+    for id in &ids {
+        if bad {
+            truth.infiltration.insert(id.clone());
+        } else {
+            truth.benign.insert(id.clone());
+        }
+    }
+    truth.scenarios.push((kind.to_string(), ids));
+}
+
+fn plant(g: &mut Gen, out: &mut Vec<Record>, truth: &mut Truth, block: usize) {
+    // Laptop farm: four workers, one facilitator address and account, a shared résumé template.
+    let farm_addr = g.address();
+    let (facilitator, _) = g.name();
+    let account = format!("9{:011}", 1000 + block);
+    let template = g.resume(45);
+    let mut farm: Vec<Record> = (0..4).map(|_| g.subject()).collect();
+    for r in &mut farm {
+        ship_elsewhere(r, &farm_addr, Some(2));
+        let p = &mut r.claims.payment_destinations[0];
+        p.account = Some(account.clone());
+        p.holder_name = Some(facilitator.clone());
+        r.claims.resume_text = Some(format!("{} {template}", r.claims.name));
+    }
+    record_case(truth, "laptop_farm", &farm, true);
+    out.extend(farm);
+
+    // Stolen SSN: two workers with different names and birth dates, both shipping elsewhere.
+    let stolen = g.ssn();
+    let mut pair: Vec<Record> = (0..2).map(|_| g.subject()).collect();
+    for r in &mut pair {
+        r.claims.government_ids[0].number = stolen.clone();
+        let to = g.address();
+        ship_elsewhere(r, &to, Some(3));
+    }
+    record_case(truth, "stolen_ssn", &pair, true);
+    out.extend(pair);
+
+    // Facilitator: three workers move pay to one crypto address in the facilitator's name and
+    // give the facilitator's phone.
+    let (fac, _) = g.name();
+    let wallet = format!("0x{:040x}", 0xfeed_0000_u64 + block as u64);
+    let phone = format!("+1 555 01{:05}", block % 100_000);
+    let mut paid: Vec<Record> = (0..3).map(|_| g.subject()).collect();
+    for r in &mut paid {
+        r.claims.payment_destinations.push(PaymentDestination {
+            kind: "crypto".into(),
+            address: Some(wallet.clone()),
+            chain: Some("ETH".into()),
+            holder_name: Some(fac.clone()),
+            effective_from: Some("2024-05-01".into()),
+            ..PaymentDestination::default()
+        });
+        r.claims.phones = vec![phone.clone()];
+    }
+    record_case(truth, "facilitator", &paid, true);
+    out.extend(paid);
+
+    // Anonymiser and IP-KVM: two unrelated workers.
+    let mut kvm: Vec<Record> = (0..2).map(|_| g.subject()).collect();
+    for r in &mut kvm {
+        for l in &mut r.observations.logins {
+            l.ip = format!("142.214.202.{}", 2 + g.rng.below(250));
+        }
+        r.observations.devices[0].usb.push(UsbDevice {
+            vendor_id: Some("1d6b".into()),
+            product_id: Some("0104".into()),
+            name: Some("PiKVM Composite Gadget".into()),
+        });
+    }
+    record_case(truth, "anonymiser_kvm", &kvm, true);
+    out.extend(kvm);
+
+    // Benign: a household of two with the same surname, home and joint account.
+    let (_, surname) = g.name();
+    let home = g.address();
+    let joint = format!("8{:011}", 1000 + block);
+    let mut house: Vec<Record> = (0..2).map(|_| g.subject()).collect();
+    for r in &mut house {
+        let given = r
+            .claims
+            .name
+            .split(' ')
+            .next()
+            .unwrap_or("Alex")
+            .to_string();
+        r.claims.name = format!("{given} {surname}");
+        r.claims.address = Some(home.clone());
+        ship_elsewhere(r, &home, None);
+        let p = &mut r.claims.payment_destinations[0];
+        p.account = Some(joint.clone());
+        p.holder_name = None;
+    }
+    record_case(truth, "household", &house, false);
+    out.extend(house);
+
+    // Benign: five colleagues signing in through the corporate VPN in the same hour.
+    let mut vpn: Vec<Record> = (0..5).map(|_| g.subject()).collect();
+    for r in &mut vpn {
+        r.observations.logins.push(LoginEvent {
+            time: "2024-03-04T09:15:00Z".into(),
+            ip: "198.51.100.7".into(),
+            country: Some("US".into()),
+            corporate_egress: true,
+        });
+    }
+    record_case(truth, "corporate_vpn", &vpn, false);
+    out.extend(vpn);
+
+    // Benign: three members of a co-working space have equipment shipped there.
+    let cowork = PostalAddress {
+        lines: vec![format!("{} Market Street Suite 200", 100 + block)],
+        city: Some("Denver".into()),
+        region: Some("CO".into()),
+        postcode: Some("80202".into()),
+        country: Some("US".into()),
+    };
+    let mut co: Vec<Record> = (0..3).map(|_| g.subject()).collect();
+    for r in &mut co {
+        ship_elsewhere(r, &cowork, None);
+    }
+    record_case(truth, "coworking", &co, false);
+    out.extend(co);
+
+    // Benign: a legitimate name change; the person re-applied under the new name with the same
+    // SSN and birth date and declares the former name.
+    let first = g.subject();
+    let mut second = g.subject();
+    second.claims.government_ids = first.claims.government_ids.clone();
+    second.claims.birth_date = first.claims.birth_date.clone();
+    let given = first
+        .claims
+        .name
+        .split(' ')
+        .next()
+        .unwrap_or("Alex")
+        .to_string();
+    second.claims.name = format!("{given} {}", g.rng.pick(FAMILY));
+    second.claims.other_names = vec![first.claims.name.clone()];
+    let pairs = [first, second];
+    record_case(truth, "name_change", &pairs, false);
+    out.extend(pairs);
+}
+
+/// Precision and recall of the high band (high or blocked) against the planted infiltration,
+/// and how many benign look-alikes ended above review.
+pub fn evaluate(report: &crate::Report, truth: &Truth) -> (f64, f64, usize) {
+    let flagged: BTreeSet<&str> = report
+        .subjects
+        .iter()
+        .filter(|s| s.band >= crate::Band::High)
+        .map(|s| s.subject_id.as_str())
+        .collect();
+    let tp = truth
+        .infiltration
+        .iter()
+        .filter(|s| flagged.contains(s.as_str()))
+        .count();
+    let precision = if flagged.is_empty() {
+        1.0
+    } else {
+        tp as f64 / flagged.len() as f64
+    };
+    let recall = if truth.infiltration.is_empty() {
+        1.0
+    } else {
+        tp as f64 / truth.infiltration.len() as f64
+    };
+    let benign_high = truth
+        .benign
+        .iter()
+        .filter(|s| flagged.contains(s.as_str()))
+        .count();
+    (precision, recall, benign_high)
+}
