@@ -95,6 +95,24 @@ fn main() -> anyhow::Result<()> {
         elapsed,
         queries.len() as f64 / elapsed.as_secs_f64()
     );
+    // Latency of single queries on one thread, for the median and 99th percentile.
+    let mut lat: Vec<f64> = queries
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            std::hint::black_box(screener.screen(&q.query, &cfg));
+            t.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    lat.sort_by(f64::total_cmp);
+    let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p) as usize];
+    eprintln!(
+        "single query, one thread: median {:.0} µs, p90 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        pct(1.0)
+    );
     let mut f = std::io::BufWriter::new(std::fs::File::create(&out_path)?);
     for line in results {
         writeln!(f, "{line}")?;
