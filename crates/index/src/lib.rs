@@ -11,7 +11,9 @@
 //!   split spellings meet,
 //! - its Double Metaphone codes ([`KeyKind::Phonetic`]),
 //! - the padded trigrams of its skeleton ([`KeyKind::Gram`]), so one typo still leaves most keys
-//!   shared.
+//!   shared,
+//! - symmetric-deletion keys of its text ([`KeyKind::Deletion`]), so a one-edit typo shares a
+//!   rare, selective key with the right name.
 //!
 //! Every romanisation variant of a name contributes keys, so a Hangul or Cyrillic query meets a
 //! Latin listed name on the keys of its matching romanisation.
@@ -40,6 +42,8 @@ pub enum KeyKind {
     Phonetic,
     /// A padded trigram of the token's skeleton.
     Gram,
+    /// The token or the token with one character deleted (typo tolerance).
+    Deletion,
 }
 
 impl KeyKind {
@@ -49,6 +53,7 @@ impl KeyKind {
             KeyKind::Skeleton => 2,
             KeyKind::Phonetic => 3,
             KeyKind::Gram => 4,
+            KeyKind::Deletion => 5,
         }
     }
 
@@ -62,6 +67,7 @@ impl KeyKind {
             KeyKind::Skeleton => 1.0,
             KeyKind::Phonetic => 0.6,
             KeyKind::Gram => 0.25,
+            KeyKind::Deletion => 0.5,
         }
     }
 }
@@ -130,7 +136,25 @@ pub fn keys_of(name: &AnalyzedName, out: &mut Vec<Key>) {
                 }
             }
             grams(&t.skeleton, out);
+            deletions(&t.text, out);
         }
+    }
+}
+
+/// Symmetric-deletion keys (the token itself and every form with one character removed), so
+/// that one substitution, insertion, deletion or transposition still shares a selective key.
+fn deletions(text: &str, out: &mut Vec<Key>) {
+    let b = text.as_bytes();
+    if !(4..=14).contains(&b.len()) {
+        return;
+    }
+    out.push(Key::new(KeyKind::Deletion, b));
+    let mut buf = Vec::with_capacity(b.len());
+    for i in 0..b.len() {
+        buf.clear();
+        buf.extend_from_slice(&b[..i]);
+        buf.extend_from_slice(&b[i + 1..]);
+        out.push(Key::new(KeyKind::Deletion, &buf));
     }
 }
 

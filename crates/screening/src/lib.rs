@@ -77,6 +77,112 @@ pub struct Screener {
 /// entity within the first few dozen, and the scorer's cost grows linearly with this.
 pub const CANDIDATES: usize = 32;
 
+/// Words of legal forms (English and romanised Russian), weighted as generic organisation words
+/// in the literal reading of an organisation name.
+const LEGAL_WORDS: &[&str] = &[
+    "limited",
+    "liability",
+    "company",
+    "joint",
+    "stock",
+    "corporation",
+    "corp",
+    "co",
+    "ltd",
+    "llc",
+    "inc",
+    "incorporated",
+    "jsc",
+    "ojsc",
+    "pjsc",
+    "cjsc",
+    "ooo",
+    "oao",
+    "zao",
+    "pao",
+    "ao",
+    "gmbh",
+    "plc",
+    "public",
+    "closed",
+    "open",
+    "obshchestvo",
+    "aktsionernoe",
+    "aktsionernoye",
+    "otkrytoye",
+    "otkrytoe",
+    "zakrytoe",
+    "zakrytoye",
+    "publichnoe",
+    "s",
+    "ogranichennoi",
+    "ogranichennoy",
+    "otvetstvennostiu",
+    "otvetstvennostyu",
+    "pte",
+    "sa",
+    "ag",
+    "bv",
+    "nv",
+    "fze",
+    "llp",
+    "lp",
+    "de",
+    "cv",
+    "sarl",
+    "srl",
+    "spa",
+    "kg",
+    "as",
+    "tov",
+    "too",
+];
+
+/// Adds a literal reading to an organisation name that has legal forms: its words as written,
+/// legal-form words kept as low-weight words instead of one canonical token.
+///
+/// Customers misspell or run together the words of a long legal form ("LIMITED LIABILITYCOMPANY",
+/// "JONT STOCK COMPANY"), which then no longer parses as a legal form; the literal reading of the
+/// listed name still aligns with it word by word.
+fn add_literal_variant(an: &mut AnalyzedName) {
+    if an.kind != names::NameKind::Organization
+        || !an.variants.iter().any(|v| {
+            v.tokens
+                .iter()
+                .any(|t| matches!(t.role, names::Role::LegalForm(_)))
+        })
+    {
+        return;
+    }
+    let plain = names::analyze(&an.original.replace(',', " "), names::NameKind::Person);
+    let Some(first) = plain.variants.into_iter().next() else {
+        return;
+    };
+    let tokens: Vec<names::Token> = first
+        .tokens
+        .into_iter()
+        .map(|t| {
+            let role = if LEGAL_WORDS.contains(&t.text.as_str()) {
+                names::Role::OrgWord
+            } else {
+                names::Role::Unknown
+            };
+            names::Token::new(t.text, role)
+        })
+        .collect();
+    let duplicate = an.variants.iter().any(|v| {
+        v.tokens.len() == tokens.len()
+            && v.tokens.iter().zip(&tokens).all(|(a, b)| a.text == b.text)
+    });
+    if !duplicate {
+        an.variants.push(names::Variant {
+            scheme: first.scheme,
+            form: first.form,
+            tokens,
+        });
+    }
+}
+
 /// The name-analysis kind for an entity or query schema.
 fn name_kind(schema: Option<&Schema>) -> names::NameKind {
     match schema {
@@ -112,7 +218,8 @@ impl Screener {
                 if e.schema.is_matchable() {
                     let kind = name_kind(Some(&e.schema));
                     for n in &e.names {
-                        let analyzed = names::analyze(&n.full, kind);
+                        let mut analyzed = names::analyze(&n.full, kind);
+                        add_literal_variant(&mut analyzed);
                         if analyzed.variants.is_empty() {
                             continue;
                         }
@@ -150,7 +257,8 @@ impl Screener {
     /// Only matches scoring at least `cfg.floor` are returned, at most `cfg.limit` of them.
     pub fn screen(&self, q: &Query, cfg: &ScreenConfig) -> Vec<Match> {
         let kind = name_kind(q.schema.as_ref());
-        let query = names::analyze(&q.name, kind);
+        let mut query = names::analyze(&q.name, kind);
+        add_literal_variant(&mut query);
         let candidates = SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             self.index.search(&query, CANDIDATES, &mut scratch)
@@ -603,8 +711,10 @@ pub struct Match {
 /// (or the OFAC emulation). `schema` decides how both names are read (person or organisation).
 pub fn compare(a: &str, b: &str, schema: Option<Schema>, mode: Mode) -> (f64, Explanation) {
     let kind = name_kind(schema.as_ref());
-    let query = names::analyze(a, kind);
-    let listed = names::analyze(b, kind);
+    let mut query = names::analyze(a, kind);
+    add_literal_variant(&mut query);
+    let mut listed = names::analyze(b, kind);
+    add_literal_variant(&mut listed);
     let folded = listed
         .variants
         .first()

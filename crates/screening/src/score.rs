@@ -269,7 +269,7 @@ fn joined_edges(single: &[Token], runs: &[Token], flipped: bool, edges: &mut Vec
                 let texts_equal = concat_eq(run.iter().map(|t| t.text.as_str()), &s.text);
                 let skeletons_equal =
                     texts_equal || concat_eq(run.iter().map(|t| t.skeleton.as_str()), &s.skeleton);
-                if !skeletons_equal {
+                if !skeletons_equal && !concat_prefix_eq(run, &s.text, 3) {
                     continue;
                 }
                 if let Some(m) = compare_joined(s, run) {
@@ -300,6 +300,22 @@ fn concat_eq<'a>(parts: impl Iterator<Item = &'a str>, whole: &str) -> bool {
         }
     }
     rest.is_empty()
+}
+
+/// Whether the concatenated texts of `run` and `whole` share their first `n` bytes; the skeleton
+/// of a concatenation can differ from the concatenated skeletons (`abd` + `al` vs `abdul`), so
+/// such pairs still go to `compare_joined`.
+fn concat_prefix_eq(run: &[Token], whole: &str, n: usize) -> bool {
+    let mut prefix = Vec::with_capacity(n);
+    for t in run {
+        for &b in t.text.as_bytes() {
+            if prefix.len() == n {
+                break;
+            }
+            prefix.push(b);
+        }
+    }
+    prefix.len() == n && whole.as_bytes().starts_with(&prefix)
 }
 
 fn run_mask((a, b): (u8, u8)) -> u64 {

@@ -349,7 +349,7 @@ const LEGAL: &[&str] = &[
 ///
 /// Ids are `os:syn-<n>`; about 70 % are persons and 30 % organisations.
 pub fn entities(n: usize, seed: u64) -> Vec<Entity> {
-    let mut rng = Rng(seed ^ 0x5EED_0F_1D_E5);
+    let mut rng = Rng(seed ^ 0x005E_ED0F_1DE5);
     (0..n).map(|i| entity(i, &mut rng)).collect()
 }
 
