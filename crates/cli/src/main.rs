@@ -18,6 +18,7 @@ mod lists;
 mod load;
 mod progress;
 mod screen_cmd;
+mod vet_cmd;
 
 /// Global options shared by every command.
 #[derive(Debug, clap::Args)]
@@ -67,6 +68,8 @@ enum Command {
     Trace(graph_cmd::TraceArgs),
     /// The shortest and the top-k paths between two addresses.
     Path(graph_cmd::PathArgs),
+    /// Vet applicant and contractor records for IT-worker infiltration red flags.
+    Vet(vet_cmd::VetArgs),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Exposure(args) => graph_cmd::run_exposure(&cli.global, args),
         Command::Trace(args) => graph_cmd::run_trace(&cli.global, args),
         Command::Path(args) => graph_cmd::run_path(&cli.global, args),
+        Command::Vet(args) => vet_cmd::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,
