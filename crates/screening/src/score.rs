@@ -12,7 +12,7 @@ use names::{Role, Token, Transform, Variant, compare_joined, compare_tokens};
 use crate::explain::{PartMatch, UnmatchedPart};
 
 /// How much an unmatched listed part costs, relative to its role weight.
-pub(crate) const LISTED_EXTRA: f32 = 0.5;
+pub(crate) const LISTED_EXTRA: f32 = 0.3;
 
 /// Similarity of two parts for scoring, with the transformation that explains it.
 ///
@@ -30,7 +30,7 @@ pub(crate) fn part_similarity(a: &Token, b: &Token) -> (f32, Transform) {
         Transform::Phonetic => {
             // Equal Double Metaphone codes on short parts conflate different names
             // (`Ali`/`Eli`), so they count only when the spelling is also close.
-            if a.text.len().min(b.text.len()) >= 4 {
+            if a.text.len().min(b.text.len()) >= 5 {
                 0.8f32.max(typo(a, b, m.similarity))
             } else {
                 typo(a, b, m.similarity)
@@ -57,18 +57,25 @@ fn typo(a: &Token, b: &Token, jw: f32) -> f32 {
     if jw < 0.75 || min_len < 3 {
         return 0.0;
     }
+    // One edit changes a short part far more than a long one (`yong`/`jong` are different
+    // Korean names, `mohammad`/`mohammed` the same), and an edit of the first letter more than
+    // one inside the word.
     let edit = match (osa_within_2(a.text.as_bytes(), b.text.as_bytes()), min_len) {
-        (1, 4..) => 0.88,
+        (1, 6..) => 0.88,
+        (1, 5) => 0.84,
+        (1, 4) => 0.75,
         (1, 3) => 0.6,
         (2, 8..) => 0.8,
         _ => 0.0,
     };
-    let jw_sim = if jw >= 0.9 && min_len >= 4 {
+    let first_differs = a.text.as_bytes().first() != b.text.as_bytes().first();
+    let edit = if first_differs { edit - 0.1 } else { edit };
+    let jw_sim = if jw >= 0.9 && min_len >= 5 {
         0.6 + (jw - 0.9) * 2.5
     } else {
         0.0
     };
-    f32::max(edit, jw_sim)
+    f32::max(edit, jw_sim).max(0.0)
 }
 
 /// Optimal-string-alignment distance of two short byte strings, or 3 when it is more than 2
