@@ -20,6 +20,7 @@ pub mod ofac_csv;
 pub mod ofac_enhanced;
 pub mod ofac_xml;
 pub mod remarks;
+pub mod resolve;
 pub mod text;
 pub mod uk;
 pub mod un;
@@ -237,6 +238,9 @@ pub fn parse_files(inputs: &[Input<'_>]) -> Result<Vec<ParsedList>, IngestError>
                 .collect(),
             parsed,
         });
+    }
+    for p in &mut out {
+        resolve::resolve_relations(&mut p.parsed.entities);
     }
     out.sort_by_key(|p| p.list);
     Ok(out)
