@@ -84,10 +84,17 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
         let b = s.band.as_str();
         let _ = write!(
             h,
-            "<div class=\"card\" id=\"s-{id}\"><b>{id}</b> <span class=\"badge {b}\">{b}</span> score <b>{}</b> from {} categor{}{} <div class=\"small\">{}</div><table><tr><th>signal</th><th>weight</th><th>observed</th><th>why it matters</th><th>rule out</th><th>verify</th></tr>",
-            s.score,
-            s.categories,
-            if s.categories == 1 { "y" } else { "ies" },
+            "<div class=\"card\" id=\"s-{id}\"><b>{id}</b> <span class=\"badge {b}\">{b}</span> {}{} <div class=\"small\">{}</div><table><tr><th>signal</th><th>weight</th><th>observed</th><th>why it matters</th><th>rule out</th><th>verify</th></tr>",
+            if s.band == Band::Blocked {
+                "sanctions hit (blocks regardless of score)".to_string()
+            } else {
+                format!(
+                    "score <b>{}</b> from {} categor{}",
+                    s.score,
+                    s.categories,
+                    if s.categories == 1 { "y" } else { "ies" }
+                )
+            },
             s.cluster
                 .as_ref()
                 .map(|c| format!(" · cluster <a href=\"#{0}\">{0}</a>", esc(c)))
@@ -190,12 +197,21 @@ fn svg(c: &crate::Cluster) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{hgt}\" viewBox=\"0 0 {w} {hgt}\">"
     );
     let mut kinds: Vec<crate::link::KeyKind> = Vec::new();
+    // Several keys between the same pair are drawn side by side, offset perpendicular to the
+    // pair's line, so that every shared key stays visible.
+    let mut seen_pairs: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
     for e in &c.edges {
         if let (Some(a), Some(b)) = (idx(&e.a), idx(&e.b)) {
+            let k = seen_pairs.entry((a.min(b), a.max(b))).or_default();
+            let off = [0.0, 4.0, -4.0, 8.0, -8.0, 12.0][(*k).min(5)];
+            *k += 1;
             let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
+            let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
+            let (nx, ny) = (-(y2 - y1) / len * off, (x2 - x1) / len * off);
+            let (x1, y1, x2, y2) = (x1 + nx, y1 + ny, x2 + nx, y2 + ny);
             let _ = write!(
                 o,
-                "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{}\" stroke-width=\"2.5\" opacity=\"0.8\"><title>{}: {}</title></line>",
+                "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{}\" stroke-width=\"3\" opacity=\"0.85\"><title>{}: {}</title></line>",
                 color(e.kind),
                 e.kind.label(),
                 esc(&e.key)
