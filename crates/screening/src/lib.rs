@@ -297,13 +297,13 @@ impl Screener {
         }
         id_hits.sort_unstable();
         id_hits.dedup();
-        let mut out: Vec<Match> = Vec::with_capacity(best.len());
+        let mut out: Vec<(Match, Best)> = Vec::with_capacity(best.len());
         for b in &best {
             let entity = &self.entities[b.entity as usize];
             let id_hit = id_hits.binary_search(&b.entity).is_ok();
-            let m = self.finish(q, cfg, &query, b, entity, id_hit);
+            let m = self.finish(q, cfg, b, entity, id_hit);
             if m.score >= cfg.floor {
-                out.push(m);
+                out.push((m, *b));
             }
         }
         for &e in &id_hits {
@@ -324,38 +324,46 @@ impl Screener {
                 lv: 0,
                 kind: model::NameKind::Primary,
             };
-            let m = self.finish(q, cfg, &query, &b, entity, true);
+            let m = self.finish(q, cfg, &b, entity, true);
             if m.score >= cfg.floor {
-                out.push(m);
+                out.push((m, b));
             }
         }
-        out.sort_by(|a, b| {
+        out.sort_by(|(a, _), (b, _)| {
             b.score
                 .total_cmp(&a.score)
                 .then(a.entity_id.cmp(&b.entity_id))
         });
         out.truncate(cfg.limit);
-        out
+        // The part-by-part explanation re-runs the winning alignment, so it is built only for
+        // the matches that are returned.
+        out.into_iter()
+            .map(|(mut m, b)| {
+                if let Some(rec) = self.names.get(b.name as usize) {
+                    let mut e = explain_name(&query, rec, &b, cfg.mode);
+                    e.qualifiers = std::mem::take(&mut m.explanation.qualifiers);
+                    m.explanation = e;
+                }
+                m
+            })
+            .collect()
     }
 
     /// Turns the best name of one entity into a scored, explained match.
+    /// The name part of the explanation is left empty here; `screen` fills it in for the
+    /// matches it returns.
     fn finish(
         &self,
         q: &Query,
         cfg: &ScreenConfig,
-        query: &AnalyzedName,
         b: &Best,
         entity: &Entity,
         id_hit: bool,
     ) -> Match {
         let list = &self.lists[self.entity_list[b.entity as usize] as usize];
-        let rec = self.names.get(b.name as usize);
-        let mut explanation = match rec {
-            Some(rec) => explain_name(query, rec, b, cfg.mode),
-            None => Explanation {
-                method: method_name(cfg.mode).to_owned(),
-                ..Explanation::default()
-            },
+        let mut explanation = Explanation {
+            method: method_name(cfg.mode).to_owned(),
+            ..Explanation::default()
         };
         let mut score = b.score;
         let weak = b.kind == model::NameKind::WeakAlias;
@@ -504,8 +512,43 @@ fn push_best(
 /// recur across candidates.
 #[derive(Default)]
 struct Memo {
-    map: HashMap<(u32, u32, u8), (f32, names::Transform)>,
+    map: HashMap<(u32, u32, u8), (f32, names::Transform), BuildFastHash>,
     edges: Vec<score::Edge>,
+}
+
+/// A multiplicative hasher for the memo's small integer keys: SipHash's DoS resistance is not
+/// needed for keys we make ourselves, and it showed in profiles. The map is never iterated.
+#[derive(Default, Clone, Copy)]
+struct BuildFastHash;
+
+impl std::hash::BuildHasher for BuildFastHash {
+    type Hasher = FastHash;
+    fn build_hasher(&self) -> FastHash {
+        FastHash(0)
+    }
+}
+
+/// The hasher of [`BuildFastHash`].
+struct FastHash(u64);
+
+impl std::hash::Hasher for FastHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
 }
 
 fn role_class(r: names::Role) -> u8 {
