@@ -299,7 +299,7 @@ const MAX_SCAN_FRACTION: f32 = 0.25;
 
 /// At most this many postings are scanned per query (beyond the rarest key's): enough for every
 /// key of a name on lists the size of OFAC SDN, and a bound on the cost for large indexes.
-const SCAN_BUDGET: usize = 15_000;
+const SCAN_BUDGET: usize = 8_000;
 
 impl NameIndex {
     /// How many names the index holds.

@@ -96,15 +96,21 @@ fn main() -> anyhow::Result<()> {
         queries.len() as f64 / elapsed.as_secs_f64()
     );
     // Latency of single queries on one thread, for the median and 99th percentile.
-    let mut lat: Vec<f64> = queries
+    let mut timed: Vec<(f64, &str)> = queries
         .iter()
         .map(|q| {
             let t = Instant::now();
             std::hint::black_box(screener.screen(&q.query, &cfg));
-            t.elapsed().as_secs_f64() * 1e6
+            (t.elapsed().as_secs_f64() * 1e6, q.id.as_str())
         })
         .collect();
-    lat.sort_by(f64::total_cmp);
+    timed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if args.iter().any(|a| a == "--slowest") {
+        for (t, id) in timed.iter().rev().take(10) {
+            eprintln!("  slow: {id} {t:.0} µs");
+        }
+    }
+    let lat: Vec<f64> = timed.iter().map(|t| t.0).collect();
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p) as usize];
     eprintln!(
         "single query, one thread: median {:.0} µs, p90 {:.0} µs, p99 {:.0} µs, max {:.0} µs",

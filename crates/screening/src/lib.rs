@@ -75,7 +75,7 @@ pub struct Screener {
 
 /// How many names retrieval hands to the scorer per query; the evaluation shows the right
 /// entity within the first few dozen, and the scorer's cost grows linearly with this.
-pub const CANDIDATES: usize = 32;
+pub const CANDIDATES: usize = 24;
 
 /// Words of legal forms (English and romanised Russian), weighted as generic organisation words
 /// in the literal reading of an organisation name.
