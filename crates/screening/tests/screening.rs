@@ -282,3 +282,9 @@ fn issue_acceptance_checks_on_real_lists() {
     assert!(s >= cfg.threshold);
     assert!(e.unmatched_query.iter().any(|p| p.role == "legal_form"));
 }
+
+#[test]
+fn screener_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Screener>();
+}
