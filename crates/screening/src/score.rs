@@ -21,6 +21,18 @@ pub(crate) const LISTED_EXTRA: f32 = 0.3;
 /// credited only for what a typo can produce: one edit in a part of four letters or more, two
 /// in a long part, or a Jaro–Winkler of at least 0.9.
 pub(crate) fn part_similarity(a: &Token, b: &Token) -> (f32, Transform) {
+    if a.text != b.text
+        && a.skeleton != b.skeleton
+        && a.text.len() > 1
+        && b.text.len() > 1
+        && !matches!(a.role, Role::LegalForm(_))
+        && !matches!(b.role, Role::LegalForm(_))
+        && jaro_winkler_bound(a.text.as_bytes(), b.text.as_bytes()) < 0.7
+    {
+        // No transformation can apply and Jaro–Winkler cannot reach the phonetic gate, so
+        // `compare_tokens` would report a hopeless edit distance; skip its cost.
+        return (0.0, Transform::EditDistance);
+    }
     let m = compare_tokens(a, b);
     let sim = match m.how {
         Transform::Exact => 1.0,
@@ -50,6 +62,31 @@ pub(crate) fn part_similarity(a: &Token, b: &Token) -> (f32, Transform) {
         Transform::EditDistance => typo(a, b, m.similarity),
     };
     (sim, m.how)
+}
+
+/// An upper bound of the Jaro–Winkler similarity from the letters the two words share
+/// (multiset intersection), ignoring order and the matching window: `m ≤ common`, no
+/// transpositions, and the largest possible prefix bonus.
+fn jaro_winkler_bound(a: &[u8], b: &[u8]) -> f32 {
+    let mut counts = [0i16; 256];
+    for &c in a {
+        counts[c as usize] += 1;
+    }
+    let mut common = 0usize;
+    for &c in b {
+        let slot = &mut counts[c as usize];
+        if *slot > 0 {
+            *slot -= 1;
+            common += 1;
+        }
+    }
+    if common == 0 {
+        return 0.0;
+    }
+    let m = common as f32;
+    let jaro = (m / a.len() as f32 + m / b.len() as f32 + 1.0) / 3.0;
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f32;
+    jaro + prefix * 0.1 * (1.0 - jaro)
 }
 
 fn typo(a: &Token, b: &Token, jw: f32) -> f32 {
