@@ -173,10 +173,43 @@ fn grams(s: &str, out: &mut Vec<Key>) {
     }
 }
 
+/// Keys are already 64-bit FNV hashes, so the map only needs to spread them; SipHash would hash
+/// them a second time for nothing. The map is never iterated.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KeyHash;
+
+impl std::hash::BuildHasher for KeyHash {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+/// The hasher of [`KeyHash`]: a final avalanche (from SplitMix64) of the written `u64`.
+#[derive(Debug)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b) ^ (self.0 >> 56);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 ^= i;
+    }
+}
+
 /// Collects names and their keys, then builds a [`NameIndex`].
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
-    key_ids: HashMap<u64, u32>,
+    key_ids: HashMap<u64, u32, KeyHash>,
     kinds: Vec<KeyKind>,
     /// Per name, its distinct key ids, flat.
     name_keys: Vec<u32>,
@@ -267,7 +300,7 @@ impl IndexBuilder {
 /// The read-only candidate index; share it across threads.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    key_ids: HashMap<u64, u32>,
+    key_ids: HashMap<u64, u32, KeyHash>,
     offsets: Vec<u32>,
     postings: Vec<u32>,
     weights: Vec<f32>,

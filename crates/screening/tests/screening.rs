@@ -288,3 +288,19 @@ fn screener_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Screener>();
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any pair of strings scores inside [0, 1] in both modes, and a name always matches itself.
+    #[test]
+    fn compare_is_bounded_and_reflexive(a in "\\PC{0,24}", b in "\\PC{0,24}") {
+        for mode in [Mode::Default, Mode::Ofac] {
+            let (s, _) = compare(&a, &b, None, mode);
+            proptest::prop_assert!((0.0..=1.0).contains(&s));
+        }
+        let (s, _) = compare(&a, &a, None, Mode::Default);
+        let letters = names::analyze(&a, names::NameKind::Unknown).variants.len();
+        proptest::prop_assert!(letters == 0 || s >= 0.999, "{a:?} vs itself: {s}");
+    }
+}
