@@ -74,6 +74,8 @@ impl Band {
 
 /// The lower bound of the review band.
 pub const REVIEW_FROM: f64 = 20.0;
+/// The points a category needs to count towards the two-category rule of the high band.
+pub const MIN_CATEGORY: f64 = 10.0;
 /// The lower bound of the high band.
 pub const HIGH_FROM: f64 = 45.0;
 
@@ -94,7 +96,13 @@ pub fn score(findings: &[Finding]) -> (f64, usize) {
         keep *= 1.0 - s.min(100.0) / 100.0;
     }
     let score = ((1.0 - keep) * 1000.0).round() / 10.0;
-    (score, by_cat.len())
+    // A category counts as independent evidence only from 10 points on, so that a weak cue (an
+    // e-mail pattern) cannot lift a single strong category into the high band.
+    let counted = by_cat
+        .values()
+        .filter(|ws| ws[0] + ws[1..].iter().sum::<f64>() / 2.0 >= MIN_CATEGORY)
+        .count();
+    (score, counted)
 }
 
 /// The band for a score, category count and blocking flag.

@@ -312,7 +312,7 @@ pub fn extract(r: &Record, key: &HashKey) -> SubjectKeys {
             }
         }
     }
-    out.sort_by(|a, b| (a.kind, a.hash).cmp(&(b.kind, b.hash)));
+    out.sort_by_key(|k| (k.kind, k.hash));
     out.dedup_by(|a, b| a.kind == b.kind && a.hash == b.hash);
     SubjectKeys {
         subject_id: r.subject_id.clone().into_boxed_str(),

@@ -587,7 +587,7 @@ fn scoring_combines_with_diminishing_returns() {
     // The note's worked example: L-2 35 + L-3 35 + R-13 5 → 59.9.
     assert_eq!(
         vetting::score(&[f("L-2", 35.0), f("L-3", 35.0), f("R-13", 5.0)]),
-        (59.9, 3)
+        (59.9, 2)
     );
     // Within a category: 35 + 20/2.
     assert_eq!(vetting::score(&[f("L-3", 35.0), f("R-4", 20.0)]), (45.0, 1));
