@@ -244,6 +244,9 @@ pub fn run(global: &Global, args: VetArgs) -> Result<ExitCode> {
     })
 }
 
+/// One record's link keys and findings, or the reason it could not be read.
+type RecordResult = Result<(SubjectKeys, Vec<Finding>), String>;
+
 type Vetted = (
     Vec<SubjectKeys>,
     Vec<u64>,
@@ -292,7 +295,7 @@ fn vet_file(vetter: &Vetter<'_>, path: &Path) -> Result<Vetted> {
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<(u64, Result<(SubjectKeys, Vec<Finding>), String>)> = chunk
+        let results: Vec<(u64, RecordResult)> = chunk
             .into_par_iter()
             .map(|(n, s)| {
                 let r = vetting::parse_line(s.trim())
