@@ -1,2 +1,91 @@
-//! Placeholder, replaced below.
-fn main() {}
+//! Micro-benchmarks on a generated graph of 20,000 addresses and 200,000 transfers (built in
+//! memory, so the numbers exclude page faults). The full-scale figures come from
+//! `interdict graph bench`; see docs/benchmarks.md.
+
+use std::sync::OnceLock;
+
+use graph::exposure::{Direction, ExposureConfig, exposure};
+use graph::generate::{GenConfig, GroundTruth, generate};
+use graph::labels::NodeLabels;
+use graph::paths::{PathConfig, paths};
+use graph::trace::{Seeds, TaintModel, TraceConfig, trace};
+use graph::view::{OwnedGraph, Transfer};
+
+fn main() {
+    divan::main();
+}
+
+struct Fixture {
+    transfers: Vec<Transfer>,
+    truth: GroundTruth,
+    graph: OwnedGraph,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let generator = generate(GenConfig {
+            addresses: 20_000,
+            transfers: 200_000,
+            seed: 5,
+            tx_hashes: false,
+        });
+        let truth = generator.truth().clone();
+        let transfers: Vec<Transfer> = generator.collect();
+        let graph = OwnedGraph::from_transfers(&transfers);
+        Fixture {
+            transfers,
+            truth,
+            graph,
+        }
+    })
+}
+
+#[divan::bench(sample_count = 10)]
+fn build_in_memory() -> OwnedGraph {
+    OwnedGraph::from_transfers(&fixture().transfers)
+}
+
+#[divan::bench]
+fn exposure_4_hops(bencher: divan::Bencher) {
+    let f = fixture();
+    let view = f.graph.view();
+    let labels = NodeLabels::resolve(&view, &f.truth.labels);
+    let cfg = ExposureConfig::defaults(Direction::In);
+    let targets: Vec<u32> = (0..view.node_count()).step_by(97).collect();
+    let mut i = 0;
+    bencher.bench_local(|| {
+        i = (i + 1) % targets.len();
+        exposure(&view, &labels, targets[i], &cfg)
+    });
+}
+
+#[divan::bench(sample_count = 10)]
+fn fifo_replay() {
+    let f = fixture();
+    let view = f.graph.view();
+    let seeds = Seeds {
+        addresses: view.lookup(&f.truth.thief).into_iter().collect(),
+        edges: Vec::new(),
+    };
+    let cfg = TraceConfig {
+        model: TaintModel::Fifo,
+        max_accounts: 10,
+    };
+    divan::black_box(trace(&view, &seeds, &cfg));
+}
+
+#[divan::bench]
+fn peel_chain_paths() {
+    let f = fixture();
+    let view = f.graph.view();
+    let chain = &f.truth.peel_chains[0];
+    let (Some(a), Some(b)) = (view.lookup(&chain[0]), view.lookup(&chain[9])) else {
+        return;
+    };
+    let cfg = PathConfig {
+        max_hops: 9,
+        ..PathConfig::defaults()
+    };
+    divan::black_box(paths(&view, a, b, &cfg));
+}
