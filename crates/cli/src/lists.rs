@@ -302,7 +302,7 @@ fn update(
     Ok(ExitCode::SUCCESS)
 }
 
-fn update_one(
+pub(crate) fn update_one(
     store: &store::Store,
     source: &crate::download::Source,
     fetcher: &crate::download::Fetcher,

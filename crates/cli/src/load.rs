@@ -132,7 +132,10 @@ pub fn load_lists(global: &Global, paths: &[PathBuf]) -> Result<Vec<LoadedList>>
         return Ok(out);
     }
     let store = crate::datadir::open_store(global)?;
-    let current = store.current_all()?;
+    let mut current = store.current_all()?;
+    if current.is_empty() && std::env::var_os("INTERDICT_OFFLINE").is_none() {
+        current = fetch_first_lists(&store);
+    }
     if current.is_empty() {
         bail!(
             "no lists are stored in {}; run `interdict lists update` (needs internet) or `interdict lists import FILE...`, or pass --lists FILE...",
@@ -150,4 +153,30 @@ pub fn load_lists(global: &Global, paths: &[PathBuf]) -> Result<Vec<LoadedList>>
             })
         })
         .collect()
+}
+
+/// With an empty store, fetches the official lists once so that a first `interdict screen` on a
+/// machine with internet just works. Failures only warn: the caller then explains how to load
+/// lists by hand. Set `INTERDICT_OFFLINE` to skip this.
+fn fetch_first_lists(store: &store::Store) -> Vec<store::SnapshotMeta> {
+    eprintln!(
+        "No lists are stored yet; fetching the official lists (as `interdict lists update` does; set INTERDICT_OFFLINE=1 to skip)."
+    );
+    let mut fetcher = crate::download::Fetcher::new(
+        std::time::Duration::from_secs(10),
+        std::time::Duration::from_secs(600),
+        std::env::var("INTERDICT_MIRROR").ok(),
+    );
+    fetcher.attempts = 2;
+    for source in crate::download::SOURCES {
+        match crate::lists::update_one(store, source, &fetcher, false) {
+            Ok((saved, _)) => eprintln!(
+                "  {}: {} entities",
+                saved.meta().name(),
+                saved.meta().entity_count()
+            ),
+            Err(e) => eprintln!("  {}: not fetched: {e:#}", source.list.as_str()),
+        }
+    }
+    store.current_all().unwrap_or_default()
 }

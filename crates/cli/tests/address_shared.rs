@@ -27,6 +27,7 @@ fn interdict(args: &[&str]) -> Output {
         .arg("--data-dir")
         .arg(dir.path())
         .env_remove("INTERDICT_HOME")
+        .env("INTERDICT_OFFLINE", "1")
         .output()
         .unwrap()
 }

@@ -106,6 +106,7 @@ fn interdict(data: &Path, args: &[&str]) -> Output {
         .arg(data)
         .env("INTERDICT_TEST_FAST_RETRY", "1")
         .env_remove("INTERDICT_HOME")
+        .env("INTERDICT_OFFLINE", "1")
         .env_remove("INTERDICT_MIRROR")
         .output()
         .unwrap()

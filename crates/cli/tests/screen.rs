@@ -14,6 +14,7 @@ fn interdict(data: &Path, args: &[&str]) -> Output {
         .arg("--data-dir")
         .arg(data)
         .env_remove("INTERDICT_HOME")
+        .env("INTERDICT_OFFLINE", "1")
         .output()
         .unwrap()
 }
