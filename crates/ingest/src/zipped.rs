@@ -51,3 +51,67 @@ pub(crate) fn members(input: &Input<'_>) -> Result<Vec<(String, Vec<u8>)>, Inges
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use crate::{IngestError, Input, parse_files};
+
+    fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            for (name, bytes) in members {
+                w.start_file(*name, opts).unwrap();
+                w.write_all(bytes).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        buf.into_inner()
+    }
+
+    fn check(bytes: &[u8], expected: Result<usize, &str>) {
+        let got = parse_files(&[Input {
+            name: "x.zip",
+            bytes,
+        }]);
+        match (got, expected) {
+            (Ok(lists), Ok(n)) => assert_eq!(lists[0].parsed.entities.len(), n),
+            (Err(e), Err(needle)) => {
+                let msg = e.to_string();
+                assert!(msg.contains(needle), "{msg:?} should contain {needle:?}");
+            }
+            (got, expected) => panic!("got {got:?}, expected {expected:?}"),
+        }
+    }
+
+    const UN: &[u8] = b"<?xml version=\"1.0\"?><CONSOLIDATED_LIST dateGenerated=\"2026-01-01T00:00:00Z\"><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME><SECOND_NAME>B</SECOND_NAME><REFERENCE_NUMBER>KPi.900</REFERENCE_NUMBER></INDIVIDUAL></INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>";
+
+    #[test]
+    fn zips_are_opened_or_rejected_with_their_member_named() {
+        check(&zip_of(&[("consolidated.xml", UN)]), Ok(1));
+        check(
+            &zip_of(&[("readme.txt", b"hello, this is not a list")]),
+            Err("x.zip!readme.txt"),
+        );
+        check(
+            &zip_of(&[("image.png", b"\x89PNG\r\n\x1a\n")]),
+            Err("x.zip!image.png"),
+        );
+        check(&zip_of(&[]), Err("holds no files"));
+        let good = zip_of(&[("consolidated.xml", UN)]);
+        check(&good[..40], Err("not a readable ZIP archive"));
+    }
+
+    #[test]
+    fn an_unreadable_zip_is_an_unusable_file() {
+        let err = parse_files(&[Input {
+            name: "x.zip",
+            bytes: b"PK\x03\x04garbage",
+        }]);
+        assert!(matches!(err, Err(IngestError::Unusable { .. })), "{err:?}");
+    }
+}
