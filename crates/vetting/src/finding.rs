@@ -28,6 +28,8 @@ pub enum Category {
     Interview,
     /// Online profiles, résumés and research leads.
     Profile,
+    /// Working patterns, referrals and post-hire behaviour.
+    Behaviour,
 }
 
 /// The reviewer-facing description of one signal.
@@ -328,6 +330,117 @@ pub const CATALOGUE: &[SignalInfo] = &[
         ["G3", "C1", "I2"],
         ["travel"],
         "Ask where the device is; require its return if it left the country without approval."
+    ),
+    sig!(
+        "R-7",
+        Payment,
+        "Asked for crypto pay well below the band",
+        "Requests for stablecoin pay at a flat rate far below the role's band recur in IT-worker hiring; weak on its own.",
+        ["D3"],
+        ["a contractor who prefers crypto", "a junior candidate"],
+        "None on its own; weigh with other findings."
+    ),
+    sig!(
+        "R-11",
+        Profile,
+        "Online profiles disagree on name or photo",
+        "Personas assembled from several sources show different names or photos across LinkedIn, GitHub and the résumé.",
+        ["G1", "G2", "D3"],
+        ["a name change", "a privacy-minded user with an avatar"],
+        "Ask the candidate to explain the other name; compare the photos with the video interview."
+    ),
+    sig!(
+        "R-12",
+        Profile,
+        "Portfolio on a free host with testimonials that cannot be found",
+        "Simple portfolios on free hosts with fabricated testimonials are described in the advisories; common among real developers too.",
+        ["G1", "I1"],
+        ["a real developer with a simple site"],
+        "Contact one named client through an independently found address."
+    ),
+    sig!(
+        "R-14",
+        Contact,
+        "Phone is non-fixed VoIP, recently ported or changed repeatedly",
+        "Workers abroad use non-fixed VoIP numbers for US contact points; the line type comes from a carrier lookup, never from the digits.",
+        ["G1", "I5", "T1"],
+        ["many legitimate VoIP users", "a new contract"],
+        "Call the number at an agreed time and ask for a second, carrier-billed number."
+    ),
+    sig!(
+        "L-6",
+        Identity,
+        "Same face under another identity, or different faces under one identity",
+        "A face-match vendor (with the subject's consent) sees one person behind several names, or several people behind one name.",
+        ["G2", "G4", "C8"],
+        ["a vendor false match", "twins or relatives"],
+        "Human review of the images only; a live, in-person ID check of both subjects."
+    ),
+    sig!(
+        "L-8",
+        Behaviour,
+        "Referred by a subject with open findings",
+        "Infiltrated teams recruit further workers by referral (up to half of some victims' staff, D3).",
+        ["G1", "D3", "I12"],
+        ["a genuine colleague referral"],
+        "Vet the candidate independently of the referrer; review the referrer's findings first."
+    ),
+    sig!(
+        "LX-1",
+        Payment,
+        "Payout address close to a sanctioned or attributed worker address on chain",
+        "Payouts that reach a listed address or a known worker consolidation wallet within a few hops fund the scheme.",
+        ["I12", "D1"],
+        [
+            "shared exchange hot wallets (ignored)",
+            "an unrelated payment to the same service"
+        ],
+        "Ask for an address at a regulated exchange in the worker's name; escalate to legal for one hop from a listed address."
+    ),
+    sig!(
+        "B-4",
+        Behaviour,
+        "Active hours at night in the claimed time zone",
+        "Work concentrated in the claimed night matches daytime in UTC+8/+9; easily gamed, so weak.",
+        ["G1", "D3", "I16"],
+        ["a night shift", "a caregiver's schedule"],
+        "None on its own; ask about working hours and compare with meetings attended live."
+    ),
+    sig!(
+        "B-5",
+        Device,
+        "Unmanaged device, session-cookie reuse or repositories copied out",
+        "Session cookies replayed from unmanaged devices and code cloned to personal accounts precede data extortion (G4).",
+        ["G4"],
+        ["a developer mirroring repositories for convenience"],
+        "Revoke sessions, require managed-device sign-in and ask the worker to explain the copies."
+    ),
+    sig!(
+        "B-6",
+        Behaviour,
+        "Same identity, device or IP working for another consortium member",
+        "IT workers hold several jobs at once under one or several personas (3–4 concurrent jobs seen, I4).",
+        ["I1", "I4"],
+        ["legal moonlighting"],
+        "Ask about other engagements; weigh with other findings."
+    ),
+    sig!(
+        "B-7",
+        Behaviour,
+        "Post-hire privilege escalation or many referrals",
+        "Requests for release or multisig signer rights, adding unapproved members and recommending many candidates are listed techniques.",
+        ["D3"],
+        ["a senior hire with a real need"],
+        "Route the request through change approval; vet referred candidates independently."
+    ),
+    sig!(
+        "B-8",
+        Payment,
+        "Small unauthorised charges on a company payment account",
+        "Small unauthorised charges by contractors are a red flag in the 2022 advisory.",
+        ["G1"],
+        ["an expense-policy mistake"],
+        "Ask finance to review the charges with the worker's manager."
     ),
 ];
 

@@ -173,7 +173,7 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
 fn color(kind: crate::link::KeyKind) -> &'static str {
     use crate::link::KeyKind::*;
     match kind {
-        GovernmentId => "#7a0019",
+        GovernmentId | Face => "#7a0019",
         BankAccount | PayoutAddress => "#1d4ed8",
         ShippingAddress => "#c2410c",
         DeviceSerial => "#6d28d9",

@@ -30,7 +30,7 @@ pub use link::{Cluster, Linked, SubjectKeys};
 pub use net::CidrSet;
 pub use record::{Parsed, Record, parse_line, parse_lines};
 pub use rules::RuleConfig;
-pub use screen::Leads;
+pub use screen::{Leads, NameCache};
 
 /// The review band of a subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -162,6 +162,8 @@ pub struct Vetter<'a> {
     pub rules: RuleConfig,
     /// The key for sensitive identifiers.
     pub key: HashKey,
+    /// Memoised name screening, shared by the threads of a run.
+    pub names: std::sync::Arc<NameCache>,
 }
 
 impl<'a> Vetter<'a> {
@@ -173,13 +175,14 @@ impl<'a> Vetter<'a> {
             leads: None,
             rules: RuleConfig::default(),
             key,
+            names: Default::default(),
         }
     }
 
     /// Every finding that needs only this record: rules, sanctions and leads.
     pub fn record_findings(&self, r: &Record) -> Vec<Finding> {
         let mut out = rules::run(r, &self.rules);
-        out.extend(screen::sanctions(r, self.screener, self.book));
+        out.extend(screen::sanctions(r, self.screener, self.book, &self.names));
         if let Some(l) = self.leads {
             out.extend(l.matches(r));
         }
@@ -203,7 +206,12 @@ impl<'a> Vetter<'a> {
     }
 }
 
-/// Scores and sorts: merges per-record and link findings into subject reports.
+/// How many referred candidates make a referrer's B-7 finding.
+pub const MANY_REFERRALS: usize = 3;
+
+/// Scores and sorts: merges per-record and link findings into subject reports, then adds the
+/// referral signals, which depend on the referrer's own result (L-8) and on how many candidates
+/// one subject referred (B-7).
 pub fn assemble(
     keys: &[SubjectKeys],
     lines: &[u64],
@@ -215,12 +223,19 @@ pub fn assemble(
         clusters,
         cluster_of,
     } = linked;
-    let subjects = per
+    let mut all: Vec<Vec<Finding>> = per
         .into_iter()
         .zip(link_findings)
-        .enumerate()
-        .map(|(i, (mut f, lf))| {
+        .map(|(mut f, lf)| {
             f.extend(lf);
+            f
+        })
+        .collect();
+    referrals(keys, &mut all);
+    let subjects = all
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut f)| {
             sort_findings(&mut f);
             let blocked = f.iter().any(|x| x.blocking);
             let (score, categories) = score(&f);
@@ -246,6 +261,62 @@ pub fn assemble(
         })
         .collect();
     Report { subjects, clusters }
+}
+
+/// L-8 (referred by a subject at review or above, judged on the referrer's findings before any
+/// referral signal, so that chains do not feed back) and B-7 (referred many candidates).
+fn referrals(keys: &[SubjectKeys], all: &mut [Vec<Finding>]) {
+    if keys.iter().all(|k| k.referred_by.is_none()) {
+        return;
+    }
+    let index: std::collections::HashMap<&str, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (&*k.subject_id, i))
+        .collect();
+    let before: Vec<(Band, f64)> = all
+        .iter()
+        .map(|f| {
+            let (s, c) = score(f);
+            (band(s, c, f.iter().any(|x| x.blocking)), s)
+        })
+        .collect();
+    let mut referred: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for (i, k) in keys.iter().enumerate() {
+        let Some(j) = k.referred_by.as_deref().and_then(|r| index.get(r).copied()) else {
+            continue;
+        };
+        if j == i {
+            continue;
+        }
+        referred
+            .entry(j)
+            .or_default()
+            .push(k.subject_id.to_string());
+        let (b, s) = before[j];
+        if b >= Band::Review {
+            let mut f = Finding::new(
+                "L-8",
+                15.0,
+                format!(
+                    "Referred by {}, whose own findings put them in the {} band (score {s}).",
+                    keys[j].subject_id,
+                    b.as_str()
+                ),
+            );
+            f.linked_subjects = vec![keys[j].subject_id.to_string()];
+            all[i].push(f);
+        }
+    }
+    for (j, mut ids) in referred {
+        if ids.len() >= MANY_REFERRALS {
+            ids.sort();
+            let mut f = Finding::new("B-7", 10.0, format!("Referred {} candidates.", ids.len()));
+            ids.truncate(link::MAX_LINKED);
+            f.linked_subjects = ids;
+            all[j].push(f);
+        }
+    }
 }
 
 /// Sorts findings deterministically: blocking first, then weight descending, signal id, text.

@@ -55,6 +55,8 @@ pub enum KeyKind {
     CommitEmail,
     /// Near-duplicate résumé.
     Resume,
+    /// The same face per a consented face-match vendor id (keyed hash).
+    Face,
 }
 
 impl KeyKind {
@@ -72,6 +74,7 @@ impl KeyKind {
             KeyKind::GithubHandle => "GitHub handle",
             KeyKind::CommitEmail => "GitHub commit e-mail",
             KeyKind::Resume => "résumé text",
+            KeyKind::Face => "face (vendor match)",
         }
     }
 }
@@ -103,6 +106,8 @@ pub struct SubjectKeys {
     pub surname: Box<str>,
     /// The birth date as given.
     pub birth_date: Option<Box<str>>,
+    /// The subject id of the referrer, if any.
+    pub referred_by: Option<Box<str>>,
     /// The link keys, deduplicated.
     pub keys: Vec<LinkKey>,
     /// The résumé's MinHash signature.
@@ -312,6 +317,28 @@ pub fn extract(r: &Record, key: &HashKey) -> SubjectKeys {
             }
         }
     }
+    if r.observations.biometric_consent {
+        let faces = r
+            .observations
+            .interviews
+            .iter()
+            .filter_map(|i| i.face_id.as_deref())
+            .chain(
+                c.government_ids
+                    .iter()
+                    .filter_map(|g| g.portrait_face_id.as_deref()),
+            )
+            .map(str::trim)
+            .filter(|f| !f.is_empty());
+        for f in faces {
+            push(
+                KeyKind::Face,
+                keyed(key, KeyKind::Face, f),
+                format!("face id {}", keys::mask(f)),
+                false,
+            );
+        }
+    }
     out.sort_by_key(|k| (k.kind, k.hash));
     out.dedup_by(|a, b| a.kind == b.kind && a.hash == b.hash);
     SubjectKeys {
@@ -324,6 +351,12 @@ pub fn extract(r: &Record, key: &HashKey) -> SubjectKeys {
             .collect(),
         surname: keys::surname(&c.name).into_boxed_str(),
         birth_date: c.birth_date.clone().map(String::into_boxed_str),
+        referred_by: c
+            .referred_by
+            .as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(Box::from),
         keys: out,
         minhash: c.resume_text.as_deref().and_then(minhash),
     }
@@ -644,6 +677,18 @@ fn group_findings(
                     format!(
                         "The {} {display} is shared with {others} subject(s) of another name.",
                         kind.label()
+                    ),
+                )
+            }
+            KeyKind::Face => {
+                if !names_differ {
+                    continue;
+                }
+                (
+                    "L-6",
+                    30.0,
+                    format!(
+                        "The face-match vendor sees the same person ({display}) on {others} subject(s) with another name or birth date."
                     ),
                 )
             }

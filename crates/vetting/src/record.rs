@@ -15,6 +15,7 @@ pub struct Record {
     /// The caller's id for the subject; unique within a run.
     pub subject_id: String,
     /// When the subject applied (`YYYY-MM-DD`); anchors "young domain" checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<String>,
     /// What the subject says about themself.
     pub claims: Claims,
@@ -31,12 +32,16 @@ pub struct Claims {
     /// Other names the subject declares (maiden name, previous legal name).
     pub other_names: Vec<String>,
     /// Birth date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<String>,
     /// Claimed nationality, ISO 3166 alpha-2; only compared with documents, never scored alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nationality: Option<String>,
     /// Claimed country of residence, ISO 3166 alpha-2.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub residence_country: Option<String>,
     /// The identity (residence) address as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<PostalAddress>,
     /// Government identifiers.
     pub government_ids: Vec<GovernmentId>,
@@ -51,9 +56,31 @@ pub struct Claims {
     /// References given.
     pub references: Vec<Reference>,
     /// The résumé as plain text, for near-duplicate detection.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resume_text: Option<String>,
     /// Payment destinations in the order they took effect (the change history).
     pub payment_destinations: Vec<PaymentDestination>,
+    /// The claimed time zone as a UTC offset (`-05:00`), for the activity-hours check (B-4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utc_offset: Option<String>,
+    /// The subject id of the person who referred this subject (L-8, B-7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referred_by: Option<String>,
+    /// What the subject asked to be paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_request: Option<PayRequest>,
+}
+
+/// What a subject asked to be paid, against the band of the role.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PayRequest {
+    /// The requested rate, in the band's unit and currency.
+    pub rate: f64,
+    /// The lower end of the role's pay band, same unit.
+    pub band_low: f64,
+    /// Whether the subject asked to be paid in crypto or stablecoins.
+    pub crypto: bool,
 }
 
 /// A postal address.
@@ -63,12 +90,16 @@ pub struct PostalAddress {
     /// Street lines.
     pub lines: Vec<String>,
     /// City or town.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State, province or region.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Postal code.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub postcode: Option<String>,
     /// ISO 3166 alpha-2 country.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
@@ -83,11 +114,18 @@ pub struct GovernmentId {
     /// The number as given.
     pub number: String,
     /// Issuing country, ISO 3166 alpha-2, as observed on the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_country: Option<String>,
     /// Identity-verification vendor result: `pass`, `fail` or `review`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idv_result: Option<String>,
     /// SSA (SSNVS / E-Verify) result: `match`, `no_match` or `death_record`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssa_verification: Option<String>,
+    /// The face-match vendor's identity id for the document portrait (L-6), compared only when
+    /// the subject consented to biometric comparison.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portrait_face_id: Option<String>,
 }
 
 /// An online profile.
@@ -97,15 +135,29 @@ pub struct OnlineProfile {
     /// `github`, `linkedin`, `telegram`, `x`, `discord`, `skype`, `website`, …
     pub platform: String,
     /// The handle or user name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
     /// The profile URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Account creation date (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// Oldest commit or activity date shown (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oldest_activity: Option<String>,
     /// E-mail addresses seen in the account's commits.
     pub commit_emails: Vec<String>,
+    /// The name the profile displays.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// A perceptual hash of the profile photo, as hex (R-11: different photos across profiles).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar_hash: Option<String>,
+    /// For portfolio sites: whether the testimonials shown name clients that could be found
+    ///
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub testimonials_verified: Option<bool>,
 }
 
 /// One job in the employment history.
@@ -115,10 +167,13 @@ pub struct Employment {
     /// The employer.
     pub organisation: String,
     /// Country of the job, ISO 3166 alpha-2.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Start (`YYYY` or `YYYY-MM[-DD]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// End, absent while current.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
 }
 
@@ -127,16 +182,22 @@ pub struct Employment {
 #[serde(default)]
 pub struct Reference {
     /// The reference's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Their e-mail address.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Their phone.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Their organisation.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
     /// When the reference's e-mail domain was registered (WHOIS/RDAP), if looked up.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_registered: Option<String>,
     /// Whether the reference was confirmed through an independently found contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
 
@@ -147,18 +208,25 @@ pub struct PaymentDestination {
     /// `ach`, `wire`, `card`, `paypal`, `wise`, `payoneer`, `crypto`.
     pub kind: String,
     /// The bank account or wallet-service account number; hashed, shown masked.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Routing or sort code, part of the bank-account key.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routing: Option<String>,
     /// The account holder's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub holder_name: Option<String>,
     /// The bank's country, ISO 3166 alpha-2.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// A crypto address, for `crypto`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The chain or currency the address is declared on (`ETH`, `XBT`, `USDC`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
     /// When it took effect (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<String>,
 }
 
@@ -176,6 +244,131 @@ pub struct Observations {
     pub interviews: Vec<InterviewSession>,
     /// How many in-person steps (ID check, onboarding, drug test) were declined.
     pub declined_in_person: u32,
+    /// Whether the subject consented to biometric comparison; face ids are compared only then
+    /// (L-6).
+    pub biometric_consent: bool,
+    /// Carrier or line-type lookups of the subject's phones.
+    pub phone_checks: Vec<PhoneCheck>,
+    /// How many times the phone number was changed during the process.
+    pub phone_changes: u32,
+    /// Active hours, from commits, sign-ins or chat presence (B-4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity: Option<ActivityProfile>,
+    /// Identity-provider, DLP and Git-log events (B-5).
+    pub security_events: Vec<SecurityEvent>,
+    /// Matches reported by a vetting consortium's keyed-hash exchange (B-6).
+    pub consortium_matches: Vec<ConsortiumMatch>,
+    /// Requests for privileges after hire (B-7).
+    pub privilege_requests: Vec<PrivilegeRequest>,
+    /// Charges on a company payment card by the subject (B-8).
+    pub card_charges: Vec<CardCharge>,
+    /// Chain-analytics exposure of the subject's payout addresses (LX-1).
+    pub address_exposure: Vec<AddressExposure>,
+}
+
+/// A carrier or line-type lookup of a phone number.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PhoneCheck {
+    /// The number as given.
+    pub number: String,
+    /// `mobile`, `fixed_line`, `fixed_voip`, `non_fixed_voip`, `toll_free`, `unknown`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_type: Option<String>,
+    /// When the number was last ported (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ported_at: Option<String>,
+    /// The lookup service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// An active-hours histogram (B-4).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityProfile {
+    /// Events per UTC hour, 24 counts starting at 00:00 UTC.
+    pub hours_utc: Vec<u32>,
+    /// The longest continuous session, in hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longest_session_hours: Option<f64>,
+    /// What the events are (`commits`, `sign-ins`, `chat presence`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// An identity-provider, DLP or Git-log event (B-5).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityEvent {
+    /// `unmanaged_device`, `cookie_reuse`, `personal_repo_clone` or `bulk_download`.
+    pub kind: String,
+    /// When (RFC 3339 or `YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// How many (repositories cloned, files downloaded); 1 when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+}
+
+/// A consortium match: the same identity, device or IP active for another member (B-6).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsortiumMatch {
+    /// The other member, as the exchange names it.
+    pub member: String,
+    /// What matched: `identity`, `device` or `ip`.
+    pub key: String,
+    /// Whether the activity overlapped in time with work for this employer.
+    pub concurrent: bool,
+}
+
+/// A privilege request after hire (B-7).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrivilegeRequest {
+    /// `multisig_signer`, `release_rights`, `admin` or `add_member`.
+    pub kind: String,
+    /// When (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Whether the request was approved through the normal process.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved: Option<bool>,
+}
+
+/// A charge on a company payment card (B-8).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CardCharge {
+    /// When (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// The amount in the card's currency.
+    pub amount: f64,
+    /// Whether finance authorised it.
+    pub authorised: bool,
+}
+
+/// Chain-analytics exposure of one payout address (LX-1), from a vendor or
+/// `interdict graph exposure`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AddressExposure {
+    /// The subject's payout address.
+    pub address: String,
+    /// Hops to the attributed address (1 = direct counterparty).
+    pub hops: u32,
+    /// What the counterparty is: `sdn` or `worker_cluster`.
+    pub attribution: String,
+    /// The attributed counterparty address or cluster label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterparty: Option<String>,
+    /// Whether the path runs through an exchange hot wallet (such links are ignored).
+    pub via_exchange: bool,
+    /// Who attributed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One sign-in.
@@ -187,6 +380,7 @@ pub struct LoginEvent {
     /// Source IP address.
     pub ip: String,
     /// Country from IP geolocation, ISO 3166 alpha-2.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Set when the sign-in came through the employer's own VPN egress.
     pub corporate_egress: bool,
@@ -197,14 +391,17 @@ pub struct LoginEvent {
 #[serde(default)]
 pub struct Device {
     /// The asset tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
     /// The hardware serial number.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial: Option<String>,
     /// Installed software names (EDR/MDM inventory).
     pub software: Vec<String>,
     /// Connected USB devices.
     pub usb: Vec<UsbDevice>,
     /// Country of the device's first check-in.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_checkin_country: Option<String>,
 }
 
@@ -213,10 +410,13 @@ pub struct Device {
 #[serde(default)]
 pub struct UsbDevice {
     /// Vendor id, four hex digits.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<String>,
     /// Product id, four hex digits.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Product or device name as reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -225,12 +425,15 @@ pub struct UsbDevice {
 #[serde(default)]
 pub struct Shipment {
     /// The asset shipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
     /// The destination.
     pub address: PostalAddress,
     /// When the destination was last changed (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_changed_at: Option<String>,
     /// When it was dispatched (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dispatched_at: Option<String>,
 }
 
@@ -239,6 +442,7 @@ pub struct Shipment {
 #[serde(default)]
 pub struct InterviewSession {
     /// When it happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Whether the candidate refused to turn the camera on.
     pub camera_refused: bool,
@@ -247,7 +451,12 @@ pub struct InterviewSession {
     /// Whether the interviewer or vendor judged the person different from an earlier session.
     pub different_person: bool,
     /// Country of the session's IP, ISO 3166 alpha-2.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The face-match vendor's identity id for the person seen (L-6), compared only with
+    /// biometric consent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub face_id: Option<String>,
 }
 
 /// A record parsed from one input line.

@@ -154,7 +154,394 @@ pub fn run(r: &Record, cfg: &RuleConfig) -> Vec<Finding> {
     login_rules(r, cfg, &mut out);
     interview_rules(r, &mut out);
     profile_rules(r, &mut out);
+    pay_request_rule(r, &mut out);
+    profile_consistency_rules(r, &mut out);
+    phone_rules(r, &mut out);
+    face_rules(r, &mut out);
+    activity_rules(r, &mut out);
+    post_hire_rules(r, &mut out);
+    exposure_rules(r, &mut out);
     out
+}
+
+/// Free static-site hosts, matched as the URL host or its suffix.
+pub const FREE_HOSTS: &[&str] = &[
+    "netlify.app",
+    "vercel.app",
+    "github.io",
+    "gitlab.io",
+    "pages.dev",
+    "web.app",
+    "firebaseapp.com",
+    "wixsite.com",
+    "weebly.com",
+    "carrd.co",
+    "glitch.me",
+    "onrender.com",
+    "herokuapp.com",
+];
+
+/// How far below the band a crypto pay request must be to count.
+pub const PAY_BELOW_BAND: f64 = 0.25;
+
+fn pay_request_rule(r: &Record, out: &mut Vec<Finding>) {
+    let Some(p) = &r.claims.pay_request else {
+        return;
+    };
+    if p.crypto && p.band_low > 0.0 && p.rate > 0.0 && p.rate < p.band_low * (1.0 - PAY_BELOW_BAND)
+    {
+        let pct = ((1.0 - p.rate / p.band_low) * 100.0).round();
+        out.push(Finding::new(
+            "R-7",
+            5.0,
+            format!(
+                "Asked for crypto pay at {}, {pct} % below the band's lower end {}.",
+                p.rate, p.band_low
+            ),
+        ));
+    }
+}
+
+fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#', ':'])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('.')
+        .to_lowercase()
+}
+
+fn profile_consistency_rules(r: &Record, out: &mut Vec<Finding>) {
+    let own: Vec<String> = std::iter::once(&r.claims.name)
+        .chain(&r.claims.other_names)
+        .map(|n| keys::name(n))
+        .filter(|n| !n.is_empty())
+        .collect();
+    // A display name counts as the subject's when it equals a declared name, or when every
+    // token of it is a token of one (people drop middle names and use initials-free short forms).
+    let is_own = |d: &str| {
+        let d = keys::name(d);
+        d.is_empty()
+            || own
+                .iter()
+                .any(|o| *o == d || d.split(' ').all(|t| o.split(' ').any(|x| x == t)))
+    };
+    let mut other_names: BTreeSet<String> = BTreeSet::new();
+    for p in &r.claims.profiles {
+        if let Some(d) = p.display_name.as_deref()
+            && !own.is_empty()
+            && !is_own(d)
+        {
+            other_names.insert(format!("{} shows '{}'", p.platform, d.trim()));
+        }
+    }
+    if !other_names.is_empty() {
+        let list: Vec<String> = other_names.into_iter().collect();
+        out.push(Finding::new(
+            "R-11",
+            15.0,
+            format!(
+                "Profile names differ from the claimed name: {}.",
+                list.join("; ")
+            ),
+        ));
+    }
+    let photos: BTreeSet<String> = r
+        .claims
+        .profiles
+        .iter()
+        .filter_map(|p| p.avatar_hash.as_deref())
+        .map(|h| h.trim().to_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect();
+    if photos.len() >= 2 {
+        out.push(Finding::new(
+            "R-11",
+            10.0,
+            format!(
+                "{} profiles show {} different photos.",
+                r.claims
+                    .profiles
+                    .iter()
+                    .filter(|p| p.avatar_hash.is_some())
+                    .count(),
+                photos.len()
+            ),
+        ));
+    }
+    for p in &r.claims.profiles {
+        let Some(url) = p.url.as_deref() else {
+            continue;
+        };
+        let h = host(url);
+        if p.testimonials_verified == Some(false)
+            && let Some(free) = FREE_HOSTS
+                .iter()
+                .find(|f| h == **f || h.ends_with(&format!(".{f}")))
+        {
+            out.push(Finding::new(
+                "R-12",
+                5.0,
+                format!("Portfolio on the free host {free}; its testimonials name clients that could not be found."),
+            ));
+        }
+    }
+}
+
+fn phone_rules(r: &Record, out: &mut Vec<Finding>) {
+    let applied = r.applied_at.as_deref().and_then(keys::days);
+    for c in &r.observations.phone_checks {
+        let shown = keys::phone(&c.number)
+            .map(|p| keys::mask(&p))
+            .unwrap_or_else(|| keys::mask(&c.number));
+        let src = c.source.as_deref().unwrap_or("a carrier lookup");
+        if c.line_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("non_fixed_voip"))
+        {
+            out.push(Finding::new(
+                "R-14",
+                10.0,
+                format!("Phone {shown} is a non-fixed VoIP line per {src}."),
+            ));
+        }
+        if let (Some(p), Some(a)) = (c.ported_at.as_deref().and_then(keys::days), applied)
+            && (0..=90).contains(&(a - p))
+        {
+            out.push(Finding::new(
+                "R-14",
+                5.0,
+                format!(
+                    "Phone {shown} was ported {} days before the application.",
+                    a - p
+                ),
+            ));
+        }
+    }
+    let n = r.observations.phone_changes;
+    if n >= 2 {
+        out.push(Finding::new(
+            "R-14",
+            5.0,
+            format!("The phone number changed {n} times during the process."),
+        ));
+    }
+}
+
+fn face_rules(r: &Record, out: &mut Vec<Finding>) {
+    if !r.observations.biometric_consent {
+        return;
+    }
+    let faces: BTreeSet<&str> = r
+        .observations
+        .interviews
+        .iter()
+        .filter_map(|i| i.face_id.as_deref())
+        .chain(
+            r.claims
+                .government_ids
+                .iter()
+                .filter_map(|g| g.portrait_face_id.as_deref()),
+        )
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect();
+    if faces.len() >= 2 {
+        out.push(Finding::new(
+            "L-6",
+            25.0,
+            format!(
+                "The face-match vendor saw {} different people across this identity's document and interview sessions.",
+                faces.len()
+            ),
+        ));
+    }
+}
+
+/// Parses a `±HH:MM` (or `±HH`) UTC offset into minutes.
+pub fn utc_offset_minutes(s: &str) -> Option<i64> {
+    let t = s.trim().trim_start_matches("UTC");
+    let (sign, rest) = match t.as_bytes().first()? {
+        b'+' => (1, &t[1..]),
+        b'-' => (-1, &t[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
+}
+
+/// The share of activity that must fall between 00:00 and 06:00 claimed local time (B-4).
+pub const NIGHT_SHARE: f64 = 0.6;
+/// The fewest events from which the activity histogram is judged (B-4).
+pub const MIN_ACTIVITY: u32 = 20;
+
+fn activity_rules(r: &Record, out: &mut Vec<Finding>) {
+    let Some(a) = &r.observations.activity else {
+        return;
+    };
+    let src = a.source.as_deref().unwrap_or("events");
+    if let Some(off) = r.claims.utc_offset.as_deref().and_then(utc_offset_minutes)
+        && a.hours_utc.len() == 24
+    {
+        let total: u32 = a.hours_utc.iter().sum();
+        let night: u32 = (0..24)
+            .filter(|h| {
+                let local = (h * 60 + off).rem_euclid(24 * 60) / 60;
+                local < 6
+            })
+            .map(|h| a.hours_utc[h as usize])
+            .sum();
+        if total >= MIN_ACTIVITY && f64::from(night) >= NIGHT_SHARE * f64::from(total) {
+            let pct = (100.0 * f64::from(night) / f64::from(total)).round();
+            out.push(Finding::new(
+                "B-4",
+                10.0,
+                format!(
+                    "{pct} % of {total} {src} fall between 00:00 and 06:00 in the claimed time zone (UTC{}).",
+                    r.claims.utc_offset.as_deref().unwrap_or("").trim()
+                ),
+            ));
+        }
+    }
+    if let Some(h) = a.longest_session_hours
+        && h > 24.0
+    {
+        out.push(Finding::new(
+            "B-4",
+            5.0,
+            format!("A continuous session lasted {h:.0} hours."),
+        ));
+    }
+}
+
+fn post_hire_rules(r: &Record, out: &mut Vec<Finding>) {
+    let o = &r.observations;
+    let mut kinds: BTreeSet<String> = BTreeSet::new();
+    let mut copied = 0u32;
+    for e in &o.security_events {
+        let k = e.kind.trim().to_ascii_lowercase();
+        match k.as_str() {
+            "unmanaged_device" | "cookie_reuse" | "bulk_download" => {
+                kinds.insert(k.replace('_', " "));
+            }
+            "personal_repo_clone" => copied += e.count.unwrap_or(1).max(1),
+            _ => {}
+        }
+    }
+    if copied > 0 {
+        kinds.insert(format!(
+            "{copied} repositories cloned to a personal account"
+        ));
+    }
+    if !kinds.is_empty() {
+        let list: Vec<String> = kinds.into_iter().collect();
+        out.push(Finding::new(
+            "B-5",
+            20.0,
+            format!("Security events: {}.", list.join(", ")),
+        ));
+    }
+    let members: BTreeSet<String> = o
+        .consortium_matches
+        .iter()
+        .filter(|m| m.concurrent)
+        .map(|m| format!("{} ({})", m.member.trim(), m.key.trim()))
+        .collect();
+    if !members.is_empty() {
+        let list: Vec<String> = members.into_iter().collect();
+        out.push(Finding::new(
+            "B-6",
+            20.0,
+            format!(
+                "Also active for another consortium member during working hours: {}.",
+                list.join(", ")
+            ),
+        ));
+    }
+    let requests: BTreeSet<String> = o
+        .privilege_requests
+        .iter()
+        .filter(|p| p.approved != Some(true))
+        .map(|p| p.kind.trim().to_ascii_lowercase())
+        .filter(|k| {
+            matches!(
+                k.as_str(),
+                "multisig_signer" | "release_rights" | "admin" | "add_member"
+            )
+        })
+        .collect();
+    if !requests.is_empty() {
+        let strong = requests
+            .iter()
+            .any(|k| k == "multisig_signer" || k == "release_rights");
+        let list: Vec<String> = requests.into_iter().map(|k| k.replace('_', " ")).collect();
+        out.push(Finding::new(
+            "B-7",
+            if strong { 15.0 } else { 10.0 },
+            format!(
+                "Requested privileges outside change approval: {}.",
+                list.join(", ")
+            ),
+        ));
+    }
+    let bad: Vec<f64> = o
+        .card_charges
+        .iter()
+        .filter(|c| !c.authorised)
+        .map(|c| c.amount)
+        .collect();
+    if bad.len() >= 3 {
+        let total: f64 = bad.iter().sum();
+        out.push(Finding::new(
+            "B-8",
+            20.0,
+            format!(
+                "{} unauthorised charges totalling {total:.2} on a company payment account.",
+                bad.len()
+            ),
+        ));
+    }
+}
+
+fn exposure_rules(r: &Record, out: &mut Vec<Finding>) {
+    let own: BTreeSet<String> = r
+        .claims
+        .payment_destinations
+        .iter()
+        .filter_map(|p| p.address.as_deref())
+        .map(|a| a.trim().to_lowercase())
+        .collect();
+    for e in &r.observations.address_exposure {
+        let addr = e.address.trim();
+        if e.via_exchange || e.hops == 0 || !own.contains(&addr.to_lowercase()) {
+            continue;
+        }
+        let what = match e.attribution.trim().to_ascii_lowercase().as_str() {
+            "sdn" => "a sanctions-listed address",
+            "worker_cluster" => "an attributed IT-worker wallet cluster",
+            _ => continue,
+        };
+        let weight = match (e.attribution.eq_ignore_ascii_case("sdn"), e.hops) {
+            (true, 1) => 40.0,
+            (_, 1) | (true, 2) => 30.0,
+            (_, h) if h <= 3 => 25.0,
+            _ => continue,
+        };
+        out.push(Finding::new(
+            "LX-1",
+            weight,
+            format!(
+                "Payout address {addr} is {} hop(s) from {what}{} per {}.",
+                e.hops,
+                e.counterparty
+                    .as_deref()
+                    .map(|c| format!(" ({})", c.trim()))
+                    .unwrap_or_default(),
+                e.source.as_deref().unwrap_or("chain analytics")
+            ),
+        ));
+    }
 }
 
 fn ssn_rules(r: &Record, out: &mut Vec<Finding>) {

@@ -1,6 +1,7 @@
 //! The blocking tier (sanctions lists) and research leads.
 
 use std::collections::HashMap;
+use std::sync::RwLock;
 
 use model::{Diagnostic, PartialDate, Schema, Severity};
 use screening::{QualifierKind, Query, ScreenConfig, Screener};
@@ -16,11 +17,12 @@ pub fn sanctions(
     r: &Record,
     screener: Option<&Screener>,
     book: Option<&AddressBook>,
+    cache: &NameCache,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(s) = screener {
-        person(r, s, &mut out);
-        counterparties(r, s, &mut out);
+        person(r, s, cache, &mut out);
+        counterparties(r, s, cache, &mut out);
     }
     if let Some(b) = book {
         for p in &r.claims.payment_destinations {
@@ -78,7 +80,96 @@ fn entry(s: &Screener, m: &screening::Match) -> ListEntry {
     }
 }
 
-fn person(r: &Record, s: &Screener, out: &mut Vec<Finding>) {
+/// Memoised name screening, shared by every thread of a run. Generated and real populations
+/// repeat names (a million applicants hold far fewer distinct names), so each distinct normalised
+/// name is screened once:
+///
+/// - subject names go through a birth-date-free pre-screen whose floor is the alert threshold
+///   minus the largest birth-date bonus; a name with no candidate above that floor cannot match
+///   whatever birth date comes with it, and only the rest are screened again per subject with
+///   the birth date;
+/// - counterparty names (holders, employers) carry no birth date, so their matches are cached.
+///
+/// The results equal unmemoised screening: the pre-screen is conservative, and screening is
+/// deterministic per query.
+#[derive(Debug, Default)]
+pub struct NameCache {
+    person: RwLock<HashMap<String, bool>>,
+    counterparty: RwLock<CounterpartyMemo>,
+}
+
+/// Counterparty matches by normalised name and schema.
+type CounterpartyMemo = HashMap<(String, Option<Schema>), Vec<screening::Match>>;
+
+impl NameCache {
+    /// How many distinct subject names and counterparty names were screened.
+    pub fn sizes(&self) -> (usize, usize) {
+        (
+            self.person.read().map(|m| m.len()).unwrap_or(0),
+            self.counterparty.read().map(|m| m.len()).unwrap_or(0),
+        )
+    }
+
+    /// Whether a person name could match a list entry with some birth date.
+    fn person_may_match(&self, s: &Screener, name: &str) -> bool {
+        let key = names::normalize(name);
+        if let Some(v) = self.person.read().ok().and_then(|m| m.get(&key).copied()) {
+            return v;
+        }
+        let cfg = ScreenConfig {
+            limit: 1,
+            floor: ScreenConfig::default().threshold
+                - screening::qualify::DOB_MATCH_BONUS.max(screening::qualify::DOB_YEAR_BONUS)
+                - 1e-6,
+            ..ScreenConfig::default()
+        };
+        let q = Query {
+            name: name.to_string(),
+            schema: Some(Schema::Person),
+            ..Query::default()
+        };
+        let v = !s.screen(&q, &cfg).is_empty();
+        if let Ok(mut m) = self.person.write() {
+            m.insert(key, v);
+        }
+        v
+    }
+
+    /// The matches of a counterparty name, screened once.
+    fn counterparty(
+        &self,
+        s: &Screener,
+        name: &str,
+        schema: Option<Schema>,
+        cfg: &ScreenConfig,
+    ) -> Vec<screening::Match> {
+        let key = (names::normalize(name), schema.clone());
+        if let Some(v) = self
+            .counterparty
+            .read()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return v;
+        }
+        let q = Query {
+            name: name.to_string(),
+            schema,
+            ..Query::default()
+        };
+        let v: Vec<screening::Match> = s
+            .screen(&q, cfg)
+            .into_iter()
+            .filter(|m| m.is_match)
+            .collect();
+        if let Ok(mut m) = self.counterparty.write() {
+            m.insert(key, v.clone());
+        }
+        v
+    }
+}
+
+fn person(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
     let c = &r.claims;
     let dob = c.birth_date.as_deref().and_then(PartialDate::parse_iso);
     let cfg = ScreenConfig {
@@ -87,7 +178,7 @@ fn person(r: &Record, s: &Screener, out: &mut Vec<Finding>) {
     };
     let mut seen = std::collections::BTreeSet::new();
     for name in std::iter::once(&c.name).chain(&c.other_names) {
-        if name.trim().is_empty() {
+        if name.trim().is_empty() || !cache.person_may_match(s, name) {
             continue;
         }
         let q = Query {
@@ -135,7 +226,7 @@ fn person(r: &Record, s: &Screener, out: &mut Vec<Finding>) {
     }
 }
 
-fn counterparties(r: &Record, s: &Screener, out: &mut Vec<Finding>) {
+fn counterparties(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
     let c = &r.claims;
     let cfg = ScreenConfig {
         limit: 2,
@@ -157,15 +248,7 @@ fn counterparties(r: &Record, s: &Screener, out: &mut Vec<Finding>) {
     names.sort();
     names.dedup();
     for (name, schema) in names {
-        let q = Query {
-            name: name.to_string(),
-            schema,
-            ..Query::default()
-        };
-        for m in s.screen(&q, &cfg) {
-            if !m.is_match {
-                continue;
-            }
+        for m in cache.counterparty(s, name, schema, &cfg) {
             let e = entry(s, &m);
             let mut f = Finding::new(
                 "SX-3",
@@ -287,6 +370,14 @@ impl Leads {
                 });
         }
         (leads, diags)
+    }
+
+    /// Adds the leads of another file; a value listed in both keeps every source, first file
+    /// first.
+    pub fn merge(&mut self, other: Leads) {
+        for (k, v) in other.by_value {
+            self.by_value.entry(k).or_default().extend(v);
+        }
     }
 
     /// How many distinct values the lead lists hold.

@@ -1,11 +1,15 @@
 //! A deterministic generator of subject records with planted truth, for tests and benchmarks.
 //!
 //! Every 1,000 subjects (and at least once) it plants: a laptop farm (4 workers sharing a
-//! shipping address and a payout account), a stolen SSN used by two workers, a facilitator
-//! paying three workers into one crypto address, two workers on an anonymiser with an IP-KVM;
-//! and benign look-alikes: a shared household, five colleagues on the corporate VPN, three
-//! members of a co-working space and a legitimate name change. The rest is background noise with
-//! unique values.
+//! shipping address and a payout account, three of them referred by the fourth), a stolen SSN
+//! used by two workers, a facilitator paying three workers into one crypto address (requested
+//! below the band, two hops from an attributed worker wallet), two workers on an anonymiser with
+//! an IP-KVM (night hours in the claimed time zone, cookie reuse, VoIP phones, a concurrent job
+//! at a consortium member), and one operator behind two personas (same face per the vendor,
+//! another name on LinkedIn, VoIP phones); and benign look-alikes: a shared household, five
+//! colleagues on the corporate VPN, three members of a co-working space, a legitimate name
+//! change and a night-shift worker with a simple portfolio, referred by a colleague. The rest is
+//! background noise with unique values.
 
 use std::collections::BTreeSet;
 
@@ -355,7 +359,7 @@ impl Gen {
                     country: Some("US".into()),
                     ..InterviewSession::default()
                 }],
-                declined_in_person: 0,
+                ..Observations::default()
             },
         }
     }
@@ -413,6 +417,10 @@ fn plant(g: &mut Gen, out: &mut Vec<Record>, truth: &mut Truth, block: usize) {
         p.holder_name = Some(facilitator.clone());
         r.claims.resume_text = Some(format!("{} {template}", r.claims.name));
     }
+    let boss = farm[0].subject_id.clone();
+    for r in &mut farm[1..] {
+        r.claims.referred_by = Some(boss.clone());
+    }
     record_case(truth, "laptop_farm", &farm, true);
     out.extend(farm);
 
@@ -443,6 +451,19 @@ fn plant(g: &mut Gen, out: &mut Vec<Record>, truth: &mut Truth, block: usize) {
             ..PaymentDestination::default()
         });
         r.claims.phones = vec![phone.clone()];
+        r.claims.pay_request = Some(PayRequest {
+            rate: 40.0,
+            band_low: 70.0,
+            crypto: true,
+        });
+        r.observations.address_exposure.push(AddressExposure {
+            address: wallet.clone(),
+            hops: 2,
+            attribution: "worker_cluster".into(),
+            counterparty: Some(format!("consolidation wallet W{block}")),
+            via_exchange: false,
+            source: Some("synthetic chain analytics".into()),
+        });
     }
     record_case(truth, "facilitator", &paid, true);
     out.extend(paid);
@@ -458,9 +479,42 @@ fn plant(g: &mut Gen, out: &mut Vec<Record>, truth: &mut Truth, block: usize) {
             product_id: Some("0104".into()),
             name: Some("PiKVM Composite Gadget".into()),
         });
+        night_hours(r, &mut g.rng);
+        r.observations.security_events.push(SecurityEvent {
+            kind: "cookie_reuse".into(),
+            time: Some("2024-03-10".into()),
+            count: None,
+        });
+        voip(r);
+        r.observations.consortium_matches.push(ConsortiumMatch {
+            member: format!("member-{}", 1 + block % 7),
+            key: "device".into(),
+            concurrent: true,
+        });
     }
     record_case(truth, "anonymiser_kvm", &kvm, true);
     out.extend(kvm);
+
+    // One operator behind two personas: the face-match vendor (with consent) sees the same face
+    // under two names; LinkedIn shows a third name; both give VoIP phones.
+    let face = format!("face-{block:06}");
+    let (alias, _) = g.name();
+    let mut personas: Vec<Record> = (0..2).map(|_| g.subject()).collect();
+    for r in &mut personas {
+        r.observations.biometric_consent = true;
+        for i in &mut r.observations.interviews {
+            i.face_id = Some(face.clone());
+        }
+        r.claims.profiles.push(OnlineProfile {
+            platform: "linkedin".into(),
+            handle: Some(format!("in-{}", r.subject_id.to_lowercase())),
+            display_name: Some(alias.clone()),
+            ..OnlineProfile::default()
+        });
+        voip(r);
+    }
+    record_case(truth, "persona_pair", &personas, true);
+    out.extend(personas);
 
     // Benign: a household of two with the same surname, home and joint account.
     let (_, surname) = g.name();
@@ -531,6 +585,56 @@ fn plant(g: &mut Gen, out: &mut Vec<Record>, truth: &mut Truth, block: usize) {
     let pairs = [first, second];
     record_case(truth, "name_change", &pairs, false);
     out.extend(pairs);
+
+    // Benign: a night-shift worker with a simple portfolio on a free host, referred by a
+    // colleague without findings.
+    let colleague = g.subject();
+    let mut night = g.subject();
+    night_hours(&mut night, &mut g.rng);
+    night.claims.referred_by = Some(colleague.subject_id.clone());
+    night.claims.profiles.push(OnlineProfile {
+        platform: "website".into(),
+        url: Some(format!(
+            "https://{}.netlify.app/",
+            night.subject_id.to_lowercase()
+        )),
+        testimonials_verified: Some(false),
+        ..OnlineProfile::default()
+    });
+    let one = [night];
+    record_case(truth, "night_shift", &one, false);
+    out.push(colleague);
+    out.extend(one);
+}
+
+/// Activity concentrated between 00:00 and 06:00 in a claimed US Central time zone.
+fn night_hours(r: &mut Record, rng: &mut Rng) {
+    r.claims.utc_offset = Some("-06:00".into());
+    let mut hours = vec![0u32; 24];
+    for (h, v) in hours.iter_mut().enumerate() {
+        *v = if (6..12).contains(&h) {
+            20 + rng.below(10) as u32
+        } else {
+            rng.below(3) as u32
+        };
+    }
+    r.observations.activity = Some(ActivityProfile {
+        hours_utc: hours,
+        longest_session_hours: None,
+        source: Some("commits".into()),
+    });
+}
+
+/// The subject's phone is a non-fixed VoIP line per a carrier lookup.
+fn voip(r: &mut Record) {
+    if let Some(p) = r.claims.phones.first() {
+        r.observations.phone_checks.push(PhoneCheck {
+            number: p.clone(),
+            line_type: Some("non_fixed_voip".into()),
+            ported_at: None,
+            source: Some("synthetic carrier lookup".into()),
+        });
+    }
 }
 
 /// Precision and recall of the high band (high or blocked) against the planted infiltration,

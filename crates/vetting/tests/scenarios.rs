@@ -35,9 +35,26 @@ fn planted_truth_precision_and_recall() {
     assert_eq!(recall, 1.0);
     assert_eq!(precision, 1.0);
     assert_eq!(benign_high, 0);
-    // Three blocks of 11 infiltration subjects each, and 12 benign look-alikes each.
-    assert_eq!(truth.infiltration.len(), 33);
-    assert_eq!(truth.benign.len(), 36);
+    // Three blocks of 13 infiltration subjects each, and 13 benign look-alikes each.
+    assert_eq!(truth.infiltration.len(), 39);
+    assert_eq!(truth.benign.len(), 39);
+    // Every planted kind is there, and the new signals fire on the planted cases.
+    let kinds: std::collections::BTreeSet<&str> =
+        truth.scenarios.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds.len(), 10, "{kinds:?}");
+    let fired: std::collections::BTreeSet<&str> = report
+        .subjects
+        .iter()
+        .flat_map(|s| s.findings.iter().map(|f| f.signal))
+        .collect();
+    for sig in [
+        "R-7", "R-12", "R-14", "R-11", "L-6", "L-8", "LX-1", "B-4", "B-5", "B-6", "B-7",
+    ] {
+        assert!(
+            fired.contains(sig),
+            "{sig} never fired on the planted cases"
+        );
+    }
 }
 
 #[test]

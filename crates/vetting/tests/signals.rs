@@ -503,6 +503,19 @@ fn sanctions_from_the_real_sdn_file() {
         println!("skipped: {} is absent", path.display());
         return;
     };
+    // Parse only the real rows the queries need (every KIM, SANG or MAN and every row with a
+    // digital-currency address); parsing all 17k rows dominated the debug run.
+    let bytes: Vec<u8> = bytes
+        .split_inclusive(|b| *b == b'\n')
+        .filter(|l| {
+            let t = String::from_utf8_lossy(l).to_uppercase();
+            ["KIM", "SANG", "LAZARUS", "DIGITAL CURRENCY"]
+                .iter()
+                .any(|k| t.contains(k))
+        })
+        .flatten()
+        .copied()
+        .collect();
     let name = path.display().to_string();
     let parsed = ingest::parse_files(&[ingest::Input {
         name: &name,
@@ -511,13 +524,28 @@ fn sanctions_from_the_real_sdn_file() {
     .unwrap_or_else(|e| panic!("{e}"));
     let mut book = AddressBook::new();
     let mut lists = Vec::new();
+    let mut indexed = 0;
     for p in parsed {
+        // The address book takes every entry (a hash map, cheap); the name index only the
+        // entries that share a name token with the queries below, which keeps every listed KIM
+        // as a competitor for the alias ranking while building in milliseconds in debug.
         book.add_list(p.list.as_str(), "2024-05-03", &p.parsed.entities);
-        lists.push((
-            ListRef::new(p.list.as_str(), "2024-05-03"),
-            p.parsed.entities,
-        ));
+        let mut entities = p.parsed.entities;
+        entities.retain(|e| {
+            e.names.iter().any(|n| {
+                n.full
+                    .to_uppercase()
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|t| matches!(t, "KIM" | "SANG" | "MAN" | "LEE" | "ANN"))
+            })
+        });
+        indexed += entities.len();
+        lists.push((ListRef::new(p.list.as_str(), "2024-05-03"), entities));
     }
+    assert!(
+        indexed > 50,
+        "the filter should keep the many KIM entries: {indexed}"
+    );
     let screener = Screener::build(lists);
     let mut v = vetter();
     v.screener = Some(&screener);
@@ -642,4 +670,219 @@ proptest::proptest! {
             let _ = vetter().record_findings(&r);
         }
     }
+}
+
+#[test]
+fn signals_from_the_extended_record() {
+    let cases: &[(&str, &[(&str, f64)])] = &[
+        // R-7: crypto pay well below the band; not when in band or not crypto.
+        (
+            r#"{"subject_id":"a","claims":{"pay_request":{"rate":40,"band_low":70,"crypto":true}}}"#,
+            &[("R-7", 5.0)],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"pay_request":{"rate":60,"band_low":70,"crypto":true}}}"#,
+            &[],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"pay_request":{"rate":40,"band_low":70,"crypto":false}}}"#,
+            &[],
+        ),
+        // R-11: another display name; several photos; a shortened own name is fine.
+        (
+            r#"{"subject_id":"a","claims":{"name":"Ann Marie Lee","profiles":[{"platform":"linkedin","display_name":"Kevin Park"}]}}"#,
+            &[("R-11", 15.0)],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"name":"Ann Marie Lee","profiles":[{"platform":"linkedin","display_name":"Ann Lee"}]}}"#,
+            &[],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"name":"Ann Lee","other_names":["Ann Smith"],"profiles":[{"platform":"github","display_name":"Ann Smith"}]}}"#,
+            &[],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"name":"Ann Lee","profiles":[{"platform":"github","avatar_hash":"ab12"},{"platform":"linkedin","avatar_hash":"ff00"}]}}"#,
+            &[("R-11", 10.0)],
+        ),
+        // R-12: free host with unverifiable testimonials; a free host alone is not flagged.
+        (
+            r#"{"subject_id":"a","claims":{"profiles":[{"platform":"website","url":"https://ann-dev.netlify.app/about","testimonials_verified":false}]}}"#,
+            &[("R-12", 5.0)],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"profiles":[{"platform":"website","url":"https://ann-dev.netlify.app/"}]}}"#,
+            &[],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"profiles":[{"platform":"website","url":"https://anndev.com/","testimonials_verified":false}]}}"#,
+            &[],
+        ),
+        // R-14: non-fixed VoIP, recently ported, changed repeatedly.
+        (
+            r#"{"subject_id":"a","applied_at":"2024-03-01","observations":{"phone_checks":[{"number":"+1 415 555 0100","line_type":"non_fixed_voip","ported_at":"2024-02-01"}],"phone_changes":2}}"#,
+            &[("R-14", 5.0), ("R-14", 5.0), ("R-14", 10.0)],
+        ),
+        (
+            r#"{"subject_id":"a","applied_at":"2024-03-01","observations":{"phone_checks":[{"number":"+1 415 555 0100","line_type":"mobile","ported_at":"2021-02-01"}],"phone_changes":1}}"#,
+            &[],
+        ),
+        // L-6 within one identity: two faces across sessions, only with consent.
+        (
+            r#"{"subject_id":"a","observations":{"biometric_consent":true,"interviews":[{"face_id":"f1"},{"face_id":"f2"}]}}"#,
+            &[("L-6", 25.0)],
+        ),
+        (
+            r#"{"subject_id":"a","observations":{"interviews":[{"face_id":"f1"},{"face_id":"f2"}]}}"#,
+            &[],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"government_ids":[{"type":"passport","number":"X1234567","portrait_face_id":"f1"}]},"observations":{"biometric_consent":true,"interviews":[{"face_id":"f1"}]}}"#,
+            &[],
+        ),
+        // B-4: night hours in the claimed zone (06–12 UTC is 00–06 at UTC-6); long sessions.
+        (
+            r#"{"subject_id":"a","claims":{"utc_offset":"-06:00"},"observations":{"activity":{"hours_utc":[0,0,0,0,0,0,9,9,9,9,9,9,1,1,0,0,0,0,0,0,0,0,0,0],"longest_session_hours":30}}}"#,
+            &[("B-4", 5.0), ("B-4", 10.0)],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"utc_offset":"+09:00"},"observations":{"activity":{"hours_utc":[9,9,9,9,9,9,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0]}}}"#,
+            &[],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"utc_offset":"-06:00"},"observations":{"activity":{"hours_utc":[0,0,0,0,0,0,2,2,2,2,2,2,0,0,0,0,0,0,0,0,0,0,0,0]}}}"#,
+            &[],
+        ),
+        // B-5: cookie reuse and repositories cloned out.
+        (
+            r#"{"subject_id":"a","observations":{"security_events":[{"kind":"cookie_reuse"},{"kind":"personal_repo_clone","count":42}]}}"#,
+            &[("B-5", 20.0)],
+        ),
+        (
+            r#"{"subject_id":"a","observations":{"security_events":[{"kind":"password_reset"}]}}"#,
+            &[],
+        ),
+        // B-6: concurrent activity at another consortium member; sequential is not flagged.
+        (
+            r#"{"subject_id":"a","observations":{"consortium_matches":[{"member":"m2","key":"device","concurrent":true}]}}"#,
+            &[("B-6", 20.0)],
+        ),
+        (
+            r#"{"subject_id":"a","observations":{"consortium_matches":[{"member":"m2","key":"identity","concurrent":false}]}}"#,
+            &[],
+        ),
+        // B-7: privilege requests outside approval; approved ones are not flagged.
+        (
+            r#"{"subject_id":"a","observations":{"privilege_requests":[{"kind":"multisig_signer"},{"kind":"admin","approved":true}]}}"#,
+            &[("B-7", 15.0)],
+        ),
+        (
+            r#"{"subject_id":"a","observations":{"privilege_requests":[{"kind":"add_member"}]}}"#,
+            &[("B-7", 10.0)],
+        ),
+        // B-8: three or more unauthorised charges.
+        (
+            r#"{"subject_id":"a","observations":{"card_charges":[{"amount":9.99},{"amount":12.5},{"amount":4},{"amount":300,"authorised":true}]}}"#,
+            &[("B-8", 20.0)],
+        ),
+        (
+            r#"{"subject_id":"a","observations":{"card_charges":[{"amount":9.99},{"amount":12.5,"authorised":true}]}}"#,
+            &[],
+        ),
+        // LX-1: hops from a listed address or a worker cluster; exchange paths and addresses
+        // that are not the subject's are ignored.
+        (
+            r#"{"subject_id":"a","claims":{"payment_destinations":[{"kind":"crypto","address":"0xabc"}]},"observations":{"address_exposure":[{"address":"0xABC","hops":1,"attribution":"sdn"}]}}"#,
+            &[("LX-1", 40.0)],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"payment_destinations":[{"kind":"crypto","address":"0xabc"}]},"observations":{"address_exposure":[{"address":"0xabc","hops":3,"attribution":"worker_cluster"}]}}"#,
+            &[("LX-1", 25.0)],
+        ),
+        (
+            r#"{"subject_id":"a","claims":{"payment_destinations":[{"kind":"crypto","address":"0xabc"}]},"observations":{"address_exposure":[{"address":"0xabc","hops":1,"attribution":"sdn","via_exchange":true}]}}"#,
+            &[],
+        ),
+        (
+            r#"{"subject_id":"a","observations":{"address_exposure":[{"address":"0xdef","hops":1,"attribution":"sdn"}]}}"#,
+            &[],
+        ),
+    ];
+    for (json, want) in cases {
+        check(json, want);
+    }
+}
+
+#[test]
+fn face_and_referral_links() {
+    // L-6 across subjects: the same face under two names, with consent on both.
+    check_link(
+        &[
+            r#"{"subject_id":"a","claims":{"name":"Ann Lee"},"observations":{"biometric_consent":true,"interviews":[{"face_id":"f9"}]}}"#,
+            r#"{"subject_id":"b","claims":{"name":"Bo Park"},"observations":{"biometric_consent":true,"interviews":[{"face_id":"f9"}]}}"#,
+        ],
+        &[("L-6", 30.0)],
+    );
+    // Without consent on one side nothing is compared.
+    check_link(
+        &[
+            r#"{"subject_id":"a","claims":{"name":"Ann Lee"},"observations":{"biometric_consent":true,"interviews":[{"face_id":"f9"}]}}"#,
+            r#"{"subject_id":"b","claims":{"name":"Bo Park"},"observations":{"interviews":[{"face_id":"f9"}]}}"#,
+        ],
+        &[],
+    );
+    // L-8: referred by a subject at review or above; B-7 on a subject who referred three.
+    let referrer =
+        r#"{"subject_id":"r","claims":{"government_ids":[{"type":"ssn","number":"666-12-3456"}]}}"#;
+    let clean = r#"{"subject_id":"r","claims":{"name":"Ann Lee"}}"#;
+    let kid = |id: &str| {
+        format!(r#"{{"subject_id":"{id}","claims":{{"name":"K {id}","referred_by":"r"}}}}"#)
+    };
+    let (x, y, z) = (kid("x"), kid("y"), kid("z"));
+    let signals = |jsons: &[&str]| -> Vec<Vec<&'static str>> {
+        let parsed: Vec<Parsed> = jsons
+            .iter()
+            .enumerate()
+            .map(|(i, j)| Parsed {
+                line: i as u64 + 1,
+                record: rec(j),
+            })
+            .collect();
+        vetter()
+            .vet(&parsed)
+            .subjects
+            .iter()
+            .map(|s| {
+                let mut v: Vec<&str> = s.findings.iter().map(|f| f.signal).collect();
+                v.sort();
+                v
+            })
+            .collect()
+    };
+    assert_eq!(
+        signals(&[referrer, &x, &y, &z]),
+        vec![vec!["B-7", "R-1"], vec!["L-8"], vec!["L-8"], vec!["L-8"]]
+    );
+    assert_eq!(signals(&[clean, &x]), vec![Vec::<&str>::new(), vec![]]);
+}
+
+#[test]
+fn leads_from_several_files_keep_every_source() {
+    let (mut a, _) = vetting::Leads::parse(
+        "a.csv",
+        "cluster,persona,type,value\nC1,P1,email,x@example.com\n",
+    );
+    let (b, _) = vetting::Leads::parse(
+        "b.csv",
+        "cluster,persona,type,value\nC7,P9,email,x@example.com\nC7,P9,github,octo\n",
+    );
+    a.merge(b);
+    assert_eq!(a.len(), 2);
+    let r = rec(r#"{"subject_id":"s","claims":{"emails":["x@example.com"]}}"#);
+    let files: Vec<String> = a
+        .matches(&r)
+        .iter()
+        .filter_map(|f| f.lead.as_ref().map(|l| l.file.clone()))
+        .collect();
+    assert_eq!(files, vec!["a.csv", "b.csv"]);
 }
