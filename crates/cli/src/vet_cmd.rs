@@ -29,9 +29,10 @@ pub struct VetArgs {
     /// Vet without any sanctions list (no blocking tier).
     #[arg(long, conflicts_with = "lists")]
     no_lists: bool,
-    /// A researcher indicator list (CSV: cluster, persona, type, value, note); matches are leads.
-    #[arg(long, value_name = "FILE")]
-    leads: Option<PathBuf>,
+    /// Researcher indicator lists (CSV: cluster, persona, type, value, note); matches are leads.
+    /// Give several files after one flag or repeat the flag.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    leads: Vec<PathBuf>,
     /// A file with the secret key for hashing SSNs, id numbers and accounts.
     #[arg(long, value_name = "K")]
     key_file: Option<PathBuf>,
@@ -130,14 +131,14 @@ pub fn run(global: &Global, args: VetArgs) -> Result<ExitCode> {
     };
 
     let mut leads = Leads::default();
-    if let Some(p) = &args.leads {
+    for p in &args.leads {
         let text =
             std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
         let (l, diags) = Leads::parse(&p.display().to_string(), &text);
         for d in &diags {
             eprintln!("  {d}");
         }
-        leads = l;
+        leads.merge(l);
     }
     let mut cidr_text = String::new();
     for p in &args.anonymizers {
@@ -159,7 +160,7 @@ pub fn run(global: &Global, args: VetArgs) -> Result<ExitCode> {
     let mut vetter = Vetter::new(key);
     vetter.screener = screener.as_ref();
     vetter.book = book.as_ref();
-    vetter.leads = args.leads.is_some().then_some(&leads);
+    vetter.leads = (!args.leads.is_empty()).then_some(&leads);
     vetter.rules.anonymizers = anonymizers;
     vetter.rules.allowed_tools = args.allow_tool.iter().map(|t| t.to_lowercase()).collect();
 
@@ -182,7 +183,7 @@ pub fn run(global: &Global, args: VetArgs) -> Result<ExitCode> {
         "diagnostics": diagnostics.len(),
         "lists": list_versions,
         "key": key_note,
-        "leads": args.leads.as_ref().map(|p| p.display().to_string()),
+        "leads": args.leads.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
     });
     writeln!(w, "{run}")?;
     for s in &report.subjects {
