@@ -5,6 +5,7 @@
 mod brute;
 mod exposure;
 mod paths;
+mod shared;
 mod storage;
 mod trace;
 
