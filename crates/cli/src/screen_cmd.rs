@@ -298,19 +298,38 @@ struct BatchLine {
     query_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
-    matches: Vec<serde_json::Value>,
+    matches: Vec<MatchLine>,
+}
+
+/// One match of a batch line: the fields of [`Match`], serialised directly (no
+/// `serde_json::Value` round trip), with the explanation only when asked for.
+#[derive(Serialize)]
+struct MatchLine {
+    entity_id: model::EntityId,
+    caption: String,
+    schema: String,
+    list: String,
+    list_version: String,
+    score: f64,
+    #[serde(rename = "match")]
+    is_match: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<screening::Explanation>,
 }
 
 impl BatchLine {
     fn new(query_id: Option<String>, matches: Vec<Match>, explain: bool) -> BatchLine {
         let matches = matches
             .into_iter()
-            .map(|m| {
-                let mut v = serde_json::to_value(&m).unwrap_or_default();
-                if !explain && let Some(o) = v.as_object_mut() {
-                    o.remove("explanation");
-                }
-                v
+            .map(|m| MatchLine {
+                entity_id: m.entity_id,
+                caption: m.caption,
+                schema: m.schema,
+                list: m.list,
+                list_version: m.list_version,
+                score: m.score,
+                is_match: m.is_match,
+                explanation: explain.then_some(m.explanation),
             })
             .collect();
         BatchLine {
@@ -554,7 +573,13 @@ pub fn batch(
             .map(|q| {
                 let line = match &q.query {
                     Ok(query) => {
-                        let matches = screener.screen(query, cfg);
+                        // Without --explain the part-by-part explanation is never printed, so
+                        // it is not built either.
+                        let matches = if explain {
+                            screener.screen(query, cfg)
+                        } else {
+                            screener.screen_unexplained(query, cfg)
+                        };
                         let any = matches.iter().any(|m| m.is_match);
                         (BatchLine::new(Some(q.id.clone()), matches, explain), any)
                     }

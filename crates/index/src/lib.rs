@@ -423,14 +423,32 @@ impl NameIndex {
                 *slot += w;
             }
         }
-        let mut out: Vec<Candidate> = scratch
+        // Top-k without a select over every touched name: most names are touched by one weak
+        // key. Keep only names scoring at least a fraction of the best; when at least `limit`
+        // remain, the `limit`-th best is among them, so the result is exactly the full select's.
+        let acc = &scratch.acc;
+        let best = scratch
             .touched
             .iter()
-            .map(|&name| Candidate {
-                name,
-                score: scratch.acc[name as usize],
-            })
-            .collect();
+            .map(|&n| acc[n as usize])
+            .fold(0.0f32, f32::max);
+        let mut out: Vec<Candidate> = Vec::with_capacity(limit.min(scratch.touched.len()) * 2);
+        let fractions: &[f32] = if limit == 0 {
+            &[0.0]
+        } else {
+            &[0.5, 0.25, 0.0]
+        };
+        for &fraction in fractions {
+            let floor = best * fraction;
+            out.clear();
+            out.extend(scratch.touched.iter().filter_map(|&name| {
+                let score = acc[name as usize];
+                (score >= floor).then_some(Candidate { name, score })
+            }));
+            if out.len() >= limit {
+                break;
+            }
+        }
         for &name in &scratch.touched {
             scratch.acc[name as usize] = 0.0;
         }

@@ -1,6 +1,6 @@
 //! Micro-benchmarks of `names::analyze`, one typical name per script.
 //!
-//! Run with `CARGO_TARGET_DIR=/work/target-names cargo bench -p names --bench analyze`.
+//! Run with `cargo bench -p names --bench analyze`.
 
 use divan::{Bencher, black_box};
 use names::{NameKind, analyze, compare_str, skeleton};

@@ -353,6 +353,17 @@ fn build_tokens(
         }
         let w = words[i];
         let last = i + 1 == words.len();
+        if kind != NameKind::Person
+            && last
+            && let Some((stem, form)) = structure::glued_legal_form(w)
+        {
+            // `STANLLC`: a legal form run onto the last word reads as the word and the form.
+            tagged.push((stem.to_owned(), Role::Unknown));
+            tagged.push((form.canonical.to_owned(), Role::LegalForm(form)));
+            has_form = true;
+            i += 1;
+            continue;
+        }
         let role = if structure::is_title(w)
             && i + 1 < words.len()
             && tagged.iter().all(|(_, r)| *r == Role::Title)

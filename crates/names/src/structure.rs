@@ -182,6 +182,28 @@ pub(crate) fn legal_form_at(words: &[&str], i: usize) -> Option<(LegalForm, usiz
         })
 }
 
+/// Legal-form abbreviations that are recognised when run onto the preceding word (`STANLLC`):
+/// only forms that practically never end an ordinary word, so `MEXICO` or `MESA` stay whole.
+const GLUED_FORMS: &[&str] = &[
+    "llc", "ltd", "gmbh", "ojsc", "pjsc", "cjsc", "jsc", "plc", "llp", "inc", "corp", "fzco",
+    "fze", "sarl",
+];
+
+/// Splits a word that ends in a glued legal-form abbreviation into the word and the form, when
+/// what remains is a plausible name word (three letters or more, not itself ending a form).
+pub(crate) fn glued_legal_form(word: &str) -> Option<(&str, LegalForm)> {
+    if legal_form_at(&[word], 0).is_some() {
+        return None;
+    }
+    GLUED_FORMS.iter().find_map(|suffix| {
+        let stem = word.strip_suffix(suffix)?;
+        if stem.len() < 3 || !stem.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        legal_form_at(&[suffix], 0).map(|(form, _)| (stem, form))
+    })
+}
+
 /// Honorifics, religious and military titles that precede names and carry little identity.
 const TITLES: &[&str] = &[
     "mr",
@@ -439,6 +461,18 @@ mod tests {
             legal_form_at(&["corp"], 0).map(|f| f.0.class),
             legal_form_at(&["company"], 0).map(|f| f.0.class)
         );
+    }
+
+    #[test]
+    fn splits_glued_legal_forms() {
+        let split = |w: &str| glued_legal_form(w).map(|(stem, f)| (stem.to_owned(), f.canonical));
+        assert_eq!(split("stanllc"), Some(("stan".to_owned(), "llc")));
+        assert_eq!(split("gazprompjsc"), Some(("gazprom".to_owned(), "pjsc")));
+        assert_eq!(split("acmeltd"), Some(("acme".to_owned(), "ltd")));
+        assert_eq!(split("llc"), None);
+        assert_eq!(split("zinc"), None);
+        assert_eq!(split("mexico"), None);
+        assert_eq!(split("mesa"), None);
     }
 
     #[test]

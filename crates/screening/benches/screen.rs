@@ -1,7 +1,7 @@
 //! Screening benchmarks against OFAC SDN + UN (`../shared`), skipped when the files are absent.
 //!
 //! ```text
-//! CARGO_TARGET_DIR=/work/target-screening cargo bench -p screening --bench screen -j2
+//! cargo bench -p screening --bench screen -j2
 //! ```
 
 #[path = "../tests/support/evalset.rs"]

@@ -3,8 +3,8 @@
 //!
 //! ```text
 //! cargo run --release -p screening --example eval -- [--mode ofac] [--out results.jsonl]
-//!     [--queries /work/shared/eval/names-dev.csv] [--threads 2]
-//! python3 /work/shared/eval/score.py /work/shared/eval/names-dev.csv results.jsonl --threshold 0.8
+//!     [--queries ../shared/eval/names-dev.csv] [--threads 2]
+//! python3 ../shared/eval/score.py ../shared/eval/names-dev.csv results.jsonl --threshold 0.8
 //! ```
 //!
 //! The index is built from our own parsers exactly as `../shared/eval/README.md` describes (see

@@ -194,9 +194,20 @@ fn name_kind(schema: Option<&Schema>) -> names::NameKind {
     }
 }
 
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+/// Per-thread working memory of [`Screener::screen`], reused across queries so the steady
+/// state allocates little: the index scratch and the part-similarity memo.
+#[derive(Default)]
+struct ThreadScratch {
+    index: Scratch,
+    memo: Memo,
 }
+
+thread_local! {
+    static SCRATCH: RefCell<ThreadScratch> = RefCell::new(ThreadScratch::default());
+}
+
+/// The most the qualifiers can add to a name score (birth date and nationality agree).
+const MAX_BONUS: f64 = qualify::DOB_MATCH_BONUS + qualify::COUNTRY_MATCH_BONUS;
 
 impl Screener {
     /// Builds the candidate index from the entities of one or more lists.
@@ -256,17 +267,44 @@ impl Screener {
     ///
     /// Only matches scoring at least `cfg.floor` are returned, at most `cfg.limit` of them.
     pub fn screen(&self, q: &Query, cfg: &ScreenConfig) -> Vec<Match> {
+        self.screen_inner(q, cfg, true)
+    }
+
+    /// Like [`Screener::screen`], but the explanations carry only the qualifiers, not the
+    /// part-by-part name alignment: for batch output that never prints them, where re-running
+    /// the winning alignment per returned match is wasted work. Scores and order are the same.
+    pub fn screen_unexplained(&self, q: &Query, cfg: &ScreenConfig) -> Vec<Match> {
+        self.screen_inner(q, cfg, false)
+    }
+
+    fn screen_inner(&self, q: &Query, cfg: &ScreenConfig, explain: bool) -> Vec<Match> {
         let kind = name_kind(q.schema.as_ref());
         let mut query = names::analyze(&q.name, kind);
         add_literal_variant(&mut query);
-        let candidates = SCRATCH.with(|cell| {
+        SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
-            self.index.search(&query, CANDIDATES, &mut scratch)
-        });
+            self.screen_analyzed(q, cfg, explain, &query, &mut scratch)
+        })
+    }
+
+    fn screen_analyzed(
+        &self,
+        q: &Query,
+        cfg: &ScreenConfig,
+        explain: bool,
+        query: &AnalyzedName,
+        scratch: &mut ThreadScratch,
+    ) -> Vec<Match> {
+        let candidates = self.index.search(query, CANDIDATES, &mut scratch.index);
         // Best name per entity: (entity, score, name id, query variant, listed variant).
         let mut best: Vec<Best> = Vec::with_capacity(candidates.len());
-        let folded_query = query.variants.first().map(|v| v.texts().join(" "));
-        let mut memo = Memo::default();
+        let folded_query = match cfg.mode {
+            Mode::Ofac => query.variants.first().map(|v| v.texts().join(" ")),
+            Mode::Default => None,
+        };
+        let memo = &mut scratch.memo;
+        memo.map.clear();
+        memo.set_query(query);
         for c in &candidates {
             let rec = &self.names[c.name as usize];
             let entity = &self.entities[rec.entity as usize];
@@ -275,10 +313,17 @@ impl Screener {
             {
                 continue;
             }
+            // A name cannot beat a literal match of the same entity found on a lower name id.
+            if best.iter().any(|b| {
+                b.entity == rec.entity
+                    && b.score >= 1.0
+                    && b.kind != model::NameKind::WeakAlias
+                    && b.name < c.name
+            }) {
+                continue;
+            }
             let (score, qv, lv) = match cfg.mode {
-                Mode::Default => {
-                    best_alignment(&query, &rec.analyzed, Some((&rec.tok_ids, &mut memo)))
-                }
+                Mode::Default => best_alignment(query, &rec.analyzed, Some((&rec.tok_ids, memo))),
                 Mode::Ofac => (
                     ofac::score(folded_query.as_deref().unwrap_or(""), &rec.folded),
                     0,
@@ -299,9 +344,14 @@ impl Screener {
         id_hits.dedup();
         let mut out: Vec<(Match, Best)> = Vec::with_capacity(best.len());
         for b in &best {
-            let entity = &self.entities[b.entity as usize];
             let id_hit = id_hits.binary_search(&b.entity).is_ok();
-            let m = self.finish(q, cfg, b, entity, id_hit);
+            // Qualifiers add at most MAX_BONUS; below that no match can reach the floor, so its
+            // strings are never built.
+            if !id_hit && b.score + MAX_BONUS < cfg.floor {
+                continue;
+            }
+            let entity = &self.entities[b.entity as usize];
+            let m = self.finish(q, cfg, b, entity, id_hit, false);
             if m.score >= cfg.floor {
                 out.push((m, *b));
             }
@@ -324,7 +374,7 @@ impl Screener {
                 lv: 0,
                 kind: model::NameKind::Primary,
             };
-            let m = self.finish(q, cfg, &b, entity, true);
+            let m = self.finish(q, cfg, &b, entity, true, false);
             if m.score >= cfg.floor {
                 out.push((m, b));
             }
@@ -335,12 +385,15 @@ impl Screener {
                 .then(a.entity_id.cmp(&b.entity_id))
         });
         out.truncate(cfg.limit);
-        // The part-by-part explanation re-runs the winning alignment, so it is built only for
-        // the matches that are returned.
+        // Strings (captions, qualifier details) and the part-by-part explanation, which re-runs
+        // the winning alignment, are built only for the matches that are returned.
         out.into_iter()
-            .map(|(mut m, b)| {
-                if let Some(rec) = self.names.get(b.name as usize) {
-                    let mut e = explain_name(&query, rec, &b, cfg.mode);
+            .map(|(_, b)| {
+                let entity = &self.entities[b.entity as usize];
+                let id_hit = b.name == u32::MAX || id_hits.binary_search(&b.entity).is_ok();
+                let mut m = self.finish(q, cfg, &b, entity, id_hit, true);
+                if explain && let Some(rec) = self.names.get(b.name as usize) {
+                    let mut e = explain_name(query, rec, &b, cfg.mode);
                     e.qualifiers = std::mem::take(&mut m.explanation.qualifiers);
                     m.explanation = e;
                 }
@@ -351,7 +404,8 @@ impl Screener {
 
     /// Turns the best name of one entity into a scored, explained match.
     /// The name part of the explanation is left empty here; `screen` fills it in for the
-    /// matches it returns.
+    /// matches it returns. Without `detail` only the score, the verdict and the entity id are
+    /// filled in (no strings are built), for ranking the candidates.
     fn finish(
         &self,
         q: &Query,
@@ -359,10 +413,15 @@ impl Screener {
         b: &Best,
         entity: &Entity,
         id_hit: bool,
+        detail: bool,
     ) -> Match {
         let list = &self.lists[self.entity_list[b.entity as usize] as usize];
         let mut explanation = Explanation {
-            method: method_name(cfg.mode).to_owned(),
+            method: if detail {
+                method_name(cfg.mode).to_owned()
+            } else {
+                String::new()
+            },
             ..Explanation::default()
         };
         let mut score = b.score;
@@ -371,15 +430,17 @@ impl Screener {
         if cfg.mode == Mode::Default {
             if weak {
                 let capped = score.min(WEAK_ALIAS_CAP);
-                explanation.qualifiers.push(Qualifier {
-                    kind: QualifierKind::WeakAlias,
-                    detail: "the listed name is a weak alias: it only confirms other evidence"
-                        .into(),
-                    effect: score::round((capped - score) as f32),
-                });
+                if detail {
+                    explanation.qualifiers.push(Qualifier {
+                        kind: QualifierKind::WeakAlias,
+                        detail: "the listed name is a weak alias: it only confirms other evidence"
+                            .into(),
+                        effect: score::round((capped - score) as f32),
+                    });
+                }
                 score = capped;
             }
-            if let Some(schema) = &q.schema {
+            if detail && let Some(schema) = &q.schema {
                 explanation.qualifiers.push(Qualifier {
                     kind: QualifierKind::Schema,
                     detail: format!(
@@ -391,37 +452,45 @@ impl Screener {
                 });
             }
             if let Some(d) = &q.birth_date
-                && let Some(qual) = qualify::birth_date(d, entity)
+                && let Some(qual) = qualify::birth_date(d, entity, detail)
             {
                 corroborated |= qual.effect > 0.0;
                 score += qual.effect;
-                explanation.qualifiers.push(qual);
+                if detail {
+                    explanation.qualifiers.push(qual);
+                }
             }
             if let Some(n) = &q.nationality
-                && let Some(qual) = qualify::nationality(n, entity)
+                && let Some(qual) = qualify::nationality(n, entity, detail)
             {
                 score += qual.effect;
-                explanation.qualifiers.push(qual);
+                if detail {
+                    explanation.qualifiers.push(qual);
+                }
             }
         }
         if id_hit {
             corroborated = true;
             let lifted = score.max(qualify::IDENTIFIER_SCORE);
-            explanation.qualifiers.push(Qualifier {
-                kind: QualifierKind::Identifier,
-                detail: "an identifier or crypto address of the query equals a listed one".into(),
-                effect: score::round((lifted - score) as f32),
-            });
+            if detail {
+                explanation.qualifiers.push(Qualifier {
+                    kind: QualifierKind::Identifier,
+                    detail: "an identifier or crypto address of the query equals a listed one"
+                        .into(),
+                    effect: score::round((lifted - score) as f32),
+                });
+            }
             score = lifted;
         }
         let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
         let is_match = score >= cfg.threshold && (!weak || corroborated || cfg.mode == Mode::Ofac);
+        let text = |s: &str| if detail { s.to_owned() } else { String::new() };
         Match {
             entity_id: entity.id.clone(),
-            caption: entity.caption().to_owned(),
-            schema: entity.schema.name().to_owned(),
-            list: list.list.clone(),
-            list_version: list.version.clone(),
+            caption: text(entity.caption()),
+            schema: text(entity.schema.name()),
+            list: text(&list.list),
+            list_version: text(&list.version),
             score,
             is_match,
             explanation,
@@ -514,6 +583,33 @@ fn push_best(
 struct Memo {
     map: HashMap<(u32, u32, u8), (f32, names::Transform), BuildFastHash>,
     edges: Vec<score::Edge>,
+    /// Per query token, variant after variant, the position of the first query token with the
+    /// same text: readings of one query share most tokens (`kim` in every Korean reading), so
+    /// their similarities are computed once.
+    q_ids: Vec<u32>,
+    /// Where each query variant's tokens start in `q_ids`.
+    q_starts: Vec<u32>,
+}
+
+impl Memo {
+    fn set_query(&mut self, query: &AnalyzedName) {
+        self.q_ids.clear();
+        self.q_starts.clear();
+        let tokens: Vec<&str> = query
+            .variants
+            .iter()
+            .flat_map(|v| v.tokens.iter().map(|t| t.text.as_str()))
+            .collect();
+        let mut at = 0u32;
+        for v in &query.variants {
+            self.q_starts.push(at);
+            at += v.tokens.len() as u32;
+        }
+        for (k, t) in tokens.iter().enumerate() {
+            let first = tokens[..k].iter().position(|u| u == t).unwrap_or(k);
+            self.q_ids.push(first as u32);
+        }
+    }
 }
 
 /// A multiplicative hasher for the memo's small integer keys: SipHash's DoS resistance is not
@@ -578,15 +674,25 @@ fn best_alignment(
             offset += lv.tokens.len();
             let s = match memo.as_mut() {
                 Some((ids, m)) => {
-                    let Memo { map, edges } = &mut **m;
+                    let Memo {
+                        map,
+                        edges,
+                        q_ids,
+                        q_starts,
+                    } = &mut **m;
+                    let q_base = q_starts.get(i).copied();
                     f64::from(score::align_with(
                         qv,
                         lv,
                         None,
                         edges,
                         &mut |qi, lj, a, b| {
+                            let qid = q_base
+                                .and_then(|s| q_ids.get(s as usize + qi))
+                                .copied()
+                                .unwrap_or(u32::MAX - 1 - qi as u32);
                             let key = (
-                                (i as u32) << 8 | qi as u32,
+                                qid,
                                 ids.get(start + lj).copied().unwrap_or(u32::MAX),
                                 role_class(a.role) << 2 | role_class(b.role),
                             );

@@ -27,12 +27,18 @@ pub const COUNTRY_MISMATCH: f64 = -0.08;
 pub const IDENTIFIER_SCORE: f64 = 0.97;
 
 /// Birth-date evidence: the query date against every listed date, at the precision both have.
-pub(crate) fn birth_date(query: &PartialDate, entity: &Entity) -> Option<Qualifier> {
+/// Without `detail` the qualifier's text is left empty (for ranking, where only the effect
+/// counts).
+pub(crate) fn birth_date(query: &PartialDate, entity: &Entity, detail: bool) -> Option<Qualifier> {
     if entity.birth_dates.is_empty() {
         return None;
     }
-    let listed: Vec<String> = entity.birth_dates.iter().map(fmt_fuzzy).collect();
-    let listed = listed.join(", ");
+    let listed = if detail {
+        let listed: Vec<String> = entity.birth_dates.iter().map(fmt_fuzzy).collect();
+        listed.join(", ")
+    } else {
+        String::new()
+    };
     if let Some(d) = entity.birth_dates.iter().find(|d| d.matches(query)) {
         let precise =
             d.end.is_none() && !d.circa && d.start.month.is_some() && query.month.is_some();
@@ -43,7 +49,11 @@ pub(crate) fn birth_date(query: &PartialDate, entity: &Entity) -> Option<Qualifi
         };
         return Some(Qualifier {
             kind: QualifierKind::BirthDate,
-            detail: format!("query {query} agrees with listed {listed}"),
+            detail: if detail {
+                format!("query {query} agrees with listed {listed}")
+            } else {
+                String::new()
+            },
             effect,
         });
     }
@@ -70,7 +80,11 @@ pub(crate) fn birth_date(query: &PartialDate, entity: &Entity) -> Option<Qualifi
     };
     Some(Qualifier {
         kind: QualifierKind::BirthDate,
-        detail: format!("query {query} differs from listed {listed} ({min_years} years apart)"),
+        detail: if detail {
+            format!("query {query} differs from listed {listed} ({min_years} years apart)")
+        } else {
+            String::new()
+        },
         effect,
     })
 }
@@ -89,7 +103,8 @@ fn fmt_fuzzy(d: &model::FuzzyDate) -> String {
 }
 
 /// Nationality evidence: the query country against nationalities, citizenships and countries.
-pub(crate) fn nationality(query: &str, entity: &Entity) -> Option<Qualifier> {
+/// Without `detail` the qualifier's text is left empty.
+pub(crate) fn nationality(query: &str, entity: &Entity, detail: bool) -> Option<Qualifier> {
     let q = query.trim().to_ascii_lowercase();
     if q.is_empty() {
         return None;
@@ -109,11 +124,15 @@ pub(crate) fn nationality(query: &str, entity: &Entity) -> Option<Qualifier> {
     let hit = listed.iter().any(|c| c.eq_ignore_ascii_case(&q));
     Some(Qualifier {
         kind: QualifierKind::Nationality,
-        detail: format!(
-            "query {q} {} listed {}",
-            if hit { "among" } else { "not among" },
-            listed.join(", ")
-        ),
+        detail: if detail {
+            format!(
+                "query {q} {} listed {}",
+                if hit { "among" } else { "not among" },
+                listed.join(", ")
+            )
+        } else {
+            String::new()
+        },
         effect: if hit {
             COUNTRY_MATCH_BONUS
         } else {

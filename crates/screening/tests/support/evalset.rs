@@ -10,8 +10,8 @@ use std::path::Path;
 use model::{Entity, NameKind, PartialDate, Schema};
 use screening::{ListRef, Query, Screener};
 
-/// Where the shared data lives.
-pub const SHARED: &str = "/work/shared";
+/// Where the shared data lives: `shared/` beside the repository checkout, as in CI.
+pub const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
 
 /// The OFAC SDN CSV, the 2025 alias file and the UN XML the evaluation index is built from.
 pub const SDN: &str = "data/ofac/sdn_2024-05-03.csv";
