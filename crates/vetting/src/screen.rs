@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use model::{Diagnostic, PartialDate, Schema, Severity};
+use screening::qualify::DOB_MATCH_BONUS;
 use screening::{QualifierKind, Query, ScreenConfig, Screener};
 use wallets::{AddressBook, Source};
 
@@ -169,6 +170,9 @@ impl NameCache {
     }
 }
 
+/// The name score from which a birth year (rather than a full date) corroborates a name match.
+pub const EXACT_NAME: f64 = 0.95;
+
 fn person(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
     let c = &r.claims;
     let dob = c.birth_date.as_deref().and_then(PartialDate::parse_iso);
@@ -193,11 +197,25 @@ fn person(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
                 continue;
             }
             // Two fields must agree (vetting.md SX-1): the name and a birth date that the list
-            // confirms, or an identifier.
-            let dob_agrees = m.explanation.qualifiers.iter().any(|q| {
-                matches!(q.kind, QualifierKind::BirthDate | QualifierKind::Identifier)
-                    && q.effect > 0.0
-            });
+            // confirms, or an identifier. A birth year or a listed range of years is weak
+            // corroboration ("Mary Taylor", 1973 resembles "TAYLOR, Mark John", 1972 to 1974),
+            // so it blocks only together with a near-exact name.
+            let mut precise = false;
+            let mut year_only = false;
+            let mut effects = 0.0;
+            for q in &m.explanation.qualifiers {
+                effects += q.effect;
+                match q.kind {
+                    QualifierKind::Identifier if q.effect >= 0.0 => precise = true,
+                    QualifierKind::BirthDate if q.effect >= DOB_MATCH_BONUS - 1e-9 => {
+                        precise = true
+                    }
+                    QualifierKind::BirthDate if q.effect > 0.0 => year_only = true,
+                    _ => {}
+                }
+            }
+            let name_score = m.score - effects;
+            let dob_agrees = precise || year_only && name_score >= EXACT_NAME;
             let e = entry(s, &m);
             let mut f = if dob_agrees {
                 let mut f = Finding::new(
@@ -210,6 +228,15 @@ fn person(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
                 );
                 f.blocking = true;
                 f
+            } else if year_only {
+                Finding::new(
+                    "SX-0",
+                    0.0,
+                    format!(
+                        "The name resembles {} ({}) on {} version {} (name score {name_score:.2}) and the birth year falls in the listed range; a year alone does not identify a person.",
+                        e.name, e.entity_id, e.list, e.list_version
+                    ),
+                )
             } else {
                 Finding::new(
                     "SX-0",
@@ -250,15 +277,30 @@ fn counterparties(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Fin
     for (name, schema) in names {
         for m in cache.counterparty(s, name, schema, &cfg) {
             let e = entry(s, &m);
-            let mut f = Finding::new(
-                "SX-3",
-                100.0,
-                format!(
-                    "Counterparty '{name}' matches {} ({}) on {} version {} (score {:.2}).",
-                    e.name, e.entity_id, e.list, e.list_version, m.score
-                ),
-            );
-            f.blocking = true;
+            // A listed company or vessel named as employer or account holder blocks (SX-3). A
+            // listed person matched by a holder's name alone does not: a name without a birth
+            // date or identifier does not identify a person (the SX-1 rule).
+            let mut f = if m.schema.eq_ignore_ascii_case("person") {
+                Finding::new(
+                    "SX-0",
+                    0.0,
+                    format!(
+                        "Counterparty '{name}' resembles the listed person {} ({}) on {} version {} (score {:.2}); name only, compare the holder's birth date and documents.",
+                        e.name, e.entity_id, e.list, e.list_version, m.score
+                    ),
+                )
+            } else {
+                let mut f = Finding::new(
+                    "SX-3",
+                    100.0,
+                    format!(
+                        "Counterparty '{name}' matches {} ({}) on {} version {} (score {:.2}).",
+                        e.name, e.entity_id, e.list, e.list_version, m.score
+                    ),
+                );
+                f.blocking = true;
+                f
+            };
             f.list_entry = Some(e);
             out.push(f);
         }

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::keys;
 use crate::record::*;
 
 /// The anonymiser list that goes with generated records: an Astrill-attributed range and the
@@ -201,6 +202,7 @@ const WORDS: &[&str] = &[
 struct Gen {
     rng: Rng,
     next_id: u64,
+    next_ssn: u64,
 }
 
 impl Gen {
@@ -232,12 +234,19 @@ impl Gen {
     }
 
     fn ssn(&mut self) -> String {
-        // Valid structure, area below 734 so that no rule fires on background subjects.
+        // Valid structure, area below 734 so that no rule fires on background subjects, and
+        // unique: random draws from the 6.5e8 valid numbers collide about 800 times in a
+        // million subjects, and every accidental collision looks like a stolen identity (L-1).
+        // The sequence is spread over areas, groups and serials by a prime multiplier that
+        // shares no factor with the size of the space, so no two subjects draw the same number.
+        const SPACE: u64 = 660 * 98 * 9998;
+        self.next_ssn += 1;
+        let x = self.next_ssn.wrapping_mul(1_000_003) % SPACE;
         format!(
             "{:03}-{:02}-{:04}",
-            1 + self.rng.below(660),
-            1 + self.rng.below(98),
-            1 + self.rng.below(9998)
+            1 + x % 660,
+            1 + (x / 660) % 98,
+            1 + x / (660 * 98)
         )
     }
 
@@ -377,6 +386,7 @@ pub fn generate(n: usize, seed: u64) -> (Vec<Record>, Truth) {
     let mut g = Gen {
         rng: Rng::new(seed),
         next_id: 0,
+        next_ssn: 0,
     };
     let mut out: Vec<Record> = Vec::with_capacity(n);
     let mut truth = Truth::default();
@@ -440,7 +450,7 @@ fn plant(g: &mut Gen, out: &mut Vec<Record>, truth: &mut Truth, block: usize) {
     let (fac, _) = g.name();
     let wallet = format!("0x{:040x}", 0xfeed_0000_u64 + block as u64);
     let phone = format!("+1 555 01{:05}", block % 100_000);
-    let mut paid: Vec<Record> = (0..3).map(|_| g.subject()).collect();
+    let mut paid: Vec<Record> = distinct_surnames(g, 3);
     for r in &mut paid {
         r.claims.payment_destinations.push(PaymentDestination {
             kind: "crypto".into(),
@@ -498,8 +508,11 @@ fn plant(g: &mut Gen, out: &mut Vec<Record>, truth: &mut Truth, block: usize) {
     // One operator behind two personas: the face-match vendor (with consent) sees the same face
     // under two names; LinkedIn shows a third name; both give VoIP phones.
     let face = format!("face-{block:06}");
-    let (alias, _) = g.name();
     let mut personas: Vec<Record> = (0..2).map(|_| g.subject()).collect();
+    let mut alias = g.name().0;
+    while personas.iter().any(|p| p.claims.name == alias) {
+        alias = g.name().0;
+    }
     for r in &mut personas {
         r.observations.biometric_consent = true;
         for i in &mut r.observations.interviews {
@@ -605,6 +618,39 @@ fn plant(g: &mut Gen, out: &mut Vec<Record>, truth: &mut Truth, block: usize) {
     record_case(truth, "night_shift", &one, false);
     out.push(colleague);
     out.extend(one);
+}
+
+/// `n` background subjects with pairwise different surnames: workers who share a surname and a
+/// key look like a household by design, which a random draw from 30 surnames produces now and
+/// then.
+fn distinct_surnames(g: &mut Gen, n: usize) -> Vec<Record> {
+    let mut out: Vec<Record> = Vec::with_capacity(n);
+    while out.len() < n {
+        let r = g.subject();
+        let s = keys::surname(&r.claims.name);
+        if out.iter().all(|o| keys::surname(&o.claims.name) != s) {
+            out.push(r);
+        } else {
+            // Keep the draw but give it a surname no other member has.
+            let mut r = r;
+            let given = r
+                .claims
+                .name
+                .split(' ')
+                .next()
+                .unwrap_or("Alex")
+                .to_string();
+            let taken: Vec<String> = out.iter().map(|o| keys::surname(&o.claims.name)).collect();
+            if let Some(f) = FAMILY.iter().find(|f| !taken.contains(&keys::surname(f))) {
+                r.claims.name = format!("{given} {f}");
+                if let Some(p) = r.claims.payment_destinations.first_mut() {
+                    p.holder_name = Some(r.claims.name.clone());
+                }
+            }
+            out.push(r);
+        }
+    }
+    out
 }
 
 /// Activity concentrated between 00:00 and 06:00 in a claimed US Central time zone.

@@ -66,3 +66,19 @@ fn generation_is_deterministic() {
         serde_json::to_string(&b).ok()
     );
 }
+
+#[test]
+fn background_identifiers_are_unique() {
+    // Accidental collisions in the background would be planted cases nobody planted (a shared
+    // SSN reads as a stolen identity).
+    let (records, truth) = synthetic::generate(20_000, 11);
+    let mut seen = std::collections::HashSet::new();
+    for r in &records {
+        if truth.infiltration.contains(&r.subject_id) || truth.benign.contains(&r.subject_id) {
+            continue;
+        }
+        for id in &r.claims.government_ids {
+            assert!(seen.insert(id.number.clone()), "{} repeats", r.subject_id);
+        }
+    }
+}

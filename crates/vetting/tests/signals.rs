@@ -430,7 +430,19 @@ fn sdn_list() -> (Screener, AddressBook) {
         month: Some(4),
         day: Some(25),
     }));
-    let entities = vec![lazarus, kim];
+    let mut taylor = Entity::new(
+        EntityId::parse("ofac:21730").unwrap_or_else(|_| unreachable!()),
+        Schema::Person,
+    );
+    taylor
+        .names
+        .push(Name::new("TAYLOR, Mark John", NameKind::Primary));
+    taylor.birth_dates.push(FuzzyDate::exact(PartialDate {
+        year: 1973,
+        month: None,
+        day: None,
+    }));
+    let entities = vec![lazarus, kim, taylor];
     let mut book = AddressBook::new();
     book.add_list("ofac-sdn", "test-v1", &entities);
     (
@@ -469,6 +481,27 @@ fn sanctions_block_with_entry_and_version() {
             Band::Blocked,
             "SX-3",
             "ofac:27307",
+        ),
+        // A birth year alone corroborates only a near-exact name: a missing or other given name
+        // does not block (found at 1M: "Mary Taylor", 1973, against a listed 1972 to 1974).
+        (
+            r#"{"subject_id":"e","claims":{"name":"Mark Taylor","birth_date":"1973-01-19"}}"#,
+            Band::Clear,
+            "SX-0",
+            "ofac:21730",
+        ),
+        (
+            r#"{"subject_id":"f","claims":{"name":"Mark John Taylor","birth_date":"1973-01-19"}}"#,
+            Band::Blocked,
+            "SX-1",
+            "ofac:21730",
+        ),
+        // A listed person matched by a payee's name alone is shown, not blocked.
+        (
+            r#"{"subject_id":"g","claims":{"name":"Ann Lee","payment_destinations":[{"kind":"wire","account":"1234","holder_name":"Mark John Taylor"}]}}"#,
+            Band::Review,
+            "SX-0",
+            "ofac:21730",
         ),
     ];
     for (json, band, signal, entity) in cases {
