@@ -215,7 +215,10 @@ fn person(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
                 }
             }
             let name_score = m.score - effects;
-            let dob_agrees = precise || year_only && name_score >= EXACT_NAME;
+            // The name must match on its own: a birth-date bonus must not lift a weak name
+            // ("Priya Sanchez" against "PARRA SANCHEZ, Mario", name 0.78) over the threshold.
+            let dob_agrees = precise && name_score >= cfg.threshold - 1e-9
+                || year_only && name_score >= EXACT_NAME;
             let e = entry(s, &m);
             let mut f = if dob_agrees {
                 let mut f = Finding::new(
@@ -280,7 +283,13 @@ fn counterparties(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Fin
             // A listed company or vessel named as employer or account holder blocks (SX-3). A
             // listed person matched by a holder's name alone does not: a name without a birth
             // date or identifier does not identify a person (the SX-1 rule).
-            let mut f = if m.schema.eq_ignore_ascii_case("person") {
+            // An entry of unknown kind (a `LegalEntity`, such as aliases whose primary record is
+            // missing from the loaded files) is treated like a person.
+            let organisation = matches!(
+                m.schema.as_str(),
+                "Organization" | "Company" | "Vessel" | "Airplane"
+            );
+            let mut f = if !organisation {
                 Finding::new(
                     "SX-0",
                     0.0,
