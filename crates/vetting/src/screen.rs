@@ -204,7 +204,11 @@ fn person(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
             let mut year_only = false;
             let mut effects = 0.0;
             for q in &m.explanation.qualifiers {
-                effects += q.effect;
+                // The weak-alias cap stays in the name score: a weak alias ("AHMED, A.") does
+                // not match a name on its own, whatever birth date comes with it.
+                if q.kind != QualifierKind::WeakAlias {
+                    effects += q.effect;
+                }
                 match q.kind {
                     QualifierKind::Identifier if q.effect >= 0.0 => precise = true,
                     QualifierKind::BirthDate if q.effect >= DOB_MATCH_BONUS - 1e-9 => {
