@@ -201,6 +201,7 @@ fn person(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
             // corroboration ("Mary Taylor", 1973 resembles "TAYLOR, Mark John", 1972 to 1974),
             // so it blocks only together with a near-exact name.
             let mut precise = false;
+            let mut id_hit = false;
             let mut year_only = false;
             let mut effects = 0.0;
             for q in &m.explanation.qualifiers {
@@ -210,7 +211,7 @@ fn person(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
                     effects += q.effect;
                 }
                 match q.kind {
-                    QualifierKind::Identifier if q.effect >= 0.0 => precise = true,
+                    QualifierKind::Identifier if q.effect >= 0.0 => id_hit = true,
                     QualifierKind::BirthDate if q.effect >= DOB_MATCH_BONUS - 1e-9 => {
                         precise = true
                     }
@@ -221,7 +222,8 @@ fn person(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
             let name_score = m.score - effects;
             // The name must match on its own: a birth-date bonus must not lift a weak name
             // ("Priya Sanchez" against "PARRA SANCHEZ, Mario", name 0.78) over the threshold.
-            let dob_agrees = precise && name_score >= cfg.threshold - 1e-9
+            let dob_agrees = id_hit
+                || precise && name_score >= cfg.threshold - 1e-9
                 || year_only && name_score >= EXACT_NAME;
             let e = entry(s, &m);
             let mut f = if dob_agrees {
