@@ -6,6 +6,7 @@ mod brute;
 mod exposure;
 mod paths;
 mod shared;
+mod snapshots_test;
 mod storage;
 mod trace;
 
