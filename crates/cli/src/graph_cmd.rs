@@ -691,7 +691,7 @@ fn generate_cmd(
         }
         None => None,
     };
-    let pb = progress::bytes(Some(cfg.transfers), "Generating transfers");
+    let pb = progress::count(cfg.transfers, "Generating transfers");
     let mut n = 0u64;
     let mut line = String::new();
     for t in generator {
