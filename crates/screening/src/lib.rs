@@ -230,11 +230,14 @@ impl Screener {
                     let kind = name_kind(Some(&e.schema));
                     for n in &e.names {
                         let mut analyzed = names::analyze(&n.full, kind);
-                        add_literal_variant(&mut analyzed);
                         if analyzed.variants.is_empty() {
                             continue;
                         }
+                        // The literal reading serves alignment only: indexed, its legal-form
+                        // words would let every "LIMITED LIABILITY COMPANY …" outrank a short
+                        // rare name ("OOO 'DSK'") in retrieval.
                         builder.add(&analyzed);
+                        add_literal_variant(&mut analyzed);
                         let folded = analyzed.variants[0].texts().join(" ");
                         let mut tok_ids = Vec::new();
                         for t in analyzed.variants.iter().flat_map(|v| &v.tokens) {
@@ -280,10 +283,11 @@ impl Screener {
     fn screen_inner(&self, q: &Query, cfg: &ScreenConfig, explain: bool) -> Vec<Match> {
         let kind = name_kind(q.schema.as_ref());
         let mut query = names::analyze(&q.name, kind);
-        add_literal_variant(&mut query);
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
-            self.screen_analyzed(q, cfg, explain, &query, &mut scratch)
+            let candidates = self.index.search(&query, CANDIDATES, &mut scratch.index);
+            add_literal_variant(&mut query);
+            self.screen_analyzed(q, cfg, explain, &query, &candidates, &mut scratch)
         })
     }
 
@@ -293,9 +297,9 @@ impl Screener {
         cfg: &ScreenConfig,
         explain: bool,
         query: &AnalyzedName,
+        candidates: &[index::Candidate],
         scratch: &mut ThreadScratch,
     ) -> Vec<Match> {
-        let candidates = self.index.search(query, CANDIDATES, &mut scratch.index);
         // Best name per entity: (entity, score, name id, query variant, listed variant).
         let mut best: Vec<Best> = Vec::with_capacity(candidates.len());
         let folded_query = match cfg.mode {
@@ -305,7 +309,7 @@ impl Screener {
         let memo = &mut scratch.memo;
         memo.map.clear();
         memo.set_query(query);
-        for c in &candidates {
+        for c in candidates {
             let rec = &self.names[c.name as usize];
             let entity = &self.entities[rec.entity as usize];
             if let Some(schema) = &q.schema
