@@ -46,6 +46,9 @@ pub enum Kind {
     MoneroIntegrated,
     /// A Zcash Sapling shielded address.
     ZcashSapling,
+    /// 64 hex digits filed under XMR by a list: not a Monero address format (a 32-byte key or
+    /// hash), accepted only through a declared XMR currency so that the list entry is screened.
+    MoneroHexKey,
 }
 
 /// The longest canonical key: a 106-character Monero integrated address.
@@ -514,6 +517,32 @@ fn parse_sapling(s: &[u8]) -> Result<Address, AddressError> {
         &bytes[..n],
     )
     .with_lowercase_key(s))
+}
+
+/// Accepts 64 hex digits as the opaque Monero identifier OFAC publishes under XMR; only
+/// [`crate::parse_with_currency`] calls this, with a declared XMR currency.
+pub(crate) fn monero_hex_key(input: &str) -> Option<Address> {
+    let s = input.as_bytes();
+    if s.len() != 64 || !s.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let mut payload = [0u8; 32];
+    for (i, pair) in s.chunks(2).enumerate() {
+        let hi = (pair[0] as char).to_digit(16)?;
+        let lo = (pair[1] as char).to_digit(16)?;
+        payload[i] = (hi * 16 + lo) as u8;
+    }
+    Some(
+        Address::new(
+            Family::Monero,
+            Kind::MoneroHexKey,
+            Format::MoneroBase58,
+            ChainSet::of(&[Chain::Monero]),
+            0,
+            &payload,
+        )
+        .with_lowercase_key(s),
+    )
 }
 
 fn parse_monero(s: &[u8]) -> Result<Address, AddressError> {

@@ -74,6 +74,9 @@ pub struct Declared {
     pub chains: ChainSet,
     /// Set when the address cannot live on any chain of the declared currency.
     pub mismatch: Option<Mismatch>,
+    /// Set when the string is not an address format at all but is accepted because the list
+    /// files it under this currency (OFAC's 64-hex-digit XMR entry); says what it is.
+    pub nonstandard: Option<&'static str>,
 }
 
 /// A disagreement between a declared currency and the chains an address can belong to.
@@ -108,7 +111,23 @@ pub fn parse_declared(input: &str, currency: &str) -> Result<Declared, DeclaredE
 
 /// Like [`parse_declared`] with an already-resolved [`Currency`].
 pub fn parse_with_currency(input: &str, currency: Currency) -> Result<Declared, AddressError> {
-    let address = parse(input)?;
+    let address = match parse(input) {
+        Ok(a) => a,
+        Err(e) => {
+            return match (currency, address::monero_hex_key(input)) {
+                (Currency::Xmr, Some(address)) => Ok(Declared {
+                    address,
+                    currency,
+                    chains: ChainSet::of(&[Chain::Monero]),
+                    mismatch: None,
+                    nonstandard: Some(
+                        "64 hex digits filed under XMR: not a Monero address format (a 32-byte key or hash); accepted as the list publishes it",
+                    ),
+                }),
+                _ => Err(e),
+            };
+        }
+    };
     let detected = address.chains();
     let common = detected.intersection(currency.hosts());
     let (chains, mismatch) = if common.is_empty() {
@@ -127,6 +146,7 @@ pub fn parse_with_currency(input: &str, currency: Currency) -> Result<Declared, 
         currency,
         chains,
         mismatch,
+        nonstandard: None,
     })
 }
 

@@ -75,7 +75,8 @@ pub struct Hit {
     pub listed_address: String,
     /// Where it comes from.
     pub source: Source,
-    /// Set when the list files the address under a currency it cannot belong to.
+    /// Set when the list files the address under a currency it cannot belong to, or files a
+    /// string that is no address format under a currency that admits it (says which).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_mismatch: Option<String>,
 }
@@ -159,15 +160,21 @@ impl AddressBook {
             return;
         }
         let idx = self.entries.len() as u32;
-        let mut currency_mismatch = None;
-        match chain::parse(address) {
+        // A declared currency both flags a mismatch and admits list entries that are no address
+        // format but are filed under that currency (OFAC's hex string under XMR).
+        let declared_parse = declared.and_then(|code| chain::parse_declared(address, code).ok());
+        let (parsed, currency_mismatch) = match declared_parse {
+            Some(d) => {
+                let note = d
+                    .mismatch
+                    .map(|m| m.to_string())
+                    .or(d.nonstandard.map(str::to_string));
+                (Ok(d.address), note)
+            }
+            None => (chain::parse(address), None),
+        };
+        match parsed {
             Ok(a) => {
-                if let Some(code) = declared
-                    && let Ok(d) = chain::parse_declared(address, code)
-                    && let Some(m) = d.mismatch
-                {
-                    currency_mismatch = Some(m.to_string());
-                }
                 self.by_key
                     .entry(a.canonical().to_string())
                     .or_default()
@@ -177,13 +184,13 @@ impl AddressBook {
                 }
             }
             Err(e) => {
-                self.diagnostics.push(
-                    Diagnostic::for_file(
-                        Severity::Warning,
-                        origin,
-                        format!("Listed address {address:?} is not a valid address ({e}); it is matched by its exact text only."),
+                self.diagnostics.push(Diagnostic::for_file(
+                    Severity::Warning,
+                    origin,
+                    format!(
+                        "Listed address {address:?} is not a valid address ({e}); it is matched by its exact text only."
                     ),
-                );
+                ));
             }
         }
         self.by_raw.entry(raw_key(address)).or_default().push(idx);
