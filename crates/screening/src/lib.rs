@@ -346,7 +346,7 @@ impl Screener {
         }
         id_hits.sort_unstable();
         id_hits.dedup();
-        let mut out: Vec<(Match, Best)> = Vec::with_capacity(best.len());
+        let mut out: Vec<(f64, Best)> = Vec::with_capacity(best.len());
         for b in &best {
             let id_hit = id_hits.binary_search(&b.entity).is_ok();
             // Qualifiers add at most MAX_BONUS; below that no match can reach the floor, so its
@@ -355,9 +355,9 @@ impl Screener {
                 continue;
             }
             let entity = &self.entities[b.entity as usize];
-            let m = self.finish(q, cfg, b, entity, id_hit, false);
-            if m.score >= cfg.floor {
-                out.push((m, *b));
+            let (score, _, _) = self.assess(q, cfg, b, entity, id_hit, false);
+            if score >= cfg.floor {
+                out.push((score, *b));
             }
         }
         for &e in &id_hits {
@@ -378,16 +378,13 @@ impl Screener {
                 lv: 0,
                 kind: model::NameKind::Primary,
             };
-            let m = self.finish(q, cfg, &b, entity, true, false);
-            if m.score >= cfg.floor {
-                out.push((m, b));
+            let (score, _, _) = self.assess(q, cfg, &b, entity, true, false);
+            if score >= cfg.floor {
+                out.push((score, b));
             }
         }
-        out.sort_by(|(a, _), (b, _)| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.entity_id.cmp(&b.entity_id))
-        });
+        let id_of = |b: &Best| &self.entities[b.entity as usize].id;
+        out.sort_by(|(sa, a), (sb, b)| sb.total_cmp(sa).then(id_of(a).cmp(id_of(b))));
         out.truncate(cfg.limit);
         // Strings (captions, qualifier details) and the part-by-part explanation, which re-runs
         // the winning alignment, are built only for the matches that are returned.
@@ -395,7 +392,7 @@ impl Screener {
             .map(|(_, b)| {
                 let entity = &self.entities[b.entity as usize];
                 let id_hit = b.name == u32::MAX || id_hits.binary_search(&b.entity).is_ok();
-                let mut m = self.finish(q, cfg, &b, entity, id_hit, true);
+                let mut m = self.finish(q, cfg, &b, entity, id_hit);
                 if explain && let Some(rec) = self.names.get(b.name as usize) {
                     let mut e = explain_name(query, rec, &b, cfg.mode);
                     e.qualifiers = std::mem::take(&mut m.explanation.qualifiers);
@@ -408,8 +405,7 @@ impl Screener {
 
     /// Turns the best name of one entity into a scored, explained match.
     /// The name part of the explanation is left empty here; `screen` fills it in for the
-    /// matches it returns. Without `detail` only the score, the verdict and the entity id are
-    /// filled in (no strings are built), for ranking the candidates.
+    /// matches it returns.
     fn finish(
         &self,
         q: &Query,
@@ -417,9 +413,32 @@ impl Screener {
         b: &Best,
         entity: &Entity,
         id_hit: bool,
-        detail: bool,
     ) -> Match {
         let list = &self.lists[self.entity_list[b.entity as usize] as usize];
+        let (score, is_match, explanation) = self.assess(q, cfg, b, entity, id_hit, true);
+        Match {
+            entity_id: entity.id.clone(),
+            caption: entity.caption().to_owned(),
+            schema: entity.schema.name().to_owned(),
+            list: list.list.clone(),
+            list_version: list.version.clone(),
+            score,
+            is_match,
+            explanation,
+        }
+    }
+
+    /// The final score, the verdict and the qualifiers of the best name of one entity. Without
+    /// `detail` no qualifier is recorded and no string is built, for ranking the candidates.
+    fn assess(
+        &self,
+        q: &Query,
+        cfg: &ScreenConfig,
+        b: &Best,
+        entity: &Entity,
+        id_hit: bool,
+        detail: bool,
+    ) -> (f64, bool, Explanation) {
         let mut explanation = Explanation {
             method: if detail {
                 method_name(cfg.mode).to_owned()
@@ -488,17 +507,7 @@ impl Screener {
         }
         let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
         let is_match = score >= cfg.threshold && (!weak || corroborated || cfg.mode == Mode::Ofac);
-        let text = |s: &str| if detail { s.to_owned() } else { String::new() };
-        Match {
-            entity_id: entity.id.clone(),
-            caption: text(entity.caption()),
-            schema: text(entity.schema.name()),
-            list: text(&list.list),
-            list_version: text(&list.version),
-            score,
-            is_match,
-            explanation,
-        }
+        (score, is_match, explanation)
     }
 
     /// The entity with this id, if it is indexed.

@@ -106,7 +106,13 @@ fn typo(a: &Token, b: &Token, jw: f32) -> f32 {
         _ => 0.0,
     };
     let first_differs = a.text.as_bytes().first() != b.text.as_bytes().first();
-    let edit = if first_differs { edit - 0.1 } else { edit };
+    // In a short part the first letter is most of its identity: Korean `yong`/`jong` and
+    // `sun`/`jun` are different names, not typos, and gave most Korean false alerts.
+    let edit = match (first_differs, min_len) {
+        (true, ..=4) => 0.0,
+        (true, _) => edit - 0.1,
+        (false, _) => edit,
+    };
     let jw_sim = if jw >= 0.9 && min_len >= 5 {
         0.6 + (jw - 0.9) * 2.5
     } else {
