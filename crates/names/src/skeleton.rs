@@ -379,6 +379,21 @@ const K_FINALS: &[(&str, &str)] = &[
     ("", ""),
 ];
 
+/// `s` without the prefix `p`, if it starts with it; a byte loop, because the prefixes are one to
+/// three bytes and `strip_prefix` calls `memcmp` for each of the many attempts.
+#[inline]
+fn after_prefix<'a>(s: &'a [u8], p: &[u8]) -> Option<&'a [u8]> {
+    if s.len() < p.len() {
+        return None;
+    }
+    for (a, b) in s.iter().zip(p) {
+        if a != b {
+            return None;
+        }
+    }
+    Some(&s[p.len()..])
+}
+
 /// Parses `s` into at most `left` Korean syllables, appending canonical forms to `out`.
 fn parse_korean(s: &[u8], left: usize, out: &mut Vec<u8>) -> bool {
     if s.is_empty() {
@@ -389,15 +404,15 @@ fn parse_korean(s: &[u8], left: usize, out: &mut Vec<u8>) -> bool {
     }
     let mark = out.len();
     for (ini, ini_c) in K_INITIALS {
-        let Some(r1) = s.strip_prefix(ini.as_bytes()) else {
+        let Some(r1) = after_prefix(s, ini.as_bytes()) else {
             continue;
         };
         for (vow, vow_c) in K_VOWELS {
-            let Some(r2) = r1.strip_prefix(vow.as_bytes()) else {
+            let Some(r2) = after_prefix(r1, vow.as_bytes()) else {
                 continue;
             };
             for (fin, fin_c) in K_FINALS {
-                let Some(r3) = r2.strip_prefix(fin.as_bytes()) else {
+                let Some(r3) = after_prefix(r2, fin.as_bytes()) else {
                     continue;
                 };
                 out.extend_from_slice(ini_c.as_bytes());

@@ -68,13 +68,15 @@ pub(crate) fn part_similarity(a: &Token, b: &Token) -> (f32, Transform) {
 /// (multiset intersection), ignoring order and the matching window: `m ≤ common`, no
 /// transpositions, and the largest possible prefix bonus.
 fn jaro_winkler_bound(a: &[u8], b: &[u8]) -> f32 {
-    let mut counts = [0i16; 256];
+    // Tokens are lowercase ASCII letters and digits; other bytes share slots, which can only
+    // raise the bound.
+    let mut counts = [0i16; 64];
     for &c in a {
-        counts[c as usize] += 1;
+        counts[(c & 63) as usize] += 1;
     }
     let mut common = 0usize;
     for &c in b {
-        let slot = &mut counts[c as usize];
+        let slot = &mut counts[(c & 63) as usize];
         if *slot > 0 {
             *slot -= 1;
             common += 1;
