@@ -33,7 +33,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff}
 .blocked{background:#7a0019}.high{background:#c2410c}.review{background:#a16207}.clear{background:#15803d}
 table{border-collapse:collapse;width:100%;margin-top:8px}td,th{border-top:1px solid #e5e7eb;padding:5px 6px;vertical-align:top;text-align:left}
-th{font-size:12px;color:#555}.sig{font-family:ui-monospace,monospace;white-space:nowrap}
+th{font-size:12px;color:#555}table.f{table-layout:fixed}td{overflow-wrap:anywhere}.sig{font-family:ui-monospace,monospace;white-space:nowrap}
 .small{font-size:12px;color:#555}svg{background:#fbfbfd;border:1px solid #e5e7eb;border-radius:4px}";
 
 /// Renders the report. `title` and `note` are shown at the top (run metadata, key notice).
@@ -84,7 +84,7 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
         let b = s.band.as_str();
         let _ = write!(
             h,
-            "<div class=\"card\" id=\"s-{id}\"><b>{id}</b> <span class=\"badge {b}\">{b}</span> {}{} <div class=\"small\">{}</div><table><tr><th>signal</th><th>weight</th><th>observed</th><th>why it matters</th><th>rule out</th><th>verify</th></tr>",
+            "<div class=\"card\" id=\"s-{id}\"><b>{id}</b> <span class=\"badge {b}\">{b}</span> {}{} <div class=\"small\">{}</div><table class=\"f\"><colgroup><col style=\"width:6%\"><col style=\"width:6%\"><col style=\"width:32%\"><col style=\"width:26%\"><col style=\"width:15%\"><col style=\"width:15%\"></colgroup><tr><th>signal</th><th>weight</th><th>observed</th><th>why it matters</th><th>rule out</th><th>verify</th></tr>",
             if s.band == Band::Blocked {
                 "sanctions hit (blocks regardless of score)".to_string()
             } else {
@@ -221,12 +221,30 @@ fn svg(c: &crate::Cluster) -> String {
             }
         }
     }
-    for (i, s) in c.subjects.iter().take(n).enumerate() {
+    for i in 0..c.subjects.len().min(n) {
         let (x, y) = pos(i);
         let _ = write!(
             o,
-            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"14\" fill=\"#fff\" stroke=\"#1d232a\" stroke-width=\"1.5\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
-            y + 28.0,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"14\" fill=\"#fff\" stroke=\"#1d232a\" stroke-width=\"1.5\"/>"
+        );
+    }
+    // Labels go outside the circle, away from the centre, after every line and node, with a
+    // halo, so that no edge runs through them.
+    for (i, s) in c.subjects.iter().take(n).enumerate() {
+        let (x, y) = pos(i);
+        let (dx, dy) = ((x - cx) / r, (y - cy) / r);
+        let anchor = if dx > 0.3 {
+            "start"
+        } else if dx < -0.3 {
+            "end"
+        } else {
+            "middle"
+        };
+        let _ = write!(
+            o,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"{anchor}\" paint-order=\"stroke\" stroke=\"#fbfbfd\" stroke-width=\"4\">{}</text>",
+            x + dx * 20.0,
+            y + dy * 24.0 + 4.0,
             esc(s)
         );
     }

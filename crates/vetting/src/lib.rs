@@ -299,7 +299,7 @@ fn referrals(keys: &[SubjectKeys], all: &mut [Vec<Finding>]) {
                 "L-8",
                 15.0,
                 format!(
-                    "Referred by {}, whose own findings put them in the {} band (score {s}).",
+                    "Referred by {}, whose own findings put them in the {} band (score {s} before referral signals).",
                     keys[j].subject_id,
                     b.as_str()
                 ),
