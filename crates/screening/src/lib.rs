@@ -308,6 +308,7 @@ impl Screener {
         };
         let memo = &mut scratch.memo;
         memo.map.clear();
+        memo.joined.clear();
         memo.set_query(query);
         for c in candidates {
             let rec = &self.names[c.name as usize];
@@ -602,6 +603,27 @@ struct Memo {
     q_ids: Vec<u32>,
     /// Where each query variant's tokens start in `q_ids`.
     q_starts: Vec<u32>,
+    /// Joined/split comparisons by [`joined_key`]: the same query token meets the same runs of
+    /// listed tokens (`jong un`) in many candidates, and the comparison computes a skeleton.
+    joined: HashMap<u64, Option<names::TokenMatch>, BuildFastHash>,
+}
+
+/// A 64-bit FNV-1a key of a joined/split comparison: the single token's text and skeleton and the
+/// run's texts, with separators (what `names::compare_joined` reads).
+fn joined_key(single: &names::Token, run: &[names::Token]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8], sep: u8| {
+        for &b in bytes.iter().chain(std::iter::once(&sep)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    eat(single.text.as_bytes(), 0xff);
+    eat(single.skeleton.as_bytes(), 0xfd);
+    for t in run {
+        eat(t.text.as_bytes(), 0xfe);
+    }
+    h
 }
 
 impl Memo {
@@ -692,6 +714,7 @@ fn best_alignment(
                         edges,
                         q_ids,
                         q_starts,
+                        joined,
                     } = &mut **m;
                     let q_base = q_starts.get(i).copied();
                     f64::from(score::align_with(
@@ -712,6 +735,11 @@ fn best_alignment(
                             *map.entry(key)
                                 .or_insert_with(|| score::part_similarity(a, b))
                         },
+                        &mut |single, run| {
+                            *joined
+                                .entry(joined_key(single, run))
+                                .or_insert_with(|| names::compare_joined(single, run))
+                        },
                     ))
                 }
                 None => f64::from(score::align_with(
@@ -720,6 +748,7 @@ fn best_alignment(
                     None,
                     &mut local_edges,
                     &mut |_, _, a, b| score::part_similarity(a, b),
+                    &mut names::compare_joined,
                 )),
             };
             if s > best.0 {

@@ -7,7 +7,7 @@
 //! extra listed parts [`LISTED_EXTRA`] of it, because customers drop middle names and legal forms
 //! more often than they invent words.
 
-use names::{Role, Token, Transform, Variant, compare_joined, compare_tokens};
+use names::{Role, Token, TokenMatch, Transform, Variant, compare_joined, compare_tokens};
 
 use crate::explain::{PartMatch, UnmatchedPart};
 
@@ -160,6 +160,9 @@ fn osa_within_2(a: &[u8], b: &[u8]) -> usize {
 /// A part-similarity function: query position, listed position, query token, listed token.
 pub(crate) type PartSim<'a> = dyn FnMut(usize, usize, &Token, &Token) -> (f32, Transform) + 'a;
 
+/// A joined/split comparison: [`names::compare_joined`] or a memoised form of it.
+pub(crate) type JoinedSim<'a> = dyn FnMut(&Token, &[Token]) -> Option<TokenMatch> + 'a;
+
 /// One aligned pair: query parts `q` (a run), listed parts `l` (a run), similarity, weight.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Edge {
@@ -184,9 +187,14 @@ const MAX_PARTS: usize = 16;
 
 /// Scores one query variant against one listed variant; fills `detail` when given.
 pub(crate) fn align(q: &Variant, l: &Variant, detail: Option<&mut Detail>) -> f32 {
-    align_with(q, l, detail, &mut Vec::new(), &mut |_, _, a, b| {
-        part_similarity(a, b)
-    })
+    align_with(
+        q,
+        l,
+        detail,
+        &mut Vec::new(),
+        &mut |_, _, a, b| part_similarity(a, b),
+        &mut compare_joined,
+    )
 }
 
 /// [`align`] with a caller-supplied part similarity (the screener memoises it per query) and a
@@ -197,6 +205,7 @@ pub(crate) fn align_with(
     detail: Option<&mut Detail>,
     edges: &mut Vec<Edge>,
     sim: &mut PartSim<'_>,
+    joined: &mut JoinedSim<'_>,
 ) -> f32 {
     let (qt, lt) = (&q.tokens, &l.tokens);
     if qt.is_empty() || lt.is_empty() || qt.len() > 64 || lt.len() > 64 {
@@ -218,8 +227,8 @@ pub(crate) fn align_with(
         }
     }
     if qt.len() <= MAX_PARTS && lt.len() <= MAX_PARTS {
-        joined_edges(qt, lt, false, edges);
-        joined_edges(lt, qt, true, edges);
+        joined_edges(qt, lt, false, edges, joined);
+        joined_edges(lt, qt, true, edges, joined);
     }
     // Strongest pairs first; ties by position so the result is deterministic.
     edges.sort_by(|x, y| {
@@ -298,7 +307,13 @@ fn unmatched(t: &Token, weight: f32) -> UnmatchedPart {
 
 /// Edges where one token of `single` equals a run of two or three adjacent tokens of `runs`
 /// (`Kumhyok` vs `Kum Hyok`, `Abdul` vs `Abd al`); `flipped` says `single` is the listed side.
-fn joined_edges(single: &[Token], runs: &[Token], flipped: bool, edges: &mut Vec<Edge>) {
+fn joined_edges(
+    single: &[Token],
+    runs: &[Token],
+    flipped: bool,
+    edges: &mut Vec<Edge>,
+    joined: &mut JoinedSim<'_>,
+) {
     for (i, s) in single.iter().enumerate() {
         if s.text.len() < 4 || matches!(s.role, Role::LegalForm(_)) {
             continue;
@@ -324,7 +339,7 @@ fn joined_edges(single: &[Token], runs: &[Token], flipped: bool, edges: &mut Vec
                 if !skeletons_equal && !concat_prefix_eq(run, &s.text, 3) {
                     continue;
                 }
-                if let Some(m) = compare_joined(s, run) {
+                if let Some(m) = joined(s, run) {
                     let run_weight: f32 = run.iter().map(|t| t.weight).sum::<f32>();
                     let weight = (s.weight + run_weight) / 2.0;
                     let (a, b) = ((i as u8, i as u8 + 1), (start as u8, (start + len) as u8));
