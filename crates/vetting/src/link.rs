@@ -703,6 +703,14 @@ fn group_findings(
             text
         };
         let mut f = Finding::new(signal, weight, text);
+        if matches!(kind, KeyKind::GithubHandle | KeyKind::CommitEmail) {
+            // L-10 covers both a research-list lead and a handle shared across personas; the
+            // catalogue text speaks of the lead, so the linking form says what it is itself.
+            f.title = "GitHub handle or commit e-mail shared with differently named subjects";
+            f.why = "One GitHub identity behind several differently named applicants suggests one operator running several personas.";
+            f.benign = &["a shared team or bootcamp account", "a typo in the handle"];
+            f.verify = "Ask each applicant to sign in to the account live or push a signed commit during the interview.";
+        }
         f.linked_subjects = linked_ids(subjects, members, m);
         findings[m as usize].push(f);
     }
