@@ -703,6 +703,7 @@ fn best_alignment(
         if qv.scheme == names::Scheme::ArabicConsonants {
             continue;
         }
+        let machine = score::machine_scheme(qv.scheme);
         let mut offset = 0usize;
         for (j, lv) in listed.variants.iter().enumerate() {
             let start = offset;
@@ -730,10 +731,12 @@ fn best_alignment(
                             let key = (
                                 qid,
                                 ids.get(start + lj).copied().unwrap_or(u32::MAX),
-                                role_class(a.role) << 2 | role_class(b.role),
+                                u8::from(machine) << 4
+                                    | role_class(a.role) << 2
+                                    | role_class(b.role),
                             );
                             *map.entry(key)
-                                .or_insert_with(|| score::part_similarity(a, b))
+                                .or_insert_with(|| score::part_similarity(a, b, machine))
                         },
                         &mut |single, run| {
                             *joined
@@ -747,7 +750,7 @@ fn best_alignment(
                     lv,
                     None,
                     &mut local_edges,
-                    &mut |_, _, a, b| score::part_similarity(a, b),
+                    &mut |_, _, a, b| score::part_similarity(a, b, machine),
                     &mut names::compare_joined,
                 )),
             };

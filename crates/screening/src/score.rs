@@ -20,7 +20,12 @@ pub(crate) const LISTED_EXTRA: f32 = 0.3;
 /// Jaro–Winkler is too generous for names (`ivanov`/`petrov` ≈ 0.7), so plain edit distance is
 /// credited only for what a typo can produce: one edit in a part of four letters or more, two
 /// in a long part, or a Jaro–Winkler of at least 0.9.
-pub(crate) fn part_similarity(a: &Token, b: &Token) -> (f32, Transform) {
+///
+/// With `machine`, `a` comes from a machine romanisation of Hangul or Han script: its spelling
+/// is exactly one system's, every system's spelling is compared through skeletons, and there is
+/// no keyboard typo to forgive, so one letter off (`unyong`/`unjong`, `yongjin`/`dongjin`) is a
+/// different syllable and gets no edit or phonetic credit.
+pub(crate) fn part_similarity(a: &Token, b: &Token, machine: bool) -> (f32, Transform) {
     if a.text != b.text
         && a.skeleton != b.skeleton
         && a.text.len() > 1
@@ -34,6 +39,9 @@ pub(crate) fn part_similarity(a: &Token, b: &Token) -> (f32, Transform) {
         return (0.0, Transform::EditDistance);
     }
     let m = compare_tokens(a, b);
+    if machine && matches!(m.how, Transform::Phonetic | Transform::EditDistance) {
+        return (0.0, m.how);
+    }
     let sim = match m.how {
         Transform::Exact => 1.0,
         Transform::LegalFormClass | Transform::Transliteration | Transform::JoinedSplit => {
@@ -62,6 +70,21 @@ pub(crate) fn part_similarity(a: &Token, b: &Token) -> (f32, Transform) {
         Transform::EditDistance => typo(a, b, m.similarity),
     };
     (sim, m.how)
+}
+
+/// Whether a query reading is a machine romanisation of Hangul or Han script (see
+/// [`part_similarity`]).
+pub(crate) fn machine_scheme(s: names::Scheme) -> bool {
+    use names::Scheme as S;
+    matches!(
+        s,
+        S::Dprk
+            | S::McCuneReischauer
+            | S::RevisedRomanization
+            | S::KoreanCommon
+            | S::Pinyin
+            | S::HanjaKorean
+    )
 }
 
 /// An upper bound of the Jaro–Winkler similarity from the letters the two words share
@@ -192,7 +215,7 @@ pub(crate) fn align(q: &Variant, l: &Variant, detail: Option<&mut Detail>) -> f3
         l,
         detail,
         &mut Vec::new(),
-        &mut |_, _, a, b| part_similarity(a, b),
+        &mut |_, _, a, b| part_similarity(a, b, machine_scheme(q.scheme)),
         &mut compare_joined,
     )
 }
@@ -431,5 +454,32 @@ pub(crate) fn transform_name(t: Transform) -> &'static str {
         Transform::Phonetic => "phonetic",
         Transform::Initial => "initial",
         Transform::EditDistance => "edit_distance",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn machine_romanisations_get_no_typo_credit() {
+        check("unyong", "unjong", false, true);
+        check("unyong", "unjong", true, false);
+        check("hyok", "hyeok", true, true);
+        check("yong", "jong", false, false);
+        check("mohammad", "mohammed", false, true);
+    }
+
+    fn check(a: &str, b: &str, machine: bool, credited: bool) {
+        let a = Token::new(a.to_owned(), Role::Given);
+        let b = Token::new(b.to_owned(), Role::Given);
+        let (sim, _) = part_similarity(&a, &b, machine);
+        assert_eq!(
+            sim > 0.0,
+            credited,
+            "{} vs {} (machine {machine})",
+            a.text,
+            b.text
+        );
     }
 }
