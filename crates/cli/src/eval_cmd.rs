@@ -15,7 +15,7 @@ use model::NameKind;
 use screening::{ListRef, Screener};
 
 use crate::Global;
-use crate::screen_cmd::{ModeArg, batch};
+use crate::screen_cmd::{BatchOutput, ModeArg, batch};
 
 /// Arguments of `interdict eval`.
 #[derive(Debug, Args)]
@@ -106,7 +106,18 @@ pub fn run(_global: &Global, args: EvalArgs) -> Result<ExitCode> {
         limit: 10,
         ..screening::ScreenConfig::default()
     };
-    batch(&screener, &cfg, &queries, Some(&output), false, true, false)?;
+    batch(
+        &screener,
+        &cfg,
+        &queries,
+        &BatchOutput {
+            path: Some(&output),
+            resume: false,
+            overwrite: true,
+            explain: false,
+            allow: None,
+        },
+    )?;
     let threshold = args.threshold.unwrap_or(cfg.threshold);
     let status = std::process::Command::new(&args.python)
         .arg(&scorer)

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod address_cmd;
+mod allow_cmd;
 mod datadir;
 mod download;
 mod eval_cmd;
@@ -56,6 +57,8 @@ enum Command {
     Screen(screen_cmd::ScreenArgs),
     /// Score one pair of names and explain the score.
     Compare(screen_cmd::CompareArgs),
+    /// Clear hits for a customer (an allow-list that expires when the listed entity changes).
+    Allow(allow_cmd::AllowArgs),
     /// Run the shared name-screening evaluation set and print its metrics.
     Eval(eval_cmd::EvalArgs),
     /// Screen crypto addresses against list wallets and label files.
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
         Command::Lists(args) => lists::run(&cli.global, args),
         Command::Screen(args) => screen_cmd::run(&cli.global, args),
         Command::Compare(args) => screen_cmd::compare(&cli.global, args),
+        Command::Allow(args) => allow_cmd::run(&cli.global, args),
         Command::Eval(args) => eval_cmd::run(&cli.global, args),
         Command::Address(args) => address_cmd::run(&cli.global, args),
         Command::Graph(args) => graph_cmd::run_graph(&cli.global, args),

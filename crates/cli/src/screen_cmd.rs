@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use model::{PartialDate, Schema};
 use rayon::prelude::*;
-use screening::{ListRef, Match, Mode, Query, ScreenConfig, Screener};
+use screening::{AllowList, AllowState, ListRef, Match, Mode, Query, ScreenConfig, Screener};
 use serde::Serialize;
 
 use crate::Global;
@@ -70,6 +70,14 @@ pub struct ScreenArgs {
     /// Replace an existing --output file.
     #[arg(long, requires = "output", conflicts_with = "resume")]
     overwrite: bool,
+    /// Cleared hits (JSON lines written by `interdict allow add`): a cleared hit is reported as
+    /// suppressed, and reported again once the listed entity has changed.
+    #[arg(long, value_name = "FILE")]
+    allow_list: Option<PathBuf>,
+    /// The customer reference the allow-list is keyed by (single query); a batch takes it from a
+    /// `customer_ref` column, else from `query_id`.
+    #[arg(long, value_name = "REF")]
+    customer: Option<String>,
 }
 
 /// Options shared by single and batch screening.
@@ -172,16 +180,24 @@ pub fn build_screener(global: &Global, paths: &[PathBuf]) -> Result<Screener> {
 /// Runs `interdict screen`.
 pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
     let cfg = args.opts.config()?;
+    let allow = args
+        .allow_list
+        .as_deref()
+        .map(crate::allow_cmd::read_allow_list)
+        .transpose()?;
     if let Some(input) = &args.input {
         let screener = build_screener(global, &args.opts.lists)?;
         let any = batch(
             &screener,
             &cfg,
             input,
-            args.output.as_deref(),
-            args.resume,
-            args.overwrite,
-            args.explain,
+            &BatchOutput {
+                path: args.output.as_deref(),
+                resume: args.resume,
+                overwrite: args.overwrite,
+                explain: args.explain,
+                allow: allow.as_ref(),
+            },
         )?;
         return Ok(exit(any && args.fail_on_match));
     }
@@ -200,14 +216,23 @@ pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
             .transpose()?,
         identifiers: args.identifiers.clone(),
     };
+    if allow.is_some() && args.customer.is_none() {
+        bail!("--allow-list needs --customer REF to know whose clearances apply");
+    }
     let screener = build_screener(global, &args.opts.lists)?;
     let matches = screener.screen(&query, &cfg);
-    let any = matches.iter().any(|m| m.is_match);
+    let line = BatchLine::new(
+        None,
+        matches,
+        args.explain,
+        &screener,
+        allow.as_ref().zip(args.customer.as_deref()),
+    );
+    let any = line.matches.iter().any(|m| m.is_match);
     if global.json {
-        let out = BatchLine::new(None, matches, args.explain);
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        println!("{}", serde_json::to_string_pretty(&line)?);
     } else {
-        print_matches(&matches, &cfg, args.explain);
+        print_lines(&line, &cfg, args.explain);
     }
     Ok(exit(any && args.fail_on_match))
 }
@@ -220,8 +245,8 @@ fn exit(fail: bool) -> ExitCode {
     }
 }
 
-fn print_matches(matches: &[Match], cfg: &ScreenConfig, explain: bool) {
-    if matches.is_empty() {
+fn print_lines(line: &BatchLine, cfg: &ScreenConfig, explain: bool) {
+    if line.matches.is_empty() && line.suppressed.is_empty() {
         println!("No match at or above the reporting floor {:.2}.", cfg.floor);
         return;
     }
@@ -229,34 +254,43 @@ fn print_matches(matches: &[Match], cfg: &ScreenConfig, explain: bool) {
         "{:<6} {:<5} {:<16} {:<13} name",
         "score", "match", "entity", "list"
     );
-    for m in matches {
+    let mut versions: Vec<String> = Vec::new();
+    for (m, suppressed) in line
+        .matches
+        .iter()
+        .map(|m| (m, false))
+        .chain(line.suppressed.iter().map(|m| (m, true)))
+    {
+        let verdict = match (suppressed, m.is_match) {
+            (true, _) => "clrd",
+            (false, true) => "YES",
+            (false, false) => "no",
+        };
         println!(
-            "{:<6.3} {:<5} {:<16} {:<13} {}",
+            "{:<6.3} {:<5} {:<16} {:<13} {}{}",
             m.score,
-            if m.is_match { "YES" } else { "no" },
+            verdict,
             m.entity_id.as_str(),
             m.list,
-            m.caption
+            m.caption,
+            match (suppressed, m.allow_list) {
+                (true, _) => "  (cleared for this customer; suppressed)",
+                (false, Some(_)) => "  (was cleared, but the listed entity has changed since)",
+                _ => "",
+            }
         );
-        if explain {
-            print_explanation(&m.explanation);
+        if explain && let Some(e) = &m.explanation {
+            print_explanation(e);
         }
+        versions.push(format!("{}@{}", m.list, m.list_version));
     }
+    versions.sort();
+    versions.dedup();
     println!(
         "(threshold {:.2}; list versions: {})",
         cfg.threshold,
-        versions(matches)
+        versions.join(", ")
     );
-}
-
-fn versions(matches: &[Match]) -> String {
-    let mut v: Vec<String> = matches
-        .iter()
-        .map(|m| format!("{}@{}", m.list, m.list_version))
-        .collect();
-    v.sort();
-    v.dedup();
-    v.join(", ")
 }
 
 /// Prints an explanation as indented lines.
@@ -299,6 +333,9 @@ struct BatchLine {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     matches: Vec<MatchLine>,
+    /// Hits cleared for this customer on the allow-list, with the entity unchanged since.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressed: Vec<MatchLine>,
 }
 
 /// One match of a batch line: the fields of [`Match`], serialised directly (no
@@ -315,13 +352,31 @@ struct MatchLine {
     is_match: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     explanation: Option<screening::Explanation>,
+    /// `"stale"` when the hit was cleared for this customer but the listed entity changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allow_list: Option<&'static str>,
 }
 
 impl BatchLine {
-    fn new(query_id: Option<String>, matches: Vec<Match>, explain: bool) -> BatchLine {
-        let matches = matches
-            .into_iter()
-            .map(|m| MatchLine {
+    fn new(
+        query_id: Option<String>,
+        matches: Vec<Match>,
+        explain: bool,
+        screener: &Screener,
+        allow: Option<(&AllowList, &str)>,
+    ) -> BatchLine {
+        let mut line = BatchLine {
+            query_id,
+            error: None,
+            matches: Vec::with_capacity(matches.len()),
+            suppressed: Vec::new(),
+        };
+        for m in matches {
+            let state = match (allow, screener.entity(&m.entity_id)) {
+                (Some((list, customer)), Some(entity)) => list.check(customer, &m, entity),
+                _ => AllowState::NotListed,
+            };
+            let ml = MatchLine {
                 entity_id: m.entity_id,
                 caption: m.caption,
                 schema: m.schema,
@@ -330,19 +385,22 @@ impl BatchLine {
                 score: m.score,
                 is_match: m.is_match,
                 explanation: explain.then_some(m.explanation),
-            })
-            .collect();
-        BatchLine {
-            query_id,
-            error: None,
-            matches,
+                allow_list: (state == AllowState::Stale).then_some("stale"),
+            };
+            if state == AllowState::Suppressed {
+                line.suppressed.push(ml);
+            } else {
+                line.matches.push(ml);
+            }
         }
+        line
     }
 }
 
 /// One query read from a batch file, or why it could not be read.
 struct BatchQuery {
     id: String,
+    customer: Option<String>,
     line: u64,
     query: Result<Query, String>,
     warnings: Vec<String>,
@@ -364,6 +422,7 @@ fn query_from_fields(
     let Some(name) = nonempty(name) else {
         return BatchQuery {
             id,
+            customer: None,
             line,
             query: Err("the name is empty".into()),
             warnings,
@@ -390,6 +449,7 @@ fn query_from_fields(
     }
     BatchQuery {
         id,
+        customer: None,
         line,
         query: Ok(q),
         warnings,
@@ -416,16 +476,19 @@ fn read_batch(path: &Path) -> Result<Vec<BatchQuery>> {
                         Some(serde_json::Value::Number(n)) => n.to_string(),
                         _ => format!("line-{line_no}"),
                     };
-                    out.push(query_from_fields(
+                    let mut bq = query_from_fields(
                         id,
                         line_no,
                         s("name"),
                         s("schema"),
                         s("birth_date"),
                         s("nationality"),
-                    ));
+                    );
+                    bq.customer = nonempty(s("customer_ref")).map(str::to_string);
+                    out.push(bq);
                 }
                 Err(e) => out.push(BatchQuery {
+                    customer: None,
                     id: format!("line-{line_no}"),
                     line: line_no,
                     query: Err(format!("invalid JSON: {e}")),
@@ -449,6 +512,7 @@ fn read_batch(path: &Path) -> Result<Vec<BatchQuery>> {
             path.display()
         );
     };
+    let customer_col = col("customer_ref");
     let (id_col, schema_col, dob_col, nat_col) = (
         col("query_id"),
         col("schema"),
@@ -464,16 +528,19 @@ fn read_batch(path: &Path) -> Result<Vec<BatchQuery>> {
                     .filter(|s| !s.is_empty())
                     .map(str::to_string)
                     .unwrap_or_else(|| format!("line-{line_no}"));
-                out.push(query_from_fields(
+                let mut bq = query_from_fields(
                     id,
                     line_no,
                     g(Some(name_col)),
                     g(schema_col),
                     g(dob_col),
                     g(nat_col),
-                ));
+                );
+                bq.customer = nonempty(g(customer_col)).map(str::to_string);
+                out.push(bq);
             }
             Err(e) => out.push(BatchQuery {
+                customer: None,
                 id: format!("line-{line_no}"),
                 line: line_no,
                 query: Err(format!("unreadable CSV row: {e}")),
@@ -515,16 +582,34 @@ fn completed_ids(path: &Path) -> Result<HashSet<String>> {
     Ok(ids)
 }
 
+/// Where and how a batch writes its results.
+pub struct BatchOutput<'a> {
+    /// The output file; standard output when `None`.
+    pub path: Option<&'a Path>,
+    /// Continue an interrupted run in `path`.
+    pub resume: bool,
+    /// Replace an existing `path`.
+    pub overwrite: bool,
+    /// Include explanations.
+    pub explain: bool,
+    /// Cleared hits to suppress.
+    pub allow: Option<&'a AllowList>,
+}
+
 /// Screens a batch file; returns whether any query matched.
 pub fn batch(
     screener: &Screener,
     cfg: &ScreenConfig,
     input: &Path,
-    output: Option<&Path>,
-    resume: bool,
-    overwrite: bool,
-    explain: bool,
+    opts: &BatchOutput<'_>,
 ) -> Result<bool> {
+    let (output, resume, overwrite, explain, allow) = (
+        opts.path,
+        opts.resume,
+        opts.overwrite,
+        opts.explain,
+        opts.allow,
+    );
     let mut queries = read_batch(input)?;
     let mut done = HashSet::new();
     let mut out: Box<dyn Write> = match output {
@@ -580,14 +665,23 @@ pub fn batch(
                         } else {
                             screener.screen_unexplained(query, cfg)
                         };
-                        let any = matches.iter().any(|m| m.is_match);
-                        (BatchLine::new(Some(q.id.clone()), matches, explain), any)
+                        let customer = q.customer.as_deref().unwrap_or(&q.id);
+                        let line = BatchLine::new(
+                            Some(q.id.clone()),
+                            matches,
+                            explain,
+                            screener,
+                            allow.map(|a| (a, customer)),
+                        );
+                        let any = line.matches.iter().any(|m| m.is_match);
+                        (line, any)
                     }
                     Err(e) => (
                         BatchLine {
                             query_id: Some(q.id.clone()),
                             error: Some(e.clone()),
                             matches: vec![],
+                            suppressed: vec![],
                         },
                         false,
                     ),

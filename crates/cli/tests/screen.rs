@@ -224,3 +224,122 @@ fn compare_names_the_legal_form_part() {
         .any(|p| p["role"] == "legal_form" && (p["part"] == "corp" || p["query"] == "corp"));
     assert!(mentions_legal_form, "{e}");
 }
+
+#[test]
+fn allow_list_suppresses_a_cleared_hit_until_the_entity_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let allow = dir.path().join("allow.jsonl");
+    let a = allow.display().to_string();
+    let out = interdict(
+        dir.path(),
+        &[
+            "allow",
+            "add",
+            "cust-7",
+            "un:KPi.901",
+            "--allow-list",
+            &a,
+            "--note",
+            "different DOB",
+            "--lists",
+            FIXTURE,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The cleared customer sees the hit as suppressed; another customer still gets the alert.
+    let screen = |list: &str, customer: &str| -> Value {
+        let out = interdict(
+            dir.path(),
+            &[
+                "screen",
+                "Ri Test One",
+                "--json",
+                "--allow-list",
+                &a,
+                "--customer",
+                customer,
+                "--lists",
+                list,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = screen(FIXTURE, "cust-7");
+    assert!(
+        v["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["entity_id"] != "un:KPi.901"),
+        "{v}"
+    );
+    assert_eq!(v["suppressed"][0]["entity_id"], "un:KPi.901");
+    let v = screen(FIXTURE, "cust-8");
+    assert_eq!(v["matches"][0]["entity_id"], "un:KPi.901");
+    assert!(v.get("suppressed").is_none());
+
+    // A new list version that changes the entity makes the clearance stale: the hit is back.
+    let changed = dir.path().join("un_changed.xml");
+    let text = std::fs::read_to_string(FIXTURE)
+        .unwrap()
+        .replace("1960-05-17", "1961-05-17");
+    std::fs::write(&changed, text).unwrap();
+    let v = screen(&changed.display().to_string(), "cust-7");
+    assert_eq!(v["matches"][0]["entity_id"], "un:KPi.901", "{v}");
+    assert_eq!(v["matches"][0]["allow_list"], "stale");
+
+    // A batch takes the customer from a customer_ref column.
+    let input = dir.path().join("q.csv");
+    std::fs::write(
+        &input,
+        "query_id,customer_ref,name\nq1,cust-7,Ri Test One\nq2,cust-9,Ri Test One\n",
+    )
+    .unwrap();
+    let output = dir.path().join("out.jsonl");
+    let out = interdict(
+        dir.path(),
+        &[
+            "screen",
+            "--input",
+            &input.display().to_string(),
+            "--output",
+            &output.display().to_string(),
+            "--allow-list",
+            &a,
+            "--lists",
+            FIXTURE,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = lines(&output);
+    assert_eq!(got[0]["suppressed"][0]["entity_id"], "un:KPi.901");
+    assert_eq!(got[1]["matches"][0]["entity_id"], "un:KPi.901");
+
+    // Without a customer, a single query cannot use the allow-list.
+    let out = interdict(
+        dir.path(),
+        &[
+            "screen",
+            "Ri Test One",
+            "--allow-list",
+            &a,
+            "--lists",
+            FIXTURE,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
