@@ -13,7 +13,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use graph::exposure::{Direction, ExposureConfig, ExposureReport, exposure};
 use graph::generate::{GenConfig, generate};
 use graph::input::{CsvTransfers, RowBatch, RowDiagnostic};
-use graph::labels::{LabelRecord, NodeLabels, parse_labels};
+use graph::labels::{LabelRecord, NodeLabels};
 use graph::paths::{PathConfig, PathReport, PathScore, paths};
 use graph::storage::{GraphBuilder, ImportRecord, MappedGraph};
 use graph::trace::{Seeds, TaintModel, TraceConfig, TraceReport, trace};
@@ -772,13 +772,23 @@ fn load_labels(
 ) -> Result<NodeLabels> {
     let mut records: Vec<LabelRecord> = Vec::new();
     for f in files {
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
-        let (recs, diags) = parse_labels(&text, category, &f.display().to_string());
+        let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        // The same parser as `interdict address`, so a label file means the same in both.
+        let (labels, diags) = wallets::labels::parse(
+            &f.display().to_string(),
+            &bytes,
+            category.unwrap_or("flagged"),
+        );
         for d in diags.iter().take(10) {
-            eprintln!("{}: line {}: {}", f.display(), d.line, d.message);
+            eprintln!("  {d}");
         }
-        records.extend(recs);
+        records.extend(labels.into_iter().map(|l| LabelRecord {
+            address: l.address,
+            chain: l.chain.unwrap_or_default(),
+            category: l.category.to_ascii_lowercase(),
+            label: l.label,
+            source: l.source,
+        }));
     }
     let labels = NodeLabels::resolve(view, &records);
     tracing::info!(

@@ -1,4 +1,7 @@
-//! Labels: address → category, from CSV, JSON lines or plain address lists.
+//! Labels: address → category, resolved to graph nodes.
+//!
+//! Label files are parsed by `wallets::labels` (CSV, JSON lines or plain address lists), the same
+//! parser address screening uses; the binary converts its rows into [`LabelRecord`]s.
 
 use std::collections::BTreeMap;
 
@@ -23,141 +26,6 @@ pub struct LabelRecord {
     /// Where the label comes from.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
-}
-
-/// A label file line that could not be used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LabelDiagnostic {
-    /// 1-based line number.
-    pub line: u64,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// Parses a label file: JSON lines (each line an object), CSV with a header naming at least
-/// `address` (and `category` unless `default_category` is given), or one address per line
-/// (`#` comments allowed), which takes `default_category`.
-pub fn parse_labels(
-    text: &str,
-    default_category: Option<&str>,
-    source: &str,
-) -> (Vec<LabelRecord>, Vec<LabelDiagnostic>) {
-    let mut out = Vec::new();
-    let mut diags = Vec::new();
-    let first = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .unwrap_or("");
-    if first.starts_with('{') {
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            match serde_json::from_str::<serde_json::Value>(line) {
-                Ok(v) => match record_from(
-                    |k| v.get(k).and_then(|x| x.as_str()).map(str::to_owned),
-                    default_category,
-                    source,
-                ) {
-                    Ok(r) => out.push(r),
-                    Err(m) => diags.push(LabelDiagnostic {
-                        line: i as u64 + 1,
-                        message: m,
-                    }),
-                },
-                Err(e) => diags.push(LabelDiagnostic {
-                    line: i as u64 + 1,
-                    message: format!("not a JSON object: {e}"),
-                }),
-            }
-        }
-    } else if first
-        .to_ascii_lowercase()
-        .split(',')
-        .any(|h| h.trim() == "address")
-    {
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let header: Vec<String> = match rdr.headers() {
-            Ok(h) => h.iter().map(|s| s.trim().to_ascii_lowercase()).collect(),
-            Err(e) => {
-                diags.push(LabelDiagnostic {
-                    line: 1,
-                    message: e.to_string(),
-                });
-                return (out, diags);
-            }
-        };
-        for rec in rdr.records() {
-            match rec {
-                Ok(rec) => {
-                    let line = rec.position().map_or(0, |p| p.line());
-                    let get = |k: &str| {
-                        header
-                            .iter()
-                            .position(|h| h == k)
-                            .and_then(|i| rec.get(i))
-                            .map(str::to_owned)
-                    };
-                    match record_from(get, default_category, source) {
-                        Ok(r) => out.push(r),
-                        Err(message) => diags.push(LabelDiagnostic { line, message }),
-                    }
-                }
-                Err(e) => diags.push(LabelDiagnostic {
-                    line: e.position().map_or(0, |p| p.line()),
-                    message: e.to_string(),
-                }),
-            }
-        }
-    } else {
-        for (i, line) in text.lines().enumerate() {
-            let a = line.trim();
-            if a.is_empty() || a.starts_with('#') {
-                continue;
-            }
-            match default_category {
-                Some(c) => out.push(LabelRecord {
-                    address: a.to_owned(),
-                    chain: String::new(),
-                    category: c.to_owned(),
-                    label: String::new(),
-                    source: source.to_owned(),
-                }),
-                None => diags.push(LabelDiagnostic {
-                    line: i as u64 + 1,
-                    message: "a plain address list needs a default category (--category)".into(),
-                }),
-            }
-        }
-    }
-    (out, diags)
-}
-
-fn record_from(
-    get: impl Fn(&str) -> Option<String>,
-    default_category: Option<&str>,
-    source: &str,
-) -> Result<LabelRecord, String> {
-    let address = get("address")
-        .filter(|a| !a.trim().is_empty())
-        .ok_or("no address")?;
-    let category = get("category")
-        .filter(|c| !c.trim().is_empty())
-        .or_else(|| default_category.map(str::to_owned))
-        .ok_or("no category (give --category for a default)")?;
-    Ok(LabelRecord {
-        address: address.trim().to_owned(),
-        chain: get("chain").unwrap_or_default(),
-        category: category.trim().to_ascii_lowercase(),
-        label: get("label").unwrap_or_default(),
-        source: get("source")
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| source.to_owned()),
-    })
 }
 
 /// A label resolved to a node.
@@ -230,46 +98,4 @@ impl NodeLabels {
 /// Canonical form of a label's address, as the graph stores it.
 pub fn label_key(address: &str) -> String {
     canonical_address(address).0.into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check(text: &str, default: Option<&str>, expected: &[(&str, &str)], bad_lines: &[u64]) {
-        let (recs, diags) = parse_labels(text, default, "test");
-        let got: Vec<(&str, &str)> = recs
-            .iter()
-            .map(|r| (r.address.as_str(), r.category.as_str()))
-            .collect();
-        assert_eq!(got, expected);
-        let lines: Vec<u64> = diags.iter().map(|d| d.line).collect();
-        assert_eq!(lines, bad_lines);
-    }
-
-    #[test]
-    fn formats() {
-        check(
-            "address,chain,category,label,source\n0xaa,ETH,Exchange,Binance,x\n0xbb,ETH,,,\n",
-            None,
-            &[("0xaa", "exchange")],
-            &[3],
-        );
-        check(
-            "{\"address\":\"0xaa\",\"category\":\"mixer\"}\n{\"address\":\"0xbb\"}\nnot json\n",
-            Some("stolen_funds"),
-            &[("0xaa", "mixer"), ("0xbb", "stolen_funds")],
-            &[3],
-        );
-        check(
-            "# FBI list\n0x51E9d833Ecae4E8D9D8Be17300AEE6D3398C135D\n\n0xaa\n",
-            Some("stolen_funds"),
-            &[
-                ("0x51E9d833Ecae4E8D9D8Be17300AEE6D3398C135D", "stolen_funds"),
-                ("0xaa", "stolen_funds"),
-            ],
-            &[],
-        );
-        check("0xaa\n", None, &[], &[1]);
-    }
 }

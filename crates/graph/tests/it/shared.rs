@@ -1,7 +1,7 @@
 //! Acceptance over the real data in `../shared/data` (skipped when absent).
 
 use graph::input::canonical_address;
-use graph::labels::{NodeLabels, parse_labels};
+use graph::labels::{LabelRecord, NodeLabels};
 use graph::view::{OwnedGraph, Transfer};
 
 #[test]
@@ -14,8 +14,18 @@ fn fbi_bybit_list_loads_as_a_label_file() {
         println!("skipped: {path} is absent");
         return;
     };
-    let (records, diags) = parse_labels(&text, Some("stolen_funds"), "FBI PSA250226");
+    let (labels, diags) = wallets::labels::parse("FBI PSA250226", text.as_bytes(), "stolen_funds");
     assert!(diags.is_empty(), "{diags:?}");
+    let records: Vec<LabelRecord> = labels
+        .into_iter()
+        .map(|l| LabelRecord {
+            address: l.address,
+            chain: l.chain.unwrap_or_default(),
+            category: l.category,
+            label: l.label,
+            source: l.source,
+        })
+        .collect();
     assert_eq!(records.len(), 51);
     // Every entry is a checksummed EVM address and canonicalises through chain::parse.
     assert!(records.iter().all(|r| canonical_address(&r.address).1));
