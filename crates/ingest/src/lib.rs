@@ -105,6 +105,13 @@ pub struct Parsed {
     pub list: Option<ListId>,
 }
 
+impl Parsed {
+    /// The entity with this id, if the file has it.
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.id.as_str() == id)
+    }
+}
+
 /// The parsed content of one list, with the files and formats it came from.
 #[derive(Debug, Clone)]
 pub struct ParsedList {

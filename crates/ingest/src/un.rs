@@ -452,10 +452,7 @@ mod tests {
     }
 
     fn entity<'a>(p: &'a Parsed, id: &str) -> &'a Entity {
-        p.entities
-            .iter()
-            .find(|e| e.id.as_str() == id)
-            .unwrap_or_else(|| panic!("{id} missing"))
+        p.entity(id).unwrap_or_else(|| panic!("{id} missing"))
     }
 
     #[test]
