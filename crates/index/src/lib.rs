@@ -361,7 +361,7 @@ impl NameIndex {
     }
 
     /// The names sharing the most weight of keys with `query`, best first (ties by name id), at
-    /// most `limit`.
+    /// most `limit` (every name sharing a scanned key when `limit` is 0).
     pub fn search(
         &self,
         query: &AnalyzedName,
@@ -425,39 +425,35 @@ impl NameIndex {
                 *slot += w;
             }
         }
-        // Top-k without a select over every touched name: most names are touched by one weak
-        // key. Keep only names scoring at least a fraction of the best; when at least `limit`
-        // remain, the `limit`-th best is among them, so the result is exactly the full select's.
-        let acc = &scratch.acc;
-        let best = scratch
-            .touched
-            .iter()
-            .map(|&n| acc[n as usize])
-            .fold(0.0f32, f32::max);
-        let mut out: Vec<Candidate> = Vec::with_capacity(limit.min(scratch.touched.len()) * 2);
-        let fractions: &[f32] = if limit == 0 {
-            &[0.0]
-        } else {
-            &[0.5, 0.25, 0.0]
-        };
-        for &fraction in fractions {
-            let floor = best * fraction;
-            out.clear();
-            out.extend(scratch.touched.iter().filter_map(|&name| {
-                let score = acc[name as usize];
-                (score >= floor).then_some(Candidate { name, score })
-            }));
-            if out.len() >= limit {
-                break;
-            }
-        }
-        for &name in &scratch.touched {
-            scratch.acc[name as usize] = 0.0;
-        }
-        scratch.touched.clear();
+        // Exact top-k in one pass over the touched names: candidates go into `out` while they
+        // reach the current floor; when `out` holds twice the limit it is cut back to the best
+        // `limit` and the floor rises to the worst kept score. What a cut drops ranks below
+        // `limit` kept names, so it can never be in the result; ties on the floor are kept and
+        // settled by name id in the final sort, so the result equals a full sort's.
         let by_rank =
             |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name));
-        if out.len() > limit && limit > 0 {
+        let cap = if limit == 0 {
+            scratch.touched.len()
+        } else {
+            2 * limit
+        };
+        let mut out: Vec<Candidate> = Vec::with_capacity(cap);
+        let mut floor = f32::MIN;
+        for &name in &scratch.touched {
+            let score = scratch.acc[name as usize];
+            scratch.acc[name as usize] = 0.0;
+            if score < floor {
+                continue;
+            }
+            out.push(Candidate { name, score });
+            if limit > 0 && out.len() >= 2 * limit {
+                out.select_nth_unstable_by(limit - 1, by_rank);
+                out.truncate(limit);
+                floor = out[limit - 1].score;
+            }
+        }
+        scratch.touched.clear();
+        if limit > 0 && out.len() > limit {
             out.select_nth_unstable_by(limit - 1, by_rank);
             out.truncate(limit);
         }

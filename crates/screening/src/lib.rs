@@ -8,6 +8,7 @@
 mod allow;
 mod explain;
 mod ofac;
+mod packed;
 pub mod qualify;
 mod score;
 pub mod synthetic;
@@ -45,14 +46,11 @@ impl ListRef {
 /// One indexed name: its entity, its kind and its analysis.
 #[derive(Debug)]
 struct NameRec {
-    entity: u32,
     kind: model::NameKind,
     full: String,
     analyzed: AnalyzedName,
     /// The Latin folding of the first variant, for the OFAC emulation.
     folded: String,
-    /// Interned text id of every token, variant after variant, for memoised part similarity.
-    tok_ids: Vec<u32>,
 }
 
 /// The screening engine: the candidate index and the entities it points at.
@@ -68,9 +66,10 @@ pub struct Screener {
     names: Vec<NameRec>,
     index: NameIndex,
     identifiers: HashMap<String, Vec<u32>>,
-    /// Token text → id; listed tokens recur across names (`kim`, `trading`), so part
-    /// similarities are memoised per query by (query token, listed text id).
-    interner: HashMap<String, u32>,
+    /// The listed names again, laid out for the scorer's hot loop (see [`packed`]).
+    packed: packed::PackedNames,
+    /// The schema of every entity, densely, so the candidate loop need not touch entities.
+    schemas: Vec<Schema>,
 }
 
 /// How many names retrieval hands to the scorer per query; the evaluation shows the right
@@ -239,25 +238,19 @@ impl Screener {
                         builder.add(&analyzed);
                         add_literal_variant(&mut analyzed);
                         let folded = analyzed.variants[0].texts().join(" ");
-                        let mut tok_ids = Vec::new();
-                        for t in analyzed.variants.iter().flat_map(|v| &v.tokens) {
-                            let next = s.interner.len() as u32;
-                            let id = *s.interner.entry(t.text.clone()).or_insert(next);
-                            tok_ids.push(id);
-                        }
+                        s.packed.push(idx, n.kind, &analyzed);
                         s.names.push(NameRec {
-                            entity: idx,
                             kind: n.kind,
                             full: n.full.clone(),
                             analyzed,
                             folded,
-                            tok_ids,
                         });
                     }
                 }
                 for id in qualify::identifiers_of(&e) {
                     s.identifiers.entry(id).or_default().push(idx);
                 }
+                s.schemas.push(e.schema.clone());
                 s.entities.push(e);
                 s.entity_list.push(list_no);
             }
@@ -307,35 +300,40 @@ impl Screener {
             Mode::Default => None,
         };
         let memo = &mut scratch.memo;
-        memo.map.clear();
-        memo.joined.clear();
-        memo.set_query(query);
+        memo.set_query(query, &self.packed);
         for c in candidates {
-            let rec = &self.names[c.name as usize];
-            let entity = &self.entities[rec.entity as usize];
+            let pn = self.packed.name(c.name);
             if let Some(schema) = &q.schema
-                && !schema.compatible(&entity.schema)
+                && !self
+                    .schemas
+                    .get(pn.entity as usize)
+                    .is_some_and(|s| schema.compatible(s))
             {
                 continue;
             }
             // A name cannot beat a literal match of the same entity found on a lower name id.
             if best.iter().any(|b| {
-                b.entity == rec.entity
+                b.entity == pn.entity
                     && b.score >= 1.0
                     && b.kind != model::NameKind::WeakAlias
                     && b.name < c.name
             }) {
                 continue;
             }
+            // Only a reference: the full analysis is read on the scorer's slow path alone.
+            let rec = &self.names[c.name as usize];
             let (score, qv, lv) = match cfg.mode {
-                Mode::Default => best_alignment(query, &rec.analyzed, Some((&rec.tok_ids, memo))),
+                Mode::Default => best_pair(query, self.packed.variant_count(&pn), |i, qv, j| {
+                    let listed = self.packed.variant(&pn, j, &rec.analyzed);
+                    memo.align(i, qv, &listed)
+                }),
                 Mode::Ofac => (
                     ofac::score(folded_query.as_deref().unwrap_or(""), &rec.folded),
                     0,
                     0,
                 ),
             };
-            push_best(&mut best, rec.entity, c.name, score, qv, lv, rec.kind);
+            push_best(&mut best, pn.entity, c.name, score, qv, lv, pn.kind);
         }
         // Identifier hits join the candidates even when the name found nothing.
         let mut id_hits: Vec<u32> = Vec::new();
@@ -601,49 +599,81 @@ struct Memo {
     /// same text: readings of one query share most tokens (`kim` in every Korean reading), so
     /// their similarities are computed once.
     q_ids: Vec<u32>,
+    /// Per query token, variant after variant, the interned ids of its text and skeleton
+    /// ([`packed::UNKNOWN`] when no listed token has it).
+    q_interned: Vec<(u32, u32)>,
     /// Where each query variant's tokens start in `q_ids`.
     q_starts: Vec<u32>,
-    /// Joined/split comparisons by [`joined_key`]: the same query token meets the same runs of
-    /// listed tokens (`jong un`) in many candidates, and the comparison computes a skeleton.
+    /// Joined/split comparisons by key: the same query token meets the same runs of listed
+    /// tokens (`jong un`) in many candidates, and the comparison computes a skeleton.
     joined: HashMap<u64, Option<names::TokenMatch>, BuildFastHash>,
 }
 
-/// A 64-bit FNV-1a key of a joined/split comparison: the single token's text and skeleton and the
-/// run's texts, with separators (what `names::compare_joined` reads).
-fn joined_key(single: &names::Token, run: &[names::Token]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8], sep: u8| {
-        for &b in bytes.iter().chain(std::iter::once(&sep)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    };
-    eat(single.text.as_bytes(), 0xff);
-    eat(single.skeleton.as_bytes(), 0xfd);
-    for t in run {
-        eat(t.text.as_bytes(), 0xfe);
-    }
-    h
-}
-
 impl Memo {
-    fn set_query(&mut self, query: &AnalyzedName) {
+    fn set_query(&mut self, query: &AnalyzedName, packed: &packed::PackedNames) {
+        self.map.clear();
+        self.joined.clear();
         self.q_ids.clear();
         self.q_starts.clear();
-        let tokens: Vec<&str> = query
-            .variants
-            .iter()
-            .flat_map(|v| v.tokens.iter().map(|t| t.text.as_str()))
-            .collect();
+        self.q_interned.clear();
+        let tokens: Vec<&names::Token> = query.variants.iter().flat_map(|v| &v.tokens).collect();
         let mut at = 0u32;
         for v in &query.variants {
             self.q_starts.push(at);
             at += v.tokens.len() as u32;
         }
         for (k, t) in tokens.iter().enumerate() {
-            let first = tokens[..k].iter().position(|u| u == t).unwrap_or(k);
+            let first = tokens[..k]
+                .iter()
+                .position(|u| u.text == t.text)
+                .unwrap_or(k);
             self.q_ids.push(first as u32);
+            self.q_interned
+                .push((packed.id_of(&t.text), packed.id_of(&t.skeleton)));
         }
+    }
+
+    /// Aligns query variant `i` with one packed listed variant, memoising part similarities
+    /// and joined/split comparisons.
+    fn align(&mut self, i: usize, qv: &names::Variant, listed: &packed::Listed<'_>) -> f32 {
+        let machine = score::machine_scheme(qv.scheme);
+        let Memo {
+            map,
+            edges,
+            q_ids,
+            q_interned,
+            q_starts,
+            joined,
+        } = self;
+        let base = q_starts.get(i).copied().unwrap_or(0) as usize;
+        let qt = qv.tokens.as_slice();
+        score::align_with(
+            qt,
+            listed,
+            None,
+            edges,
+            &mut |qi, lj| {
+                let qid = q_ids
+                    .get(base + qi)
+                    .copied()
+                    .unwrap_or(u32::MAX - 1 - qi as u32);
+                let key = (
+                    qid,
+                    listed.text_id(lj),
+                    u8::from(machine) << 4
+                        | packed::role_class(qt[qi].role) << 2
+                        | listed.class(lj),
+                );
+                *map.entry(key).or_insert_with(|| {
+                    let ids = q_interned
+                        .get(base + qi)
+                        .copied()
+                        .unwrap_or((packed::UNKNOWN, packed::UNKNOWN));
+                    score::part_similarity_packed(&qt[qi], ids, listed, lj, machine)
+                })
+            },
+            &mut |key, compute| *joined.entry(key).or_insert_with(compute),
+        )
     }
 }
 
@@ -682,78 +712,20 @@ impl std::hash::Hasher for FastHash {
     }
 }
 
-fn role_class(r: names::Role) -> u8 {
-    match r {
-        names::Role::LegalForm(_) => 1,
-        names::Role::Initial => 2,
-        _ => 0,
-    }
-}
-
-/// The best alignment score over every pair of query and listed variants, with the indices of
-/// the pair that gave it. With `memo`, part similarities are looked up by interned listed text.
-fn best_alignment(
+/// The best alignment over every pair of query variant and listed variant, with the indices of
+/// the pair that gave it; `align(i, query variant, j)` scores one pair.
+fn best_pair(
     query: &AnalyzedName,
-    listed: &AnalyzedName,
-    mut memo: Option<(&[u32], &mut Memo)>,
+    n_listed: usize,
+    mut align: impl FnMut(usize, &names::Variant, usize) -> f32,
 ) -> (f64, u16, u16) {
     let mut best = (0.0f64, 0u16, 0u16);
-    let mut local_edges = Vec::new();
     for (i, qv) in query.variants.iter().enumerate() {
         if qv.scheme == names::Scheme::ArabicConsonants {
             continue;
         }
-        let machine = score::machine_scheme(qv.scheme);
-        let mut offset = 0usize;
-        for (j, lv) in listed.variants.iter().enumerate() {
-            let start = offset;
-            offset += lv.tokens.len();
-            let s = match memo.as_mut() {
-                Some((ids, m)) => {
-                    let Memo {
-                        map,
-                        edges,
-                        q_ids,
-                        q_starts,
-                        joined,
-                    } = &mut **m;
-                    let q_base = q_starts.get(i).copied();
-                    f64::from(score::align_with(
-                        qv,
-                        lv,
-                        None,
-                        edges,
-                        &mut |qi, lj, a, b| {
-                            let qid = q_base
-                                .and_then(|s| q_ids.get(s as usize + qi))
-                                .copied()
-                                .unwrap_or(u32::MAX - 1 - qi as u32);
-                            let key = (
-                                qid,
-                                ids.get(start + lj).copied().unwrap_or(u32::MAX),
-                                u8::from(machine) << 4
-                                    | role_class(a.role) << 2
-                                    | role_class(b.role),
-                            );
-                            *map.entry(key)
-                                .or_insert_with(|| score::part_similarity(a, b, machine))
-                        },
-                        &mut |single, run| {
-                            *joined
-                                .entry(joined_key(single, run))
-                                .or_insert_with(|| names::compare_joined(single, run))
-                        },
-                    ))
-                }
-                None => f64::from(score::align_with(
-                    qv,
-                    lv,
-                    None,
-                    &mut local_edges,
-                    &mut |_, _, a, b| score::part_similarity(a, b, machine),
-                    &mut names::compare_joined,
-                )),
-            };
+        for j in 0..n_listed {
+            let s = f64::from(align(i, qv, j));
             if s > best.0 {
                 best = (s, i as u16, j as u16);
                 if s >= 1.0 {
@@ -915,7 +887,12 @@ pub fn compare(a: &str, b: &str, schema: Option<Schema>, mode: Mode) -> (f64, Ex
         .map(|v| v.texts().join(" "))
         .unwrap_or_default();
     let (score, qv, lv) = match mode {
-        Mode::Default => best_alignment(&query, &listed, None),
+        Mode::Default => best_pair(&query, listed.variants.len(), |_, qv, j| {
+            listed
+                .variants
+                .get(j)
+                .map_or(0.0, |lv| score::align(qv, lv, None))
+        }),
         Mode::Ofac => {
             let fq = query
                 .variants
@@ -926,12 +903,10 @@ pub fn compare(a: &str, b: &str, schema: Option<Schema>, mode: Mode) -> (f64, Ex
         }
     };
     let rec = NameRec {
-        entity: 0,
         kind: model::NameKind::Primary,
         full: b.to_owned(),
         analyzed: listed,
         folded,
-        tok_ids: Vec::new(),
     };
     let best = Best {
         entity: 0,

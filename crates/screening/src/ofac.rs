@@ -18,7 +18,7 @@ pub(crate) fn score(query: &str, listed: &str) -> f64 {
         return 0.0;
     }
     let whole = if query.as_bytes()[0] == listed.as_bytes()[0] {
-        strsim::jaro_winkler(query, listed)
+        names::jaro_winkler(query, listed)
     } else {
         0.0
     };
@@ -33,7 +33,7 @@ pub(crate) fn score(query: &str, listed: &str) -> f64 {
         let best = listed_parts
             .iter()
             .map(|l| {
-                let jw = strsim::jaro_winkler(p, l);
+                let jw = names::jaro_winkler(p, l);
                 let sx = if !sp.is_empty() && sp == soundex(l) {
                     1.0
                 } else {

@@ -10,6 +10,7 @@
 use names::{Role, Token, TokenMatch, Transform, Variant, compare_joined, compare_tokens};
 
 use crate::explain::{PartMatch, UnmatchedPart};
+use crate::packed::Listed;
 
 /// How much an unmatched listed part costs, relative to its role weight.
 pub(crate) const LISTED_EXTRA: f32 = 0.3;
@@ -70,6 +71,40 @@ pub(crate) fn part_similarity(a: &Token, b: &Token, machine: bool) -> (f32, Tran
         Transform::EditDistance => typo(a, b, m.similarity),
     };
     (sim, m.how)
+}
+
+/// [`part_similarity`] of a query token and a packed listed part: the cheap rejection runs on
+/// interned ids, lengths and the packed bytes, so that only pairs it cannot settle read the full
+/// listed token. `ids` are the query token's interned text and skeleton ids.
+pub(crate) fn part_similarity_packed(
+    a: &Token,
+    ids: (u32, u32),
+    listed: &Listed<'_>,
+    j: usize,
+    machine: bool,
+) -> (f32, Transform) {
+    let b_text = listed.text(j);
+    // Equal texts, and equal skeletons outside legal forms, are settled by `compare_tokens`'
+    // first checks; answering them here keeps the full listed token out of the cache.
+    if ids.0 == listed.text_id(j) {
+        return (1.0, Transform::Exact);
+    }
+    let legal = matches!(a.role, Role::LegalForm(_)) || listed.is_legal_form(j);
+    if ids.1 == listed.skel_id(j) && !legal && !listed.skeleton(j).is_empty() {
+        return (names::SIM_TRANSLITERATION, Transform::Transliteration);
+    }
+    if ids.1 != listed.skel_id(j)
+        && a.text.len() > 1
+        && b_text.len() > 1
+        && !legal
+        && jaro_winkler_bound(a.text.as_bytes(), b_text) < 0.7
+    {
+        return (0.0, Transform::EditDistance);
+    }
+    match listed.tokens().get(j) {
+        Some(b) => part_similarity(a, b, machine),
+        None => (0.0, Transform::EditDistance),
+    }
 }
 
 /// Whether a query reading is a machine romanisation of Hangul or Han script (see
@@ -180,11 +215,52 @@ fn osa_within_2(a: &[u8], b: &[u8]) -> usize {
     prev[b.len()].min(3)
 }
 
-/// A part-similarity function: query position, listed position, query token, listed token.
-pub(crate) type PartSim<'a> = dyn FnMut(usize, usize, &Token, &Token) -> (f32, Transform) + 'a;
+/// One side of an alignment: the parts of one name variant, however they are stored (analysed
+/// tokens for queries, the packed store for listed names).
+pub(crate) trait Parts {
+    /// How many parts.
+    fn len(&self) -> usize;
+    /// The scorer's weight of part `i`.
+    fn weight(&self, i: usize) -> f32;
+    /// The normalised text of part `i`.
+    fn text(&self, i: usize) -> &[u8];
+    /// The spelling-equivalence skeleton of part `i`.
+    fn skeleton(&self, i: usize) -> &[u8];
+    /// Whether part `i` is a legal form.
+    fn is_legal_form(&self, i: usize) -> bool;
+    /// The full tokens, for the slow path (comparisons that the cheap checks cannot settle, and
+    /// explanations).
+    fn tokens(&self) -> &[Token];
+}
 
-/// A joined/split comparison: [`names::compare_joined`] or a memoised form of it.
-pub(crate) type JoinedSim<'a> = dyn FnMut(&Token, &[Token]) -> Option<TokenMatch> + 'a;
+impl Parts for [Token] {
+    fn len(&self) -> usize {
+        <[Token]>::len(self)
+    }
+    fn weight(&self, i: usize) -> f32 {
+        self[i].weight
+    }
+    fn text(&self, i: usize) -> &[u8] {
+        self[i].text.as_bytes()
+    }
+    fn skeleton(&self, i: usize) -> &[u8] {
+        self[i].skeleton.as_bytes()
+    }
+    fn is_legal_form(&self, i: usize) -> bool {
+        matches!(self[i].role, Role::LegalForm(_))
+    }
+    fn tokens(&self) -> &[Token] {
+        self
+    }
+}
+
+/// A part-similarity function of the query and listed part positions.
+pub(crate) type PartSim<'a> = dyn FnMut(usize, usize) -> (f32, Transform) + 'a;
+
+/// A joined/split comparison: gets the comparison's key ([`joined_key`]) and a function that
+/// computes it ([`names::compare_joined`]), so that a caller can memoise by key.
+pub(crate) type JoinedSim<'a> =
+    dyn FnMut(u64, &mut dyn FnMut() -> Option<TokenMatch>) -> Option<TokenMatch> + 'a;
 
 /// One aligned pair: query parts `q` (a run), listed parts `l` (a run), similarity, weight.
 #[derive(Debug, Clone, Copy)]
@@ -210,48 +286,50 @@ const MAX_PARTS: usize = 16;
 
 /// Scores one query variant against one listed variant; fills `detail` when given.
 pub(crate) fn align(q: &Variant, l: &Variant, detail: Option<&mut Detail>) -> f32 {
+    let machine = machine_scheme(q.scheme);
+    let (qt, lt) = (q.tokens.as_slice(), l.tokens.as_slice());
     align_with(
-        q,
-        l,
+        qt,
+        lt,
         detail,
         &mut Vec::new(),
-        &mut |_, _, a, b| part_similarity(a, b, machine_scheme(q.scheme)),
-        &mut compare_joined,
+        &mut |i, j| part_similarity(&qt[i], &lt[j], machine),
+        &mut |_, compute| compute(),
     )
 }
 
-/// [`align`] with a caller-supplied part similarity (the screener memoises it per query) and a
-/// reusable edge buffer; `sim` gets the query and listed token positions and the tokens.
-pub(crate) fn align_with(
-    q: &Variant,
-    l: &Variant,
+/// [`align`] over any two [`Parts`], with a caller-supplied part similarity (the screener
+/// memoises it per query) and joined/split comparison, and a reusable edge buffer.
+pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
+    q: &Q,
+    l: &L,
     detail: Option<&mut Detail>,
     edges: &mut Vec<Edge>,
     sim: &mut PartSim<'_>,
     joined: &mut JoinedSim<'_>,
 ) -> f32 {
-    let (qt, lt) = (&q.tokens, &l.tokens);
-    if qt.is_empty() || lt.is_empty() || qt.len() > 64 || lt.len() > 64 {
+    let (nq, nl) = (q.len(), l.len());
+    if nq == 0 || nl == 0 || nq > 64 || nl > 64 {
         return 0.0;
     }
     edges.clear();
-    for (i, a) in qt.iter().enumerate() {
-        for (j, b) in lt.iter().enumerate() {
-            let (sim, how) = sim(i, j, a, b);
+    for i in 0..nq {
+        for j in 0..nl {
+            let (sim, how) = sim(i, j);
             if sim > 0.0 {
                 edges.push(Edge {
                     q: (i as u8, i as u8 + 1),
                     l: (j as u8, j as u8 + 1),
                     sim,
-                    weight: (a.weight + b.weight) / 2.0,
+                    weight: (q.weight(i) + l.weight(j)) / 2.0,
                     how,
                 });
             }
         }
     }
-    if qt.len() <= MAX_PARTS && lt.len() <= MAX_PARTS {
-        joined_edges(qt, lt, false, edges, joined);
-        joined_edges(lt, qt, true, edges, joined);
+    if nq <= MAX_PARTS && nl <= MAX_PARTS {
+        joined_edges(q, l, false, edges, joined);
+        joined_edges(l, q, true, edges, joined);
     }
     // Strongest pairs first; ties by position so the result is deterministic.
     edges.sort_by(|x, y| {
@@ -281,23 +359,29 @@ pub(crate) fn align_with(
             chosen.push(e);
         }
     }
-    for (i, t) in qt.iter().enumerate() {
+    for i in 0..nq {
         if q_used & (1 << i) == 0 {
-            den += t.weight;
+            den += q.weight(i);
         }
     }
-    for (j, t) in lt.iter().enumerate() {
+    for j in 0..nl {
         if l_used & (1 << j) == 0 {
-            den += t.weight * LISTED_EXTRA;
+            den += l.weight(j) * LISTED_EXTRA;
         }
     }
     let score = if den > 0.0 { num / den } else { 0.0 };
     if let Some(d) = detail {
+        let (qt, lt) = (q.tokens(), l.tokens());
         chosen.sort_by_key(|e| (e.q, e.l));
         for e in &chosen {
-            let listed = &lt[e.l.0 as usize..e.l.1 as usize];
+            let (Some(query), Some(listed)) = (
+                qt.get(e.q.0 as usize..e.q.1 as usize),
+                lt.get(e.l.0 as usize..e.l.1 as usize),
+            ) else {
+                continue;
+            };
             d.parts.push(PartMatch {
-                query: join(&qt[e.q.0 as usize..e.q.1 as usize]),
+                query: join(query),
                 listed: join(listed),
                 role: role_name(listed[0].role).to_owned(),
                 how: transform_name(e.how).to_owned(),
@@ -328,43 +412,76 @@ fn unmatched(t: &Token, weight: f32) -> UnmatchedPart {
     }
 }
 
-/// Edges where one token of `single` equals a run of two or three adjacent tokens of `runs`
+/// A 64-bit FNV-1a key of a joined/split comparison: the single part's text and skeleton and
+/// the run's texts, with separators (what `names::compare_joined` reads).
+fn joined_key<S: Parts + ?Sized, R: Parts + ?Sized>(
+    single: &S,
+    i: usize,
+    runs: &R,
+    run: std::ops::Range<usize>,
+) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8], sep: u8| {
+        for &b in bytes.iter().chain(std::iter::once(&sep)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    eat(single.text(i), 0xff);
+    eat(single.skeleton(i), 0xfd);
+    for j in run {
+        eat(runs.text(j), 0xfe);
+    }
+    h
+}
+
+/// Edges where one part of `single` equals a run of two or three adjacent parts of `runs`
 /// (`Kumhyok` vs `Kum Hyok`, `Abdul` vs `Abd al`); `flipped` says `single` is the listed side.
-fn joined_edges(
-    single: &[Token],
-    runs: &[Token],
+fn joined_edges<S: Parts + ?Sized, R: Parts + ?Sized>(
+    single: &S,
+    runs: &R,
     flipped: bool,
     edges: &mut Vec<Edge>,
     joined: &mut JoinedSim<'_>,
 ) {
-    for (i, s) in single.iter().enumerate() {
-        if s.text.len() < 4 || matches!(s.role, Role::LegalForm(_)) {
+    for i in 0..single.len() {
+        let (text, skel) = (single.text(i), single.skeleton(i));
+        if text.len() < 4 || single.is_legal_form(i) {
             continue;
         }
         for len in 2..=3usize {
             for start in 0..runs.len().saturating_sub(len - 1) {
-                let run = &runs[start..start + len];
-                // Cheap filter before concatenating: the run must start like the token.
-                if run[0].text.as_bytes().first() != s.text.as_bytes().first()
-                    && run[0].skeleton.as_bytes().first() != s.skeleton.as_bytes().first()
+                let run = start..start + len;
+                // Cheap filter before concatenating: the run must start like the part.
+                if runs.text(start).first() != text.first()
+                    && runs.skeleton(start).first() != skel.first()
                 {
                     continue;
                 }
-                let total: usize = run.iter().map(|t| t.text.len()).sum();
-                if total + 2 < s.text.len() || total > s.text.len() + 2 {
+                let total: usize = run.clone().map(|j| runs.text(j).len()).sum();
+                if total + 2 < text.len() || total > text.len() + 2 {
                     continue;
                 }
-                // Concatenated texts or skeletons must equal the token's; this avoids computing
+                // Concatenated texts or skeletons must equal the part's; this avoids computing
                 // a skeleton of every concatenation, which is the costly part.
-                let texts_equal = concat_eq(run.iter().map(|t| t.text.as_str()), &s.text);
+                let texts_equal = concat_eq(run.clone().map(|j| runs.text(j)), text);
                 let skeletons_equal =
-                    texts_equal || concat_eq(run.iter().map(|t| t.skeleton.as_str()), &s.skeleton);
-                if !skeletons_equal && !concat_prefix_eq(run, &s.text, 3) {
+                    texts_equal || concat_eq(run.clone().map(|j| runs.skeleton(j)), skel);
+                if !skeletons_equal && !concat_prefix_eq(run.clone().map(|j| runs.text(j)), text, 3)
+                {
                     continue;
                 }
-                if let Some(m) = joined(s, run) {
-                    let run_weight: f32 = run.iter().map(|t| t.weight).sum::<f32>();
-                    let weight = (s.weight + run_weight) / 2.0;
+                let key = joined_key(single, i, runs, run.clone());
+                let m = joined(key, &mut || {
+                    let (s, r) = (single.tokens(), runs.tokens());
+                    match (s.get(i), r.get(run.clone())) {
+                        (Some(s), Some(r)) => compare_joined(s, r),
+                        _ => None,
+                    }
+                });
+                if let Some(m) = m {
+                    let run_weight: f32 = run.clone().map(|j| runs.weight(j)).sum::<f32>();
+                    let weight = (single.weight(i) + run_weight) / 2.0;
                     let (a, b) = ((i as u8, i as u8 + 1), (start as u8, (start + len) as u8));
                     let (q, l) = if flipped { (b, a) } else { (a, b) };
                     edges.push(Edge {
@@ -381,10 +498,10 @@ fn joined_edges(
 }
 
 /// Whether the concatenation of `parts` equals `whole`, without allocating.
-fn concat_eq<'a>(parts: impl Iterator<Item = &'a str>, whole: &str) -> bool {
-    let mut rest = whole.as_bytes();
+fn concat_eq<'a>(parts: impl Iterator<Item = &'a [u8]>, whole: &[u8]) -> bool {
+    let mut rest = whole;
     for p in parts {
-        match rest.strip_prefix(p.as_bytes()) {
+        match rest.strip_prefix(p) {
             Some(r) => rest = r,
             None => return false,
         }
@@ -392,20 +509,23 @@ fn concat_eq<'a>(parts: impl Iterator<Item = &'a str>, whole: &str) -> bool {
     rest.is_empty()
 }
 
-/// Whether the concatenated texts of `run` and `whole` share their first `n` bytes; the skeleton
-/// of a concatenation can differ from the concatenated skeletons (`abd` + `al` vs `abdul`), so
-/// such pairs still go to `compare_joined`.
-fn concat_prefix_eq(run: &[Token], whole: &str, n: usize) -> bool {
-    let mut prefix = Vec::with_capacity(n);
-    for t in run {
-        for &b in t.text.as_bytes() {
-            if prefix.len() == n {
-                break;
+/// Whether the concatenated `parts` and `whole` share their first `n` bytes; the skeleton of a
+/// concatenation can differ from the concatenated skeletons (`abd` + `al` vs `abdul`), so such
+/// pairs still go to `compare_joined`.
+fn concat_prefix_eq<'a>(parts: impl Iterator<Item = &'a [u8]>, whole: &[u8], n: usize) -> bool {
+    let mut got = 0usize;
+    for p in parts {
+        for &b in p {
+            if got == n {
+                return true;
             }
-            prefix.push(b);
+            if whole.get(got) != Some(&b) {
+                return false;
+            }
+            got += 1;
         }
     }
-    prefix.len() == n && whole.as_bytes().starts_with(&prefix)
+    got == n
 }
 
 fn run_mask((a, b): (u8, u8)) -> u64 {
