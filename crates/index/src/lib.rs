@@ -105,19 +105,18 @@ fn generic(t: &Token) -> bool {
 /// needed). The same function serves indexing and querying, so both sides always agree.
 pub fn keys_of(name: &AnalyzedName, out: &mut Vec<Key>) {
     let mut buf = Vec::with_capacity(32);
+    // Readings of one name repeat most tokens (`kim` in every Korean reading); a token's own
+    // keys depend only on its text, skeleton and role, so they are emitted once per distinct
+    // combination. Only the joined pair key depends on the neighbour.
+    let mut seen: Vec<Key> = Vec::with_capacity(16);
     for v in &name.variants {
         for (i, t) in v.tokens.iter().enumerate() {
             if t.text.is_empty() {
                 continue;
             }
-            out.push(Key::new(KeyKind::Text, t.text.as_bytes()));
-            if generic(t) || t.role == Role::Initial || t.text.len() == 1 {
-                continue;
-            }
-            if !t.skeleton.is_empty() && t.skeleton != t.text {
-                out.push(Key::new(KeyKind::Skeleton, t.skeleton.as_bytes()));
-            }
-            if let Some(next) = v.tokens.get(i + 1)
+            let plain = generic(t) || t.role == Role::Initial || t.text.len() == 1;
+            if !plain
+                && let Some(next) = v.tokens.get(i + 1)
                 && !generic(next)
                 && next.text.len() > 1
             {
@@ -125,6 +124,23 @@ pub fn keys_of(name: &AnalyzedName, out: &mut Vec<Key>) {
                 buf.extend_from_slice(t.skeleton.as_bytes());
                 buf.extend_from_slice(next.skeleton.as_bytes());
                 out.push(Key::new(KeyKind::Skeleton, &buf));
+            }
+            buf.clear();
+            buf.extend_from_slice(t.text.as_bytes());
+            buf.push(0xff);
+            buf.extend_from_slice(t.skeleton.as_bytes());
+            buf.push(u8::from(plain));
+            let me = Key::new(KeyKind::Text, &buf);
+            if seen.contains(&me) {
+                continue;
+            }
+            seen.push(me);
+            out.push(Key::new(KeyKind::Text, t.text.as_bytes()));
+            if plain {
+                continue;
+            }
+            if !t.skeleton.is_empty() && t.skeleton != t.text {
+                out.push(Key::new(KeyKind::Skeleton, t.skeleton.as_bytes()));
             }
             if t.text.bytes().all(|b| b.is_ascii_alphabetic()) && t.text.len() >= 3 {
                 let p = t.phonetic();
@@ -321,9 +337,11 @@ pub struct Candidate {
 #[derive(Debug, Default)]
 pub struct Scratch {
     acc: Vec<f32>,
-    touched: Vec<u32>,
+    /// The postings ranges to scan and their key weights.
+    ranges: Vec<(u32, u32, f32)>,
     keys: Vec<Key>,
-    ids: Vec<(u32, f32)>,
+    /// The query's keys found in the index, as (document frequency << 32 | key id).
+    ids: Vec<u64>,
 }
 
 /// Postings longer than this are not scanned: such keys (a trigram in a quarter of the index)
@@ -389,40 +407,44 @@ impl NameIndex {
     }
 
     fn search_keys(&self, limit: usize, scratch: &mut Scratch) -> Vec<Candidate> {
-        if scratch.acc.len() != self.n_names as usize {
-            scratch.acc = vec![0.0; self.n_names as usize];
-            scratch.touched.clear();
+        let n_names = self.n_names as usize;
+        if scratch.acc.len() != n_names {
+            scratch.acc = vec![0.0; n_names];
         }
+        // Rarest keys first: they decide who the candidates are. Once the scan budget is spent,
+        // the remaining (common) keys are skipped; they carry little weight and would dominate
+        // the time on large indexes with frequent names. Packing (document frequency, key id)
+        // into one integer makes that order, and deduplication, one plain sort.
         scratch.ids.clear();
         for k in &scratch.keys {
             if let Some(&id) = self.key_ids.get(&k.hash) {
-                scratch.ids.push((id, self.weights[id as usize]));
+                let df = self.offsets[id as usize + 1] - self.offsets[id as usize];
+                scratch.ids.push(u64::from(df) << 32 | u64::from(id));
             }
         }
-        scratch.ids.sort_unstable_by_key(|&(id, _)| id);
-        scratch.ids.dedup_by_key(|&mut (id, _)| id);
-        // Rarest keys first: they decide who the candidates are. Once the scan budget is spent,
-        // the remaining (common) keys are skipped; they carry little weight and would dominate
-        // the time on large indexes with frequent names.
-        let df = |id: u32| self.offsets[id as usize + 1] - self.offsets[id as usize];
-        scratch.ids.sort_unstable_by_key(|&(id, _)| (df(id), id));
+        scratch.ids.sort_unstable();
+        scratch.ids.dedup();
         let max_scan = ((self.n_names as f32 * MAX_SCAN_FRACTION) as u32).max(1000);
+        // Which postings lists to scan, as ranges of `postings`.
         let mut scanned = 0usize;
-        for (n, &(id, w)) in scratch.ids.iter().enumerate() {
-            let (a, b) = (
-                self.offsets[id as usize] as usize,
-                self.offsets[id as usize + 1] as usize,
-            );
+        scratch.ranges.clear();
+        for (n, &packed) in scratch.ids.iter().enumerate() {
+            let id = packed as u32 as usize;
+            let (a, b) = (self.offsets[id] as usize, self.offsets[id + 1] as usize);
             if (b - a) as u32 > max_scan || (n > 0 && scanned + (b - a) > SCAN_BUDGET) {
                 continue;
             }
             scanned += b - a;
-            for &name in &self.postings[a..b] {
-                let slot = &mut scratch.acc[name as usize];
-                if *slot == 0.0 {
-                    scratch.touched.push(name);
-                }
-                *slot += w;
+            scratch.ranges.push((a as u32, b as u32, self.weights[id]));
+        }
+        // Two passes over the same postings: the first only adds weights, the second visits
+        // each touched name once (zeroing its sum on the way, so repeats are skipped). Keeping
+        // a list of touched names in the first pass instead chains every iteration on the
+        // previous load.
+        let acc = &mut scratch.acc;
+        for &(a, b, w) in &scratch.ranges {
+            for &name in &self.postings[a as usize..b as usize] {
+                acc[name as usize] += w;
             }
         }
         // Exact top-k in one pass over the touched names: candidates go into `out` while they
@@ -432,27 +454,23 @@ impl NameIndex {
         // settled by name id in the final sort, so the result equals a full sort's.
         let by_rank =
             |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name));
-        let cap = if limit == 0 {
-            scratch.touched.len()
-        } else {
-            2 * limit
-        };
+        let cap = if limit == 0 { scanned } else { 2 * limit };
         let mut out: Vec<Candidate> = Vec::with_capacity(cap);
         let mut floor = f32::MIN;
-        for &name in &scratch.touched {
-            let score = scratch.acc[name as usize];
-            scratch.acc[name as usize] = 0.0;
-            if score < floor {
-                continue;
-            }
-            out.push(Candidate { name, score });
-            if limit > 0 && out.len() >= 2 * limit {
-                out.select_nth_unstable_by(limit - 1, by_rank);
-                out.truncate(limit);
-                floor = out[limit - 1].score;
+        for &(a, b, _) in &scratch.ranges {
+            for &name in &self.postings[a as usize..b as usize] {
+                let score = std::mem::take(&mut acc[name as usize]);
+                if score == 0.0 || score < floor {
+                    continue;
+                }
+                out.push(Candidate { name, score });
+                if limit > 0 && out.len() >= 2 * limit {
+                    out.select_nth_unstable_by(limit - 1, by_rank);
+                    out.truncate(limit);
+                    floor = out[limit - 1].score;
+                }
             }
         }
-        scratch.touched.clear();
         if limit > 0 && out.len() > limit {
             out.select_nth_unstable_by(limit - 1, by_rank);
             out.truncate(limit);
@@ -514,6 +532,24 @@ mod tests {
             ix.search(&analyze("", NameKind::Unknown), 5, &mut s)
                 .is_empty()
         );
+    }
+
+    proptest::proptest! {
+        /// The one-pass top-k must return exactly the head of the full ranking.
+        #[test]
+        fn top_k_is_the_head_of_the_full_ranking(
+            list in proptest::collection::vec("[a-e]{1,5}( [a-e]{1,5}){0,2}", 1..60),
+            query in "[a-e]{1,5}( [a-e]{1,5}){0,2}",
+            limit in 1usize..12,
+        ) {
+            let refs: Vec<&str> = list.iter().map(String::as_str).collect();
+            let ix = build(&refs);
+            let q = analyze(&query, NameKind::Unknown);
+            let mut s = Scratch::default();
+            let all = ix.search(&q, 0, &mut s);
+            let top = ix.search(&q, limit, &mut s);
+            proptest::prop_assert_eq!(&top[..], &all[..all.len().min(limit)]);
+        }
     }
 
     fn check(ix: &NameIndex, q: &str, expected: u32) {

@@ -593,7 +593,7 @@ fn push_best(
 /// recur across candidates.
 #[derive(Default)]
 struct Memo {
-    map: HashMap<(u32, u32, u8), (f32, names::Transform), BuildFastHash>,
+    map: SimTable,
     edges: Vec<score::Edge>,
     /// Per query token, variant after variant, the position of the first query token with the
     /// same text: readings of one query share most tokens (`kim` in every Korean reading), so
@@ -657,14 +657,14 @@ impl Memo {
                     .get(base + qi)
                     .copied()
                     .unwrap_or(u32::MAX - 1 - qi as u32);
-                let key = (
-                    qid,
-                    listed.text_id(lj),
-                    u8::from(machine) << 4
-                        | packed::role_class(qt[qi].role) << 2
-                        | listed.class(lj),
-                );
-                *map.entry(key).or_insert_with(|| {
+                let key = u64::from(listed.text_id(lj)) << 32
+                    | u64::from(qid & 0x00ff_ffff) << 8
+                    | u64::from(
+                        u8::from(machine) << 4
+                            | packed::role_class(qt[qi].role) << 2
+                            | listed.class(lj),
+                    );
+                map.get_or_insert_with(key, || {
                     let ids = q_interned
                         .get(base + qi)
                         .copied()
@@ -674,6 +674,91 @@ impl Memo {
             },
             &mut |key, compute| *joined.entry(key).or_insert_with(compute),
         )
+    }
+}
+
+/// The part-similarity memo of one query: an open-addressing table of packed `u64` keys
+/// (listed text id, query token, role classes) with per-slot query stamps, so that starting a
+/// new query is one increment instead of a clear. A general hash map cost about as much per
+/// lookup as the comparisons it saves.
+#[derive(Default)]
+struct SimTable {
+    slots: Vec<SimSlot>,
+    stamp: u32,
+    len: usize,
+}
+
+#[derive(Clone, Copy)]
+struct SimSlot {
+    key: u64,
+    stamp: u32,
+    value: (f32, names::Transform),
+}
+
+impl SimTable {
+    /// Forgets every entry.
+    fn clear(&mut self) {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            // Stamps wrapped: slots stamped long ago would look current again.
+            self.slots.iter_mut().for_each(|s| s.stamp = 0);
+            self.stamp = 1;
+        }
+        self.len = 0;
+    }
+
+    fn get_or_insert_with(
+        &mut self,
+        key: u64,
+        compute: impl FnOnce() -> (f32, names::Transform),
+    ) -> (f32, names::Transform) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = Self::home(key) & mask;
+        loop {
+            let slot = &self.slots[at];
+            if slot.stamp != self.stamp {
+                let value = compute();
+                self.slots[at] = SimSlot {
+                    key,
+                    stamp: self.stamp,
+                    value,
+                };
+                self.len += 1;
+                return value;
+            }
+            if slot.key == key {
+                return slot.value;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn home(key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
+    }
+
+    /// Doubles the table (at least 256 slots), keeping the current entries.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(256);
+        let empty = SimSlot {
+            key: 0,
+            stamp: 0,
+            value: (0.0, names::Transform::Exact),
+        };
+        let old = std::mem::replace(&mut self.slots, vec![empty; size]);
+        let current = if self.stamp == 0 { 1 } else { self.stamp };
+        self.stamp = current;
+        let mask = size - 1;
+        for s in old.into_iter().filter(|s| s.stamp == current) {
+            let mut at = Self::home(s.key) & mask;
+            while self.slots[at].stamp == current {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = s;
+        }
     }
 }
 
@@ -918,4 +1003,30 @@ pub fn compare(a: &str, b: &str, schema: Option<Schema>, mode: Mode) -> (f64, Ex
     };
     let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
     (score, explain_name(&query, &rec, &best, mode))
+}
+
+#[cfg(test)]
+mod memo_tests {
+    use super::SimTable;
+    use names::Transform;
+
+    #[test]
+    fn sim_table_keeps_entries_across_growth_and_forgets_them_on_clear() {
+        let mut t = SimTable::default();
+        let value = |k: u64| (k as f32 / 7.0, Transform::EditDistance);
+        for k in 0..5_000u64 {
+            let key = k.wrapping_mul(0x9E37_79B9) << 8;
+            assert_eq!(t.get_or_insert_with(key, || value(k)), value(k));
+        }
+        for k in 0..5_000u64 {
+            let key = k.wrapping_mul(0x9E37_79B9) << 8;
+            assert_eq!(
+                t.get_or_insert_with(key, || panic!("{k} was forgotten")),
+                value(k)
+            );
+        }
+        t.clear();
+        let fresh = (1.0, Transform::Exact);
+        assert_eq!(t.get_or_insert_with(0, || fresh), fresh);
+    }
 }
