@@ -23,9 +23,9 @@
 //! best-scoring names. Rare keys count more, so a shared surname such as `Kim` matters less than a
 //! shared rare given name.
 //!
-//! Layout: key hash → key id in a hash map (never iterated, so its order never reaches output),
-//! one flat `u32` arena of postings with per-key offsets, postings sorted by name id. Name ids are
-//! `u32`s assigned in insertion order.
+//! Layout: key hash → (postings start, length, weight) in a hash map (never iterated, so its
+//! order never reaches output), one flat `u32` arena of postings, postings sorted by name id.
+//! Name ids are `u32`s assigned in insertion order.
 
 use std::collections::HashMap;
 
@@ -295,19 +295,25 @@ impl IndexBuilder {
             start = end;
         }
         let n_names = self.name_ends.len() as u32;
-        let weights = (0..n_keys)
-            .map(|k| {
-                let df = (offsets[k + 1] - offsets[k]).max(1) as f32;
-                (1.0 + n_names as f32 / df).ln() * self.kinds[k].factor()
-            })
-            .collect();
-        let mut key_ids = self.key_ids;
-        key_ids.shrink_to_fit();
+        // Everything retrieval needs of a key sits in its map entry, so a query key costs one
+        // cache miss rather than three (map, offsets, weights).
+        let mut keys: HashMap<u64, KeyEntry, KeyHash> =
+            HashMap::with_capacity_and_hasher(self.key_ids.len(), KeyHash);
+        for (&hash, &k) in &self.key_ids {
+            let k = k as usize;
+            let df = (offsets[k + 1] - offsets[k]).max(1) as f32;
+            keys.insert(
+                hash,
+                KeyEntry {
+                    start: offsets[k],
+                    len: offsets[k + 1] - offsets[k],
+                    weight: (1.0 + n_names as f32 / df).ln() * self.kinds[k].factor(),
+                },
+            );
+        }
         NameIndex {
-            key_ids,
-            offsets,
+            keys,
             postings,
-            weights,
             n_names,
         }
     }
@@ -316,11 +322,17 @@ impl IndexBuilder {
 /// The read-only candidate index; share it across threads.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    key_ids: HashMap<u64, u32, KeyHash>,
-    offsets: Vec<u32>,
+    keys: HashMap<u64, KeyEntry, KeyHash>,
     postings: Vec<u32>,
-    weights: Vec<f32>,
     n_names: u32,
+}
+
+/// One key of the index: its postings (`postings[start..start + len]`) and its weight.
+#[derive(Debug, Clone, Copy)]
+struct KeyEntry {
+    start: u32,
+    len: u32,
+    weight: f32,
 }
 
 /// A retrieved name and its retrieval score.
@@ -340,8 +352,9 @@ pub struct Scratch {
     /// The postings ranges to scan and their key weights.
     ranges: Vec<(u32, u32, f32)>,
     keys: Vec<Key>,
-    /// The query's keys found in the index, as (document frequency << 32 | key id).
-    ids: Vec<u64>,
+    /// The query's keys found in the index, as (document frequency << 32 | postings start) and
+    /// weight.
+    ids: Vec<(u64, f32)>,
 }
 
 /// Postings longer than this are not scanned: such keys (a trigram in a quarter of the index)
@@ -367,15 +380,12 @@ impl NameIndex {
 
     /// How many distinct keys the index holds.
     pub fn key_count(&self) -> usize {
-        self.weights.len()
+        self.keys.len()
     }
 
     /// Approximate heap memory of the index in bytes.
     pub fn heap_bytes(&self) -> usize {
-        self.key_ids.capacity() * 16
-            + self.offsets.capacity() * 4
-            + self.postings.capacity() * 4
-            + self.weights.capacity() * 4
+        self.keys.capacity() * (8 + std::mem::size_of::<KeyEntry>()) + self.postings.capacity() * 4
     }
 
     /// The names sharing the most weight of keys with `query`, best first (ties by name id), at
@@ -413,29 +423,30 @@ impl NameIndex {
         }
         // Rarest keys first: they decide who the candidates are. Once the scan budget is spent,
         // the remaining (common) keys are skipped; they carry little weight and would dominate
-        // the time on large indexes with frequent names. Packing (document frequency, key id)
-        // into one integer makes that order, and deduplication, one plain sort.
+        // the time on large indexes with frequent names. Packing (document frequency, postings
+        // start) into one integer makes that order, and deduplication, one sort; postings
+        // starts follow key ids, so ties fall as they always did.
         scratch.ids.clear();
         for k in &scratch.keys {
-            if let Some(&id) = self.key_ids.get(&k.hash) {
-                let df = self.offsets[id as usize + 1] - self.offsets[id as usize];
-                scratch.ids.push(u64::from(df) << 32 | u64::from(id));
+            if let Some(e) = self.keys.get(&k.hash) {
+                scratch
+                    .ids
+                    .push((u64::from(e.len) << 32 | u64::from(e.start), e.weight));
             }
         }
-        scratch.ids.sort_unstable();
-        scratch.ids.dedup();
+        scratch.ids.sort_unstable_by_key(|&(packed, _)| packed);
+        scratch.ids.dedup_by_key(|&mut (packed, _)| packed);
         let max_scan = ((self.n_names as f32 * MAX_SCAN_FRACTION) as u32).max(1000);
         // Which postings lists to scan, as ranges of `postings`.
         let mut scanned = 0usize;
         scratch.ranges.clear();
-        for (n, &packed) in scratch.ids.iter().enumerate() {
-            let id = packed as u32 as usize;
-            let (a, b) = (self.offsets[id] as usize, self.offsets[id + 1] as usize);
-            if (b - a) as u32 > max_scan || (n > 0 && scanned + (b - a) > SCAN_BUDGET) {
+        for (n, &(packed, weight)) in scratch.ids.iter().enumerate() {
+            let (len, a) = ((packed >> 32) as usize, packed as u32 as usize);
+            if len as u32 > max_scan || (n > 0 && scanned + len > SCAN_BUDGET) {
                 continue;
             }
-            scanned += b - a;
-            scratch.ranges.push((a as u32, b as u32, self.weights[id]));
+            scanned += len;
+            scratch.ranges.push((a as u32, (a + len) as u32, weight));
         }
         // Two passes over the same postings: the first only adds weights, the second visits
         // each touched name once (zeroing its sum on the way, so repeats are skipped). Keeping
@@ -447,30 +458,38 @@ impl NameIndex {
                 acc[name as usize] += w;
             }
         }
-        // Exact top-k in one pass over the touched names: candidates go into `out` while they
-        // reach the current floor; when `out` holds twice the limit it is cut back to the best
-        // `limit` and the floor rises to the worst kept score. What a cut drops ranks below
-        // `limit` kept names, so it can never be in the result; ties on the floor are kept and
-        // settled by name id in the final sort, so the result equals a full sort's.
+        // Exact top-k in one pass over the touched names: every name is written to `out` and
+        // kept (the count advances) while its sum reaches the current floor, without a branch
+        // on its score. When `out` is full it is cut back to the best `limit` and the floor
+        // rises to the worst kept score. What a cut drops ranks below `limit` kept names, so it
+        // can never be in the result; ties on the floor are kept and settled by name id in the
+        // final sort, so the result equals a full sort's.
         let by_rank =
             |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name));
-        let cap = if limit == 0 { scanned } else { 2 * limit };
-        let mut out: Vec<Candidate> = Vec::with_capacity(cap);
-        let mut floor = f32::MIN;
+        let cap = if limit == 0 { scanned + 1 } else { 8 * limit };
+        let mut out = vec![
+            Candidate {
+                name: 0,
+                score: 0.0
+            };
+            cap + 1
+        ];
+        let mut kept = 0usize;
+        let mut floor = 0.0f32;
         for &(a, b, _) in &scratch.ranges {
             for &name in &self.postings[a as usize..b as usize] {
+                // Zeroing on the way leaves the accumulator clean and makes repeats score 0.
                 let score = std::mem::take(&mut acc[name as usize]);
-                if score == 0.0 || score < floor {
-                    continue;
-                }
-                out.push(Candidate { name, score });
-                if limit > 0 && out.len() >= 2 * limit {
-                    out.select_nth_unstable_by(limit - 1, by_rank);
-                    out.truncate(limit);
+                out[kept] = Candidate { name, score };
+                kept += usize::from(score > 0.0 && score >= floor);
+                if kept == cap {
+                    out[..kept].select_nth_unstable_by(limit - 1, by_rank);
+                    kept = limit;
                     floor = out[limit - 1].score;
                 }
             }
         }
+        out.truncate(kept);
         if limit > 0 && out.len() > limit {
             out.select_nth_unstable_by(limit - 1, by_rank);
             out.truncate(limit);

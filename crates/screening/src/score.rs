@@ -93,11 +93,14 @@ pub(crate) fn part_similarity_packed(
     if ids.1 == listed.skel_id(j) && !legal && !listed.skeleton(j).is_empty() {
         return (names::SIM_TRANSLITERATION, Transform::Transliteration);
     }
+    // Past equal texts and skeletons, a machine romanisation gets credit only as a legal form
+    // or an initial (see `part_similarity`); otherwise Jaro–Winkler cannot reach the phonetic
+    // gate. Either way `compare_tokens` would report a hopeless edit distance.
     if ids.1 != listed.skel_id(j)
         && a.text.len() > 1
         && b_text.len() > 1
         && !legal
-        && jaro_winkler_bound(a.text.as_bytes(), b_text) < 0.7
+        && (machine || jaro_winkler_bound(a.text.as_bytes(), b_text) < 0.7)
     {
         return (0.0, Transform::EditDistance);
     }
