@@ -29,7 +29,7 @@
 
 use std::collections::HashMap;
 
-use names::{AnalyzedName, Role, Token};
+use names::{AnalyzedName, Role, Token, Variant};
 
 /// The kinds of keys a name is indexed under; the kind decides how much a shared key counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,12 +104,17 @@ fn generic(t: &Token) -> bool {
 /// Appends the keys of an analysed name to `out` (sorted and deduplicated by the caller if
 /// needed). The same function serves indexing and querying, so both sides always agree.
 pub fn keys_of(name: &AnalyzedName, out: &mut Vec<Key>) {
+    keys_of_variants(&name.variants, out);
+}
+
+/// [`keys_of`] for some variants of a name.
+pub fn keys_of_variants(variants: &[Variant], out: &mut Vec<Key>) {
     let mut buf = Vec::with_capacity(32);
     // Readings of one name repeat most tokens (`kim` in every Korean reading); a token's own
     // keys depend only on its text, skeleton and role, so they are emitted once per distinct
     // combination. Only the joined pair key depends on the neighbour.
     let mut seen: Vec<Key> = Vec::with_capacity(16);
-    for v in &name.variants {
+    for v in variants {
         for (i, t) in v.tokens.iter().enumerate() {
             if t.text.is_empty() {
                 continue;
@@ -243,8 +248,14 @@ impl IndexBuilder {
 
     /// Adds a name and returns its name id (0, 1, 2, … in insertion order).
     pub fn add(&mut self, name: &AnalyzedName) -> u32 {
+        self.add_variants(&name.variants)
+    }
+
+    /// Adds a name given by some of its variants (the screener leaves out readings that serve
+    /// scoring only) and returns its name id.
+    pub fn add_variants(&mut self, variants: &[Variant]) -> u32 {
         self.scratch.clear();
-        keys_of(name, &mut self.scratch);
+        keys_of_variants(variants, &mut self.scratch);
         self.ids.clear();
         for k in &self.scratch {
             let next = self.kinds.len() as u32;

@@ -8,6 +8,59 @@
 use crate::skeleton::{phonetic_key, skeleton};
 use crate::{Role, Token};
 
+/// What token comparison reads of a token.
+///
+/// [`Token`] implements it; a caller that stores tokens its own way (the screener keeps listed
+/// tokens in flat arrays for its hot loop) implements it over its layout and compares without
+/// building `Token`s, with exactly the same results.
+pub trait TokenView {
+    /// The normalised text.
+    fn text(&self) -> &str;
+    /// The spelling-equivalence skeleton ([`crate::skeleton`]).
+    fn skeleton(&self) -> &str;
+    /// The role within the name.
+    fn role(&self) -> Role;
+    /// The Double Metaphone codes, primary and alternate, as [`crate::phonetic_key`] gives them.
+    fn phonetic_codes(&self) -> (&str, &str);
+}
+
+impl TokenView for Token {
+    fn text(&self) -> &str {
+        &self.text
+    }
+    fn skeleton(&self) -> &str {
+        &self.skeleton
+    }
+    fn role(&self) -> Role {
+        self.role
+    }
+    fn phonetic_codes(&self) -> (&str, &str) {
+        let p = self.phonetic();
+        (&p.primary, &p.alternate)
+    }
+}
+
+impl<T: TokenView + ?Sized> TokenView for &T {
+    fn text(&self) -> &str {
+        (**self).text()
+    }
+    fn skeleton(&self) -> &str {
+        (**self).skeleton()
+    }
+    fn role(&self) -> Role {
+        (**self).role()
+    }
+    fn phonetic_codes(&self) -> (&str, &str) {
+        (**self).phonetic_codes()
+    }
+}
+
+/// Whether two pairs of Double Metaphone codes share a code; empty codes never match.
+pub fn codes_match(a: (&str, &str), b: (&str, &str)) -> bool {
+    let eq = |x: &str, y: &str| !x.is_empty() && x == y;
+    eq(a.0, b.0) || eq(a.0, b.1) || eq(a.1, b.0) || eq(a.1, b.1)
+}
+
 /// Which transformation made two tokens match, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Transform {
@@ -127,26 +180,28 @@ pub fn levenshtein_similarity(a: &str, b: &str) -> f32 {
 ///
 /// Order: exact text, legal-form class, skeleton, initial, then phonetic codes and Jaro–Winkler.
 /// Roles only matter for legal forms and initials; the scorer weighs roles itself.
-pub fn compare_tokens(a: &Token, b: &Token) -> TokenMatch {
-    if a.text == b.text {
+pub fn compare_tokens<A: TokenView + ?Sized, B: TokenView + ?Sized>(a: &A, b: &B) -> TokenMatch {
+    if a.text() == b.text() {
         return exact();
     }
-    if let (Role::LegalForm(fa), Role::LegalForm(fb)) = (a.role, b.role) {
+    if let (Role::LegalForm(fa), Role::LegalForm(fb)) = (a.role(), b.role()) {
         if fa.class == fb.class {
             return TokenMatch {
                 similarity: SIM_LEGAL_FORM_CLASS,
                 how: Transform::LegalFormClass,
             };
         }
-        return edit(&a.text, &b.text);
+        return edit(a.text(), b.text());
     }
-    if !a.skeleton.is_empty() && a.skeleton == b.skeleton {
+    if !a.skeleton().is_empty() && a.skeleton() == b.skeleton() {
         return TokenMatch {
             similarity: SIM_TRANSLITERATION,
             how: Transform::Transliteration,
         };
     }
-    compare_text_tail(&a.text, &b.text, || a.phonetic().matches(b.phonetic()))
+    compare_text_tail(a.text(), b.text(), || {
+        codes_match(a.phonetic_codes(), b.phonetic_codes())
+    })
 }
 
 /// Compares two normalised tokens given as plain strings (no roles, skeletons computed here).
@@ -168,22 +223,25 @@ pub fn compare_str(a: &str, b: &str) -> TokenMatch {
 /// `Hyok`; `Abdul` vs `Abd`, `al`), on text and then on skeletons.
 ///
 /// Returns `None` unless the concatenation matches; the caller decides which runs to try.
-pub fn compare_joined(joined: &Token, parts: &[Token]) -> Option<TokenMatch> {
+pub fn compare_joined<J: TokenView + ?Sized, P: TokenView>(
+    joined: &J,
+    parts: &[P],
+) -> Option<TokenMatch> {
     if parts.len() < 2 {
         return None;
     }
-    let total: usize = parts.iter().map(|p| p.text.len()).sum();
+    let total: usize = parts.iter().map(|p| p.text().len()).sum();
     let mut concat = String::with_capacity(total);
     for p in parts {
-        concat.push_str(&p.text);
+        concat.push_str(p.text());
     }
-    if concat == joined.text {
+    if concat == joined.text() {
         return Some(TokenMatch {
             similarity: 1.0,
             how: Transform::JoinedSplit,
         });
     }
-    (skeleton(&concat) == joined.skeleton).then_some(TokenMatch {
+    (skeleton(&concat) == joined.skeleton()).then_some(TokenMatch {
         similarity: SIM_JOINED,
         how: Transform::JoinedSplit,
     })

@@ -504,11 +504,10 @@ pub struct PhoneticKey {
 impl PhoneticKey {
     /// Whether two keys share a code, primary or alternate; empty codes never match.
     pub fn matches(&self, other: &PhoneticKey) -> bool {
-        let eq = |a: &str, b: &str| !a.is_empty() && a == b;
-        eq(&self.primary, &other.primary)
-            || eq(&self.primary, &other.alternate)
-            || eq(&self.alternate, &other.primary)
-            || eq(&self.alternate, &other.alternate)
+        crate::similarity::codes_match(
+            (&self.primary, &self.alternate),
+            (&other.primary, &other.alternate),
+        )
     }
 }
 

@@ -48,7 +48,6 @@ impl ListRef {
 struct NameRec {
     kind: model::NameKind,
     full: String,
-    analyzed: AnalyzedName,
     /// The Latin folding of the first variant, for the OFAC emulation.
     folded: String,
 }
@@ -182,6 +181,20 @@ fn add_literal_variant(an: &mut AnalyzedName) {
     }
 }
 
+/// The analysis of a listed name as the screener indexes and scores it, with the number of its
+/// leading variants that retrieval indexes (all but the literal reading); `None` when the name
+/// has no letters or digits. Explanations analyse again with this same function, so they see
+/// exactly the variants the score came from.
+fn analyze_listed(full: &str, schema: &Schema) -> Option<(AnalyzedName, usize)> {
+    let mut analyzed = names::analyze(full, name_kind(Some(schema)));
+    if analyzed.variants.is_empty() {
+        return None;
+    }
+    let indexed = analyzed.variants.len();
+    add_literal_variant(&mut analyzed);
+    Some((analyzed, indexed))
+}
+
 /// The name-analysis kind for an entity or query schema.
 fn name_kind(schema: Option<&Schema>) -> names::NameKind {
     match schema {
@@ -226,23 +239,21 @@ impl Screener {
                 let idx = s.entities.len() as u32;
                 s.by_id.insert(e.id.clone(), idx);
                 if e.schema.is_matchable() {
-                    let kind = name_kind(Some(&e.schema));
                     for n in &e.names {
-                        let mut analyzed = names::analyze(&n.full, kind);
-                        if analyzed.variants.is_empty() {
+                        let Some((analyzed, retrieval_variants)) =
+                            analyze_listed(&n.full, &e.schema)
+                        else {
                             continue;
-                        }
+                        };
                         // The literal reading serves alignment only: indexed, its legal-form
                         // words would let every "LIMITED LIABILITY COMPANY …" outrank a short
                         // rare name ("OOO 'DSK'") in retrieval.
-                        builder.add(&analyzed);
-                        add_literal_variant(&mut analyzed);
+                        builder.add_variants(&analyzed.variants[..retrieval_variants]);
                         let folded = analyzed.variants[0].texts().join(" ");
                         s.packed.push(idx, n.kind, &analyzed);
                         s.names.push(NameRec {
                             kind: n.kind,
                             full: n.full.clone(),
-                            analyzed,
                             folded,
                         });
                     }
@@ -324,7 +335,7 @@ impl Screener {
             let rec = &self.names[c.name as usize];
             let (score, qv, lv) = match cfg.mode {
                 Mode::Default => best_pair(query, self.packed.variant_count(&pn), |i, qv, j| {
-                    let listed = self.packed.variant(&pn, j, &rec.analyzed);
+                    let listed = self.packed.variant(&pn, j);
                     memo.align(i, qv, &listed)
                 }),
                 Mode::Ofac => (
@@ -393,7 +404,8 @@ impl Screener {
                 let id_hit = b.name == u32::MAX || id_hits.binary_search(&b.entity).is_ok();
                 let mut m = self.finish(q, cfg, &b, entity, id_hit);
                 if explain && let Some(rec) = self.names.get(b.name as usize) {
-                    let mut e = explain_name(query, rec, &b, cfg.mode);
+                    let listed = analyze_listed(&rec.full, &entity.schema).map(|(a, _)| a);
+                    let mut e = explain_name(query, listed.as_ref(), rec, &b, cfg.mode);
                     e.qualifiers = std::mem::take(&mut m.explanation.qualifiers);
                     m.explanation = e;
                 }
@@ -844,7 +856,13 @@ fn scheme_name(s: names::Scheme) -> String {
 }
 
 /// Re-runs the winning alignment with detail recording, for the explanation.
-fn explain_name(query: &AnalyzedName, rec: &NameRec, b: &Best, mode: Mode) -> Explanation {
+fn explain_name(
+    query: &AnalyzedName,
+    listed: Option<&AnalyzedName>,
+    rec: &NameRec,
+    b: &Best,
+    mode: Mode,
+) -> Explanation {
     let mut e = Explanation {
         method: method_name(mode).to_owned(),
         listed_name: rec.full.clone(),
@@ -854,7 +872,7 @@ fn explain_name(query: &AnalyzedName, rec: &NameRec, b: &Best, mode: Mode) -> Ex
     };
     let (Some(qv), Some(lv)) = (
         query.variants.get(b.qv as usize),
-        rec.analyzed.variants.get(b.lv as usize),
+        listed.and_then(|l| l.variants.get(b.lv as usize)),
     ) else {
         return e;
     };
@@ -990,7 +1008,6 @@ pub fn compare(a: &str, b: &str, schema: Option<Schema>, mode: Mode) -> (f64, Ex
     let rec = NameRec {
         kind: model::NameKind::Primary,
         full: b.to_owned(),
-        analyzed: listed,
         folded,
     };
     let best = Best {
@@ -1002,7 +1019,10 @@ pub fn compare(a: &str, b: &str, schema: Option<Schema>, mode: Mode) -> (f64, Ex
         kind: model::NameKind::Primary,
     };
     let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
-    (score, explain_name(&query, &rec, &best, mode))
+    (
+        score,
+        explain_name(&query, Some(&listed), &rec, &best, mode),
+    )
 }
 
 #[cfg(test)]

@@ -1,20 +1,20 @@
-//! Listed names laid out for the alignment loop.
+//! Listed names laid out for the alignment loop, and the only form in which the screener keeps
+//! their analysis.
 //!
 //! The scorer visits a couple of dozen listed names per query, each somewhere else in memory. As
-//! [`names::Token`]s (136 bytes each, text and skeleton in separate heap strings) every name
-//! costs a dozen cache misses before the first comparison, and profiles showed those misses, not
-//! the comparisons, taking most of the scorer's time. Here each listed token is a 24-byte record
-//! in one flat array, with its text and skeleton bytes side by side in one byte arena, so a name
-//! is a few adjacent cache lines. The full tokens are read only on the slow path: a part
-//! similarity that is not memoised yet and that the cheap checks cannot settle, a joined/split
-//! comparison that passed its filters, and explanations.
+//! [`names::Token`]s (136 bytes each, text, skeleton and phonetic codes in separate heap
+//! strings) every name cost a dozen cache misses before the first comparison, and profiles
+//! showed those misses taking much of the scorer's time. Here each listed token is a 24-byte
+//! record in one flat array, with its text, skeleton and Double Metaphone codes side by side in
+//! one byte arena, so a name is a few adjacent cache lines; a [`PackedView`] of a token serves
+//! [`names::compare_tokens`] directly. It also takes far less memory than the analyses did.
 //!
 //! Texts and skeletons are interned into one id space, so equality of two texts (or of two
 //! skeletons) is equality of ids; a query token looks its ids up once per query.
 
 use std::collections::HashMap;
 
-use names::{AnalyzedName, Role, Token};
+use names::{AnalyzedName, Role, TokenView};
 
 use crate::score::Parts;
 
@@ -24,7 +24,9 @@ pub(crate) struct PackedNames {
     names: Vec<PackedName>,
     variants: Vec<(u32, u16)>,
     tokens: Vec<PackedToken>,
-    bytes: Vec<u8>,
+    /// The role of every token, beside `tokens` because only comparisons need it.
+    roles: Vec<Role>,
+    bytes: String,
     interner: HashMap<Box<str>, u32>,
 }
 
@@ -39,14 +41,17 @@ pub(crate) struct PackedName {
     n_variants: u16,
 }
 
-/// One listed token: interned ids, where its bytes are, its role class and weight.
+/// One listed token: interned ids, where its bytes are (text, skeleton, primary and alternate
+/// phonetic code, in that order from `at`), its role class and weight.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PackedToken {
     text_id: u32,
     skel_id: u32,
     at: u32,
     text_len: u16,
-    skel_len: u16,
+    skel_len: u8,
+    primary_len: u8,
+    alternate_len: u8,
     class: u8,
     weight: f32,
 }
@@ -73,22 +78,34 @@ impl PackedNames {
                 v.tokens.len().min(usize::from(u16::MAX)) as u16,
             ));
             for t in v.tokens.iter().take(usize::from(u16::MAX)) {
-                let text_id = self.intern(&t.text);
-                let skel_id = self.intern(&t.skeleton);
+                // Texts are normalised tokens; one longer than 65,535 bytes (or a skeleton or
+                // code longer than 255) cannot come out of `names::analyze`, but would be stored
+                // cut, never past its own bytes.
+                let text = prefix(&t.text, usize::from(u16::MAX));
+                let skel = prefix(&t.skeleton, usize::from(u8::MAX));
+                let (primary, alternate) = t.phonetic_codes();
+                let (primary, alternate) = (
+                    prefix(primary, usize::from(u8::MAX)),
+                    prefix(alternate, usize::from(u8::MAX)),
+                );
+                let text_id = self.intern(text);
+                let skel_id = self.intern(skel);
                 let at = self.bytes.len() as u32;
-                let text = &t.text.as_bytes()[..t.text.len().min(usize::from(u16::MAX))];
-                let skel = &t.skeleton.as_bytes()[..t.skeleton.len().min(usize::from(u16::MAX))];
-                self.bytes.extend_from_slice(text);
-                self.bytes.extend_from_slice(skel);
+                for part in [text, skel, primary, alternate] {
+                    self.bytes.push_str(part);
+                }
                 self.tokens.push(PackedToken {
                     text_id,
                     skel_id,
                     at,
                     text_len: text.len() as u16,
-                    skel_len: skel.len() as u16,
+                    skel_len: skel.len() as u8,
+                    primary_len: primary.len() as u8,
+                    alternate_len: alternate.len() as u8,
                     class: role_class(t.role),
                     weight: t.weight,
                 });
+                self.roles.push(t.role);
             }
         }
         self.names.push(PackedName {
@@ -123,31 +140,76 @@ impl PackedNames {
         usize::from(name.n_variants)
     }
 
-    /// Variant `j` of a name as alignment parts; `full` is the name's analysis, read only on
-    /// the slow path.
-    pub fn variant<'a>(
-        &'a self,
-        name: &PackedName,
-        j: usize,
-        full: &'a AnalyzedName,
-    ) -> Listed<'a> {
+    /// Variant `j` of a name as alignment parts.
+    pub fn variant(&self, name: &PackedName, j: usize) -> Listed<'_> {
         let (start, len) = self.variants[name.first_variant as usize + j];
+        let range = start as usize..start as usize + usize::from(len);
         Listed {
-            tokens: &self.tokens[start as usize..start as usize + usize::from(len)],
+            tokens: &self.tokens[range.clone()],
+            roles: &self.roles[range],
             bytes: &self.bytes,
-            full,
-            variant: j,
         }
     }
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// One listed variant seen through the packed store.
 #[derive(Clone, Copy)]
 pub(crate) struct Listed<'a> {
     tokens: &'a [PackedToken],
-    bytes: &'a [u8],
-    full: &'a AnalyzedName,
-    variant: usize,
+    roles: &'a [Role],
+    bytes: &'a str,
+}
+
+/// One packed listed token as [`names::TokenView`], for [`names::compare_tokens`].
+#[derive(Clone, Copy)]
+pub(crate) struct PackedView<'a> {
+    token: &'a PackedToken,
+    role: Role,
+    bytes: &'a str,
+}
+
+impl<'a> PackedView<'a> {
+    fn str_at(&self, from: usize, len: usize) -> &'a str {
+        let start = self.token.at as usize + from;
+        // Packed from `&str`s cut on character boundaries, so the range is always valid.
+        self.bytes.get(start..start + len).unwrap_or("")
+    }
+}
+
+impl TokenView for PackedView<'_> {
+    fn text(&self) -> &str {
+        self.str_at(0, usize::from(self.token.text_len))
+    }
+    fn skeleton(&self) -> &str {
+        self.str_at(
+            usize::from(self.token.text_len),
+            usize::from(self.token.skel_len),
+        )
+    }
+    fn role(&self) -> Role {
+        self.role
+    }
+    fn phonetic_codes(&self) -> (&str, &str) {
+        let t = self.token;
+        let primary = usize::from(t.text_len) + usize::from(t.skel_len);
+        let alternate = primary + usize::from(t.primary_len);
+        (
+            self.str_at(primary, usize::from(t.primary_len)),
+            self.str_at(alternate, usize::from(t.alternate_len)),
+        )
+    }
 }
 
 impl Listed<'_> {
@@ -167,7 +229,12 @@ impl Listed<'_> {
     }
 }
 
-impl Parts for Listed<'_> {
+impl<'a> Parts for Listed<'a> {
+    type View<'v>
+        = PackedView<'a>
+    where
+        Self: 'v;
+
     fn len(&self) -> usize {
         self.tokens.len()
     }
@@ -176,21 +243,21 @@ impl Parts for Listed<'_> {
     }
     fn text(&self, i: usize) -> &[u8] {
         let t = &self.tokens[i];
-        &self.bytes[t.at as usize..t.at as usize + usize::from(t.text_len)]
+        &self.bytes.as_bytes()[t.at as usize..t.at as usize + usize::from(t.text_len)]
     }
     fn skeleton(&self, i: usize) -> &[u8] {
         let t = &self.tokens[i];
         let at = t.at as usize + usize::from(t.text_len);
-        &self.bytes[at..at + usize::from(t.skel_len)]
+        &self.bytes.as_bytes()[at..at + usize::from(t.skel_len)]
     }
     fn is_legal_form(&self, i: usize) -> bool {
         self.tokens[i].class == 1
     }
-    fn tokens(&self) -> &[Token] {
-        self.full
-            .variants
-            .get(self.variant)
-            .map(|v| v.tokens.as_slice())
-            .unwrap_or(&[])
+    fn view(&self, i: usize) -> PackedView<'a> {
+        PackedView {
+            token: &self.tokens[i],
+            role: self.roles[i],
+            bytes: self.bytes,
+        }
     }
 }

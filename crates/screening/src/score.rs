@@ -7,7 +7,9 @@
 //! extra listed parts [`LISTED_EXTRA`] of it, because customers drop middle names and legal forms
 //! more often than they invent words.
 
-use names::{Role, Token, TokenMatch, Transform, Variant, compare_joined, compare_tokens};
+use names::{
+    Role, Token, TokenMatch, TokenView, Transform, Variant, compare_joined, compare_tokens,
+};
 
 use crate::explain::{PartMatch, UnmatchedPart};
 use crate::packed::Listed;
@@ -26,14 +28,18 @@ pub(crate) const LISTED_EXTRA: f32 = 0.3;
 /// is exactly one system's, every system's spelling is compared through skeletons, and there is
 /// no keyboard typo to forgive, so one letter off (`unyong`/`unjong`, `yongjin`/`dongjin`) is a
 /// different syllable and gets no edit or phonetic credit.
-pub(crate) fn part_similarity(a: &Token, b: &Token, machine: bool) -> (f32, Transform) {
-    if a.text != b.text
-        && a.skeleton != b.skeleton
+pub(crate) fn part_similarity<B: TokenView + ?Sized>(
+    a: &Token,
+    b: &B,
+    machine: bool,
+) -> (f32, Transform) {
+    if a.text != b.text()
+        && a.skeleton != b.skeleton()
         && a.text.len() > 1
-        && b.text.len() > 1
+        && b.text().len() > 1
         && !matches!(a.role, Role::LegalForm(_))
-        && !matches!(b.role, Role::LegalForm(_))
-        && jaro_winkler_bound(a.text.as_bytes(), b.text.as_bytes()) < 0.7
+        && !matches!(b.role(), Role::LegalForm(_))
+        && jaro_winkler_bound(a.text.as_bytes(), b.text().as_bytes()) < 0.7
     {
         // No transformation can apply and Jaro–Winkler cannot reach the phonetic gate, so
         // `compare_tokens` would report a hopeless edit distance; skip its cost.
@@ -51,7 +57,7 @@ pub(crate) fn part_similarity(a: &Token, b: &Token, machine: bool) -> (f32, Tran
         Transform::Phonetic => {
             // Equal Double Metaphone codes on short parts conflate different names
             // (`Ali`/`Eli`), so they count only when the spelling is also close.
-            if a.text.len().min(b.text.len()) >= 5 {
+            if a.text.len().min(b.text().len()) >= 5 {
                 0.8f32.max(typo(a, b, m.similarity))
             } else {
                 typo(a, b, m.similarity)
@@ -59,9 +65,9 @@ pub(crate) fn part_similarity(a: &Token, b: &Token, machine: bool) -> (f32, Tran
         }
         Transform::Initial => {
             if a.role == Role::Initial
-                || b.role == Role::Initial
+                || b.role() == Role::Initial
                 || a.text.len() == 1
-                || b.text.len() == 1
+                || b.text().len() == 1
             {
                 m.similarity
             } else {
@@ -104,10 +110,7 @@ pub(crate) fn part_similarity_packed(
     {
         return (0.0, Transform::EditDistance);
     }
-    match listed.tokens().get(j) {
-        Some(b) => part_similarity(a, b, machine),
-        None => (0.0, Transform::EditDistance),
-    }
+    part_similarity(a, &listed.view(j), machine)
 }
 
 /// Whether a query reading is a machine romanisation of Hangul or Han script (see
@@ -152,15 +155,16 @@ fn jaro_winkler_bound(a: &[u8], b: &[u8]) -> f32 {
     jaro + prefix * 0.1 * (1.0 - jaro)
 }
 
-fn typo(a: &Token, b: &Token, jw: f32) -> f32 {
-    let min_len = a.text.len().min(b.text.len());
+fn typo<B: TokenView + ?Sized>(a: &Token, b: &B, jw: f32) -> f32 {
+    let (at, bt) = (a.text.as_bytes(), b.text().as_bytes());
+    let min_len = at.len().min(bt.len());
     if jw < 0.75 || min_len < 3 {
         return 0.0;
     }
     // One edit changes a short part far more than a long one (`yong`/`jong` are different
     // Korean names, `mohammad`/`mohammed` the same), and an edit of the first letter more than
     // one inside the word.
-    let edit = match (osa_within_2(a.text.as_bytes(), b.text.as_bytes()), min_len) {
+    let edit = match (osa_within_2(at, bt), min_len) {
         (1, 6..) => 0.88,
         (1, 5) => 0.84,
         (1, 4) => 0.75,
@@ -168,7 +172,7 @@ fn typo(a: &Token, b: &Token, jw: f32) -> f32 {
         (2, 8..) => 0.8,
         _ => 0.0,
     };
-    let first_differs = a.text.as_bytes().first() != b.text.as_bytes().first();
+    let first_differs = at.first() != bt.first();
     // In a short part the first letter is most of its identity: Korean `yong`/`jong` and
     // `sun`/`jun` are different names, not typos, and gave most Korean false alerts.
     let edit = match (first_differs, min_len) {
@@ -231,12 +235,17 @@ pub(crate) trait Parts {
     fn skeleton(&self, i: usize) -> &[u8];
     /// Whether part `i` is a legal form.
     fn is_legal_form(&self, i: usize) -> bool;
-    /// The full tokens, for the slow path (comparisons that the cheap checks cannot settle, and
-    /// explanations).
-    fn tokens(&self) -> &[Token];
+    /// Part `i` as a token, for comparisons the cheap checks cannot settle and explanations.
+    type View<'v>: TokenView
+    where
+        Self: 'v;
+    /// Part `i` as a token.
+    fn view(&self, i: usize) -> Self::View<'_>;
 }
 
 impl Parts for [Token] {
+    type View<'v> = &'v Token;
+
     fn len(&self) -> usize {
         <[Token]>::len(self)
     }
@@ -252,8 +261,8 @@ impl Parts for [Token] {
     fn is_legal_form(&self, i: usize) -> bool {
         matches!(self[i].role, Role::LegalForm(_))
     }
-    fn tokens(&self) -> &[Token] {
-        self
+    fn view(&self, i: usize) -> &Token {
+        &self[i]
     }
 }
 
@@ -374,43 +383,36 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
     }
     let score = if den > 0.0 { num / den } else { 0.0 };
     if let Some(d) = detail {
-        let (qt, lt) = (q.tokens(), l.tokens());
         chosen.sort_by_key(|e| (e.q, e.l));
         for e in &chosen {
-            let (Some(query), Some(listed)) = (
-                qt.get(e.q.0 as usize..e.q.1 as usize),
-                lt.get(e.l.0 as usize..e.l.1 as usize),
-            ) else {
-                continue;
-            };
             d.parts.push(PartMatch {
-                query: join(query),
-                listed: join(listed),
-                role: role_name(listed[0].role).to_owned(),
+                query: join(q, e.q),
+                listed: join(l, e.l),
+                role: role_name(l.view(e.l.0 as usize).role()).to_owned(),
                 how: transform_name(e.how).to_owned(),
                 similarity: round(e.sim),
                 weight: round(e.weight),
             });
         }
-        for (i, t) in qt.iter().enumerate() {
+        for i in 0..nq {
             if q_used & (1 << i) == 0 {
-                d.unmatched_query.push(unmatched(t, t.weight));
+                d.unmatched_query.push(unmatched(&q.view(i), q.weight(i)));
             }
         }
-        for (j, t) in lt.iter().enumerate() {
+        for j in 0..nl {
             if l_used & (1 << j) == 0 {
                 d.unmatched_listed
-                    .push(unmatched(t, t.weight * LISTED_EXTRA));
+                    .push(unmatched(&l.view(j), l.weight(j) * LISTED_EXTRA));
             }
         }
     }
     score
 }
 
-fn unmatched(t: &Token, weight: f32) -> UnmatchedPart {
+fn unmatched<T: TokenView>(t: &T, weight: f32) -> UnmatchedPart {
     UnmatchedPart {
-        part: t.text.clone(),
-        role: role_name(t.role).to_owned(),
+        part: t.text().to_owned(),
+        role: role_name(t.role()).to_owned(),
         weight: round(weight),
     }
 }
@@ -476,11 +478,8 @@ fn joined_edges<S: Parts + ?Sized, R: Parts + ?Sized>(
                 }
                 let key = joined_key(single, i, runs, run.clone());
                 let m = joined(key, &mut || {
-                    let (s, r) = (single.tokens(), runs.tokens());
-                    match (s.get(i), r.get(run.clone())) {
-                        (Some(s), Some(r)) => compare_joined(s, r),
-                        _ => None,
-                    }
+                    let parts: Vec<R::View<'_>> = run.clone().map(|j| runs.view(j)).collect();
+                    compare_joined(&single.view(i), &parts)
                 });
                 if let Some(m) = m {
                     let run_weight: f32 = run.clone().map(|j| runs.weight(j)).sum::<f32>();
@@ -539,10 +538,10 @@ fn run_mask((a, b): (u8, u8)) -> u64 {
     m
 }
 
-fn join(tokens: &[Token]) -> String {
-    tokens
-        .iter()
-        .map(|t| t.text.as_str())
+/// The texts of parts `a..b` of one side, joined by spaces.
+fn join<P: Parts + ?Sized>(parts: &P, (a, b): (u8, u8)) -> String {
+    (a..b)
+        .map(|i| parts.view(usize::from(i)).text().to_owned())
         .collect::<Vec<_>>()
         .join(" ")
 }
