@@ -614,6 +614,8 @@ struct Memo {
     /// Per query token, variant after variant, the interned ids of its text and skeleton
     /// ([`packed::UNKNOWN`] when no listed token has it).
     q_interned: Vec<(u32, u32)>,
+    /// Per query token, variant after variant, the letter signature of its text.
+    q_sigs: Vec<score::Signature>,
     /// Where each query variant's tokens start in `q_ids`.
     q_starts: Vec<u32>,
     /// Joined/split comparisons by key: the same query token meets the same runs of listed
@@ -628,6 +630,7 @@ impl Memo {
         self.q_ids.clear();
         self.q_starts.clear();
         self.q_interned.clear();
+        self.q_sigs.clear();
         let tokens: Vec<&names::Token> = query.variants.iter().flat_map(|v| &v.tokens).collect();
         let mut at = 0u32;
         for v in &query.variants {
@@ -642,6 +645,7 @@ impl Memo {
             self.q_ids.push(first as u32);
             self.q_interned
                 .push((packed.id_of(&t.text), packed.id_of(&t.skeleton)));
+            self.q_sigs.push(score::Signature::of(t.text.as_bytes()));
         }
     }
 
@@ -654,6 +658,7 @@ impl Memo {
             edges,
             q_ids,
             q_interned,
+            q_sigs,
             q_starts,
             joined,
         } = self;
@@ -681,7 +686,11 @@ impl Memo {
                         .get(base + qi)
                         .copied()
                         .unwrap_or((packed::UNKNOWN, packed::UNKNOWN));
-                    score::part_similarity_packed(&qt[qi], ids, listed, lj, machine)
+                    let sig = q_sigs
+                        .get(base + qi)
+                        .copied()
+                        .unwrap_or_else(|| score::Signature::of(qt[qi].text.as_bytes()));
+                    score::part_similarity_packed(&qt[qi], ids, sig, listed, lj, machine)
                 })
             },
             &mut |key, compute| *joined.entry(key).or_insert_with(compute),

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use names::{AnalyzedName, Role, TokenView};
 
-use crate::score::Parts;
+use crate::score::{Parts, Signature};
 
 /// The flat store of every listed name's variants and tokens, indexed by name id.
 #[derive(Debug, Default)]
@@ -26,6 +26,8 @@ pub(crate) struct PackedNames {
     tokens: Vec<PackedToken>,
     /// The role of every token, beside `tokens` because only comparisons need it.
     roles: Vec<Role>,
+    /// The letter signature of every token's text, read on part-similarity misses.
+    sigs: Vec<Signature>,
     bytes: String,
     interner: HashMap<Box<str>, u32>,
 }
@@ -106,6 +108,7 @@ impl PackedNames {
                     weight: t.weight,
                 });
                 self.roles.push(t.role);
+                self.sigs.push(Signature::of(text.as_bytes()));
             }
         }
         self.names.push(PackedName {
@@ -146,7 +149,8 @@ impl PackedNames {
         let range = start as usize..start as usize + usize::from(len);
         Listed {
             tokens: &self.tokens[range.clone()],
-            roles: &self.roles[range],
+            roles: &self.roles[range.clone()],
+            sigs: &self.sigs[range],
             bytes: &self.bytes,
         }
     }
@@ -169,6 +173,7 @@ fn prefix(s: &str, max: usize) -> &str {
 pub(crate) struct Listed<'a> {
     tokens: &'a [PackedToken],
     roles: &'a [Role],
+    sigs: &'a [Signature],
     bytes: &'a str,
 }
 
@@ -221,6 +226,11 @@ impl Listed<'_> {
     /// The interned skeleton id of part `i`.
     pub fn skel_id(&self, i: usize) -> u32 {
         self.tokens[i].skel_id
+    }
+
+    /// The letter signature of part `i`'s text.
+    pub fn signature(&self, i: usize) -> Signature {
+        self.sigs[i]
     }
 
     /// The role class of part `i` ([`role_class`]).
