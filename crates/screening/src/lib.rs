@@ -312,6 +312,13 @@ impl Screener {
         };
         let memo = &mut scratch.memo;
         memo.set_query(query, &self.packed);
+        // Candidates sit at random places in memory; touching each one's records first lets
+        // the processor fetch them in parallel rather than one miss at a time in the loop.
+        std::hint::black_box(
+            candidates
+                .iter()
+                .fold(0u64, |acc, c| acc ^ self.packed.touch(c.name)),
+        );
         for c in candidates {
             let pn = self.packed.name(c.name);
             if let Some(schema) = &q.schema

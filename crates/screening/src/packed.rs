@@ -138,6 +138,23 @@ impl PackedNames {
         self.names[name as usize]
     }
 
+    /// Reads the first records of name `name` (header, first variant, token, signature and
+    /// role) and returns a meaningless value, so that a pass over many candidates loads their
+    /// memory in parallel before the scorer needs it.
+    pub fn touch(&self, name: u32) -> u64 {
+        let Some(n) = self.names.get(name as usize) else {
+            return 0;
+        };
+        let Some(&(start, _)) = self.variants.get(n.first_variant as usize) else {
+            return 0;
+        };
+        let t = start as usize;
+        let token = self.tokens.get(t).map_or(0, |t| u64::from(t.text_id));
+        let sig = self.sigs.get(t).map_or(0, |s| s.counts());
+        let role = self.roles.get(t).map_or(0, |r| u64::from(role_class(*r)));
+        token ^ sig ^ role
+    }
+
     /// How many variants name `name` has.
     pub fn variant_count(&self, name: &PackedName) -> usize {
         usize::from(name.n_variants)

@@ -164,6 +164,11 @@ impl Signature {
         }
     }
 
+    /// The packed counts, for [`crate::packed::PackedNames::touch`].
+    pub(crate) fn counts(self) -> u64 {
+        self.counts
+    }
+
     /// An upper bound of [`jaro_winkler_bound`] for texts of lengths `la` and `lb` with these
     /// signatures, or `None` when a class holds three or more of both (its count is unknown).
     ///
