@@ -372,9 +372,13 @@ impl BatchLine {
             suppressed: Vec::new(),
         };
         for m in matches {
-            let state = match (allow, screener.entity(&m.entity_id)) {
-                (Some((list, customer)), Some(entity)) => list.check(customer, &m, entity),
-                _ => AllowState::NotListed,
+            let state = match allow {
+                Some((list, customer)) => screener
+                    .entity(&m.entity_id)
+                    .map_or(AllowState::NotListed, |entity| {
+                        list.check(customer, &m, entity)
+                    }),
+                None => AllowState::NotListed,
             };
             let ml = MatchLine {
                 entity_id: m.entity_id,

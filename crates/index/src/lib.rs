@@ -463,7 +463,7 @@ impl NameIndex {
         // each touched name once (zeroing its sum on the way, so repeats are skipped). Keeping
         // a list of touched names in the first pass instead chains every iteration on the
         // previous load.
-        let acc = &mut scratch.acc;
+        let acc = scratch.acc.as_mut_slice();
         for &(a, b, w) in &scratch.ranges {
             for &name in &self.postings[a as usize..b as usize] {
                 acc[name as usize] += w;

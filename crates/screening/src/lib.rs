@@ -72,10 +72,10 @@ pub struct Screener {
 }
 
 /// How many names retrieval hands to the scorer per query. On names-dev the right entity's name
-/// is within the first 8 for 1,368 of 1,381 retrievable positives and within 20 for all but 3;
-/// the names further down mostly add false alerts (24 candidates: R@1% 99.8, R@0.1% 97.2; 20:
-/// 99.7 and 98.7) and the scorer's cost grows linearly with this.
-pub const CANDIDATES: usize = 20;
+/// is within the first 8 for 1,368 of 1,381 retrievable positives and within 18 for all but 3;
+/// the names further down mostly add false alerts (24 candidates: R@1% 99.8, R@0.1% 97.2; 20
+/// and 18: 99.7 and 98.7, 16: 99.4) and the scorer's cost grows linearly with this.
+pub const CANDIDATES: usize = 18;
 
 /// Words of legal forms (English and romanised Russian), weighted as generic organisation words
 /// in the literal reading of an organisation name.

@@ -334,13 +334,15 @@ impl Parts for [Token] {
     }
 }
 
-/// A part-similarity function of the query and listed part positions.
-pub(crate) type PartSim<'a> = dyn FnMut(usize, usize) -> (f32, Transform) + 'a;
-
 /// A joined/split comparison: gets the comparison's key ([`joined_key`]) and a function that
-/// computes it ([`names::compare_joined`]), so that a caller can memoise by key.
-pub(crate) type JoinedSim<'a> =
-    dyn FnMut(u64, &mut dyn FnMut() -> Option<TokenMatch>) -> Option<TokenMatch> + 'a;
+/// computes it ([`names::compare_joined`]), so that a caller can memoise by key. Generic rather
+/// than `dyn`, so the scorer's closures inline into the alignment loop.
+pub(crate) trait JoinedSim:
+    FnMut(u64, &mut dyn FnMut() -> Option<TokenMatch>) -> Option<TokenMatch>
+{
+}
+
+impl<F: FnMut(u64, &mut dyn FnMut() -> Option<TokenMatch>) -> Option<TokenMatch>> JoinedSim for F {}
 
 /// One aligned pair: query parts `q` (a run), listed parts `l` (a run), similarity, weight.
 #[derive(Debug, Clone, Copy)]
@@ -378,15 +380,16 @@ pub(crate) fn align(q: &Variant, l: &Variant, detail: Option<&mut Detail>) -> f3
     )
 }
 
-/// [`align`] over any two [`Parts`], with a caller-supplied part similarity (the screener
-/// memoises it per query) and joined/split comparison, and a reusable edge buffer.
+/// [`align`] over any two [`Parts`], with a caller-supplied part similarity of the query and
+/// listed part positions (the screener memoises it per query) and joined/split comparison, and
+/// a reusable edge buffer.
 pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
     q: &Q,
     l: &L,
     detail: Option<&mut Detail>,
     edges: &mut Vec<Edge>,
-    sim: &mut PartSim<'_>,
-    joined: &mut JoinedSim<'_>,
+    sim: &mut impl FnMut(usize, usize) -> (f32, Transform),
+    joined: &mut impl JoinedSim,
 ) -> f32 {
     let (nq, nl) = (q.len(), l.len());
     if nq == 0 || nl == 0 || nq > 64 || nl > 64 {
@@ -515,7 +518,7 @@ fn joined_edges<S: Parts + ?Sized, R: Parts + ?Sized>(
     runs: &R,
     flipped: bool,
     edges: &mut Vec<Edge>,
-    joined: &mut JoinedSim<'_>,
+    joined: &mut impl JoinedSim,
 ) {
     for i in 0..single.len() {
         let (text, skel) = (single.text(i), single.skeleton(i));
