@@ -71,11 +71,18 @@ pub struct Screener {
     schemas: Vec<Schema>,
 }
 
-/// How many names retrieval hands to the scorer per query. On names-dev the right entity's name
-/// is within the first 8 for 1,368 of 1,381 retrievable positives and within 18 for all but 3;
-/// the names further down mostly add false alerts (24 candidates: R@1% 99.8, R@0.1% 97.2; 20
-/// and 18: 99.7 and 98.7, 16: 99.4) and the scorer's cost grows linearly with this.
+/// How many names retrieval hands to the scorer per query for a person (or unknown) name. On
+/// names-dev the right entity's name is within the first 8 for 1,368 of 1,381 retrievable
+/// positives; the names further down mostly add false alerts, and the scorer's cost grows
+/// linearly with this. With 24 for every query: R@1% 99.8, R@0.1% 97.2; with 18 for persons
+/// and [`ORG_CANDIDATES`] for organisations: 99.8 and 98.7.
 pub const CANDIDATES: usize = 18;
+
+/// How many names retrieval hands to the scorer for an organisation name. Misspelt or run-on
+/// legal forms (`LIIMTED LIABILITY COMPANY RCC TRADING`, `EKO SHIPPINGLIMITED …`) share fuzzy
+/// keys with every `LIMITED LIABILITY COMPANY …` on the lists, which pushes the right name to
+/// ranks 19–24; with 18 such queries were lost on the full SDN + UN lists.
+pub const ORG_CANDIDATES: usize = 24;
 
 /// Words of legal forms (English and romanised Russian), weighted as generic organisation words
 /// in the literal reading of an organisation name.
@@ -291,7 +298,12 @@ impl Screener {
         let mut query = names::analyze(&q.name, kind);
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
-            let candidates = self.index.search(&query, CANDIDATES, &mut scratch.index);
+            let n = if query.kind == names::NameKind::Organization {
+                ORG_CANDIDATES
+            } else {
+                CANDIDATES
+            };
+            let candidates = self.index.search(&query, n, &mut scratch.index);
             add_literal_variant(&mut query);
             self.screen_analyzed(q, cfg, explain, &query, &candidates, &mut scratch)
         })
