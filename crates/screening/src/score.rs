@@ -303,6 +303,13 @@ pub(crate) trait Parts {
     fn skeleton(&self, i: usize) -> &[u8];
     /// Whether part `i` is a legal form.
     fn is_legal_form(&self, i: usize) -> bool;
+    /// The first bytes of part `i`'s text and skeleton (0 when empty).
+    fn heads(&self, i: usize) -> (u8, u8) {
+        (
+            self.text(i).first().copied().unwrap_or(0),
+            self.skeleton(i).first().copied().unwrap_or(0),
+        )
+    }
     /// Part `i` as a token, for comparisons the cheap checks cannot settle and explanations.
     type View<'v>: TokenView
     where
@@ -525,13 +532,15 @@ fn joined_edges<S: Parts + ?Sized, R: Parts + ?Sized>(
         if text.len() < 4 || single.is_legal_form(i) {
             continue;
         }
+        let heads = single.heads(i);
         for len in 2..=3usize {
             for start in 0..runs.len().saturating_sub(len - 1) {
                 let run = start..start + len;
-                // Cheap filter before concatenating: the run must start like the part.
-                if runs.text(start).first() != text.first()
-                    && runs.skeleton(start).first() != skel.first()
-                {
+                // Cheap filter before concatenating: the run must start like the part. The
+                // first bytes come from the part records, so most runs are refused without
+                // reading text.
+                let run_heads = runs.heads(start);
+                if run_heads.0 != heads.0 && run_heads.1 != heads.1 {
                     continue;
                 }
                 let total: usize = run.clone().map(|j| runs.text(j).len()).sum();
