@@ -19,7 +19,7 @@ use model::{
     NameKind, NameParts, PartialDate, Sanction, Schema, Severity, SourceKind,
 };
 
-use crate::xmlrec::{self, Node};
+use crate::xml_util::{self, Node};
 use crate::{IngestError, Input, Parsed};
 
 /// Parses one EU Financial Sanctions File.
@@ -32,7 +32,7 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
     let mut rec_diags = Vec::new();
     let mut entities: Vec<Entity> = Vec::new();
     let mut index = std::collections::HashMap::new();
-    let scan = xmlrec::scan(input, &["export"], "sanctionEntity", &mut diags, |node| {
+    let scan = xml_util::scan(input, &["export"], "sanctionEntity", &mut diags, |node| {
         if let Some(e) = entity(input, &node, &mut rec_diags) {
             match index.get(&e.id) {
                 Some(&i) => {

@@ -25,7 +25,6 @@ pub mod text;
 pub mod uk;
 pub mod un;
 mod xml_util;
-mod xmlrec;
 mod zipped;
 
 pub use detect::{Format, detect};

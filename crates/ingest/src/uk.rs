@@ -27,7 +27,7 @@ use model::{
     SourceKind,
 };
 
-use crate::xmlrec::{self, Node};
+use crate::xml_util::{self, Node};
 use crate::{IngestError, Input, Parsed, text};
 
 /// Parses the XML form: the UK Sanctions List (`Designations`) or the OFSI consolidated list
@@ -41,7 +41,7 @@ pub fn parse_xml(input: &Input<'_>) -> Result<Parsed, IngestError> {
         .take(64 * 1024)
         .any(|w| w == b"FinancialSanctionsTarget");
     let scan = if is_conlist {
-        xmlrec::scan(
+        xml_util::scan(
             input,
             &[
                 "ArrayOfFinancialSanctionsTarget",
@@ -61,7 +61,7 @@ pub fn parse_xml(input: &Input<'_>) -> Result<Parsed, IngestError> {
             },
         )?
     } else {
-        xmlrec::scan(
+        xml_util::scan(
             input,
             &["Designations"],
             "Designation",

@@ -1,21 +1,27 @@
-//! Streaming XML plumbing shared by the UN and OFAC XML parsers.
+//! Streaming XML plumbing shared by every XML parser (UN, OFAC SDN, enhanced and advanced, EU
+//! and UK).
 //!
 //! Every XML list is a header followed by a long run of records (`<INDIVIDUAL>`, `<sdnEntry>`,
-//! `<entity>`, `<DistinctParty>` …). [`drive`] streams the file once with quick-xml and one
-//! reused buffer, keeps only the stack of open element names and the text of the innermost
-//! element, and hands each event to a [`Handler`] that knows the format. Memory therefore stays
-//! bounded by the largest record, not by the file.
+//! `<entity>`, `<DistinctParty>`, `<sanctionEntity>`, `<Designation>` …). [`drive`] streams the
+//! file once with quick-xml and one reused buffer, keeps only the stack of open element names
+//! and the text of the innermost element, and hands each event to a [`Handler`] that knows the
+//! format. Memory therefore stays bounded by the largest record, not by the file. Parsers whose
+//! records are small and read best as a tree (EU, UK) use [`scan`], a [`Handler`] that builds
+//! one [`Node`] tree per record on top of the same driver.
 //!
-//! The driver owns the recovery rules so that the four parsers behave the same on bad input:
-//! a syntax error drops the record it occurs in, is reported with its byte offset, and reading
-//! resumes at the next record start tag; a file that ends inside the document is reported as
-//! truncated; whether that makes the whole file unusable is decided by the caller, which knows
-//! whether any record survived.
+//! The driver owns the recovery rules so that parsers do not each invent their own. With
+//! [`Recovery::Resync`] (UN and OFAC) a syntax error drops the record it occurs in, is reported
+//! with its byte offset, and reading resumes at the next record start tag; a file that ends
+//! inside the document is reported as truncated; whether that makes the whole file unusable is
+//! decided by the caller, which knows whether any record survived. With [`Recovery::Stop`] (EU
+//! and UK, through [`scan`]) the first syntax error or the truncation ends the scan and every
+//! record completed before it is kept.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use model::{Diagnostic, Entity, FuzzyDate, PartialDate, Severity};
+use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::LocalName;
 use quick_xml::{Reader, XmlVersion};
@@ -40,6 +46,22 @@ impl Attrs<'_, '_> {
         }
         None
     }
+
+    /// Every attribute as (local name, value) in document order, checked for well-formedness;
+    /// a value that cannot be unescaped is kept as written. Used where a record is kept as a
+    /// tree, so that a malformed attribute can be reported instead of silently lost.
+    pub(crate) fn all(&self) -> impl Iterator<Item = Result<(String, String), AttrError>> + '_ {
+        self.0.attributes().map(|attr| {
+            attr.map(|a| {
+                let key = LocalName::from(a.key).into_inner().to_string();
+                let value = match a.normalized_value(XmlVersion::Implicit1_0) {
+                    Ok(v) => v.into_owned(),
+                    Err(_) => a.value.clone().into_owned(),
+                };
+                (key, value)
+            })
+        })
+    }
 }
 
 /// Where the driver is and what it has found so far, shared with the handler.
@@ -50,6 +72,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Byte offset of the start tag of the record being read.
     pub(crate) record_offset: u64,
+    /// Byte offset of the start tag of the element that was opened last.
+    pub(crate) offset: u64,
 }
 
 impl Ctx<'_> {
@@ -94,6 +118,23 @@ pub(crate) trait Handler {
     fn outer_start(&mut self, _path: &[String], _attrs: &Attrs<'_, '_>, _ctx: &mut Ctx<'_>) {}
     /// An element outside records ends.
     fn outer_end(&mut self, _path: &[String], _text: &str, _ctx: &mut Ctx<'_>) {}
+    /// Text of the innermost open element that is followed by a child element, or that ends a
+    /// record. `end` and `outer_end` only see the text after the last child, which is all a
+    /// leaf needs; a handler that keeps mixed content whole (the tree of [`scan`]) adds these
+    /// pieces in front of it.
+    fn text(&mut self, _text: &str) {}
+}
+
+/// What the driver does when the XML breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Recovery {
+    /// Drop the record the error occurs in and resume at the next record start tag, so that one
+    /// bad record in a long file costs only that record.
+    Resync,
+    /// Keep every record completed before the error and read no further. The EU and UK parsers
+    /// read this way, and their diagnostics on broken files are pinned by tests; moving them to
+    /// `Resync` is a behaviour change to make on purpose, not as part of a refactor.
+    Stop,
 }
 
 /// What the driver saw of the document as a whole.
@@ -102,6 +143,8 @@ pub(crate) struct Outcome {
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Set when reading stopped before the end of the document: the byte offset and a message.
     pub(crate) broken: Option<(u64, String)>,
+    /// How many records ended normally.
+    pub(crate) records: usize,
 }
 
 /// The body of an input as UTF-8 text, without a BOM, and the offset of the body in the input.
@@ -180,17 +223,25 @@ pub(crate) fn check_root(
 }
 
 /// Streams `text` through `handler`; `base` is added to every byte offset.
-pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut H) -> Outcome {
+pub(crate) fn drive<H: Handler>(
+    file: &str,
+    text: &str,
+    base: u64,
+    recovery: Recovery,
+    handler: &mut H,
+) -> Outcome {
     let bytes = text.as_bytes();
     let mut st = State {
         ctx: Ctx {
             file,
             diagnostics: Vec::new(),
             record_offset: 0,
+            offset: 0,
         },
         path: Vec::with_capacity(16),
         content: String::new(),
         record_depth: None,
+        records: 0,
     };
     let mut broken = None;
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
@@ -198,17 +249,29 @@ pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut
     let mut origin: usize = 0;
     let mut root_name: Option<String> = None;
     let mut seen_root_end = false;
+    // Whether the outermost element has been closed; only `Recovery::Stop` asks, because after
+    // a resync the outermost element tracked is no longer the root.
+    let mut closed_root = false;
     'restart: loop {
         let mut reader = Reader::from_reader(&bytes[origin..]);
         // After a resync the reader starts inside the document, so the end tags of the
-        // enclosing elements arrive without their start tags.
-        reader.config_mut().allow_unmatched_ends = true;
+        // enclosing elements arrive without their start tags. Without resyncs a stray end tag
+        // is a syntax error like any other.
+        reader.config_mut().allow_unmatched_ends = recovery == Recovery::Resync;
         st.path.clear();
         st.content.clear();
         loop {
             buf.clear();
             let pos_before = base + (origin as u64) + reader.buffer_position();
             match reader.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e))
+                    if recovery == Recovery::Stop && closed_root =>
+                {
+                    let local = LocalName::from(e.name()).into_inner();
+                    let what = format!("content <{local}> follows the end of the root element");
+                    broken = st.stop(pos_before, what);
+                    break 'restart;
+                }
                 Ok(Event::Start(e)) => {
                     if root_name.is_none() {
                         root_name = Some(LocalName::from(e.name()).into_inner().to_string());
@@ -218,6 +281,7 @@ pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut
                 Ok(Event::Empty(e)) => {
                     st.open(handler, &e, pos_before);
                     st.close(handler);
+                    closed_root |= st.path.is_empty();
                 }
                 Ok(Event::End(e)) => {
                     let local = LocalName::from(e.name()).into_inner();
@@ -230,6 +294,7 @@ pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut
                     }
                     st.close(handler);
                     seen_root_end |= is_root && st.path.is_empty();
+                    closed_root |= st.path.is_empty();
                 }
                 Ok(Event::Text(t)) => st.content.push_str(&t.xml10_content()),
                 Ok(Event::CData(t)) => st.content.push_str(&t.xml10_content()),
@@ -238,10 +303,19 @@ pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut
                     Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
                         Some(s) => st.content.push_str(s),
                         // An entity only a DTD could define: kept as written.
-                        None => st.push_raw_ref(&r),
+                        None => st.push_raw_ref(&r, pos_before),
                     },
-                    Err(_) => st.push_raw_ref(&r),
+                    Err(_) => st.push_raw_ref(&r, pos_before),
                 },
+                Ok(Event::Eof) if recovery == Recovery::Stop => {
+                    if !st.path.is_empty() {
+                        let at = base + origin as u64 + reader.buffer_position();
+                        let what =
+                            "the file ends before its elements are closed (truncated download?)";
+                        broken = st.stop(at, what.to_string());
+                    }
+                    break 'restart;
+                }
                 Ok(Event::Eof) => {
                     if !st.path.is_empty() || !seen_root_end {
                         let at = base + origin as u64 + reader.buffer_position();
@@ -261,6 +335,12 @@ pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut
                     break 'restart;
                 }
                 Ok(_) => {}
+                Err(err) if recovery == Recovery::Stop => {
+                    let at = base + origin as u64 + reader.error_position();
+                    st.drop_record(handler);
+                    broken = st.stop(at, format!("the XML is malformed: {err}"));
+                    break 'restart;
+                }
                 Err(err) => {
                     let at = base + origin as u64 + reader.error_position();
                     let mut msg = format!("Malformed XML: {err}.");
@@ -291,6 +371,7 @@ pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut
     Outcome {
         diagnostics: st.ctx.diagnostics,
         broken,
+        records: st.records,
     }
 }
 
@@ -301,13 +382,19 @@ struct State<'a> {
     content: String,
     /// Depth in `path` of the record element while inside a record.
     record_depth: Option<usize>,
+    /// How many records ended normally.
+    records: usize,
 }
 
 impl State<'_> {
     fn open<H: Handler>(&mut self, handler: &mut H, e: &BytesStart<'_>, offset: u64) {
         let local = LocalName::from(e.name()).into_inner();
+        if !self.content.is_empty() {
+            handler.text(&self.content);
+        }
         self.path.push(local.to_string());
         self.content.clear();
+        self.ctx.offset = offset;
         let attrs = Attrs(e);
         match self.record_depth {
             None if handler.is_record(local) => {
@@ -326,6 +413,10 @@ impl State<'_> {
         match self.record_depth {
             Some(d) if self.path.len() == d + 1 => {
                 self.record_depth = None;
+                self.records += 1;
+                if !text.is_empty() {
+                    handler.text(&text);
+                }
                 handler.record_end(&mut self.ctx);
             }
             Some(d) => handler.end(&self.path[d..], &text, &mut self.ctx),
@@ -338,8 +429,7 @@ impl State<'_> {
 
     /// Forgets the record being read, if any, and says so in `msg`.
     fn abort<H: Handler>(&mut self, handler: &mut H, msg: &mut String) {
-        if self.record_depth.take().is_some() {
-            handler.record_abort();
+        if self.drop_record(handler) {
             msg.push_str(&format!(
                 " The incomplete record starting at byte {} was dropped.",
                 self.ctx.record_offset
@@ -347,10 +437,48 @@ impl State<'_> {
         }
     }
 
-    fn push_raw_ref(&mut self, name: &str) {
+    /// Forgets the record being read, if any; true when there was one.
+    fn drop_record<H: Handler>(&mut self, handler: &mut H) -> bool {
+        let open = self.record_depth.take().is_some();
+        if open {
+            handler.record_abort();
+        }
+        open
+    }
+
+    /// Keeps a reference the driver cannot resolve as written, and says so.
+    fn push_raw_ref(&mut self, name: &str, offset: u64) {
+        self.ctx.diag(
+            Severity::Warning,
+            offset,
+            format!("Unknown entity reference &{name};; it was kept as written."),
+        );
         self.content.push('&');
         self.content.push_str(name);
         self.content.push(';');
+    }
+
+    /// Ends a `Recovery::Stop` run at `at` because of `what`: with records already read, an
+    /// error diagnostic says where and how many were kept; without any, the caller turns the
+    /// returned break into an error for the whole file.
+    fn stop(&mut self, at: u64, what: String) -> Option<(u64, String)> {
+        if self.records > 0 {
+            let inside = if self.path.is_empty() {
+                String::new()
+            } else {
+                format!(" inside <{}>", self.path.join("><"))
+            };
+            self.ctx.diag(
+                Severity::Error,
+                at,
+                format!(
+                    "Reading stopped{inside}: {what}. The {} complete records before this point \
+                     were kept; the rest of the file was not read.",
+                    self.records
+                ),
+            );
+        }
+        Some((at, what))
     }
 }
 
@@ -435,6 +563,230 @@ pub(crate) fn finish(
         ));
     }
     Ok((entities, pre))
+}
+
+/// One element of a record read by [`scan`]: its local name, attributes, text and children.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Node {
+    /// The local name (without namespace prefix).
+    pub name: String,
+    /// Attributes by local name, values unescaped.
+    pub attrs: Vec<(String, String)>,
+    /// The concatenated text content directly inside the element.
+    pub text: String,
+    /// Child elements in document order.
+    pub children: Vec<Node>,
+    /// Byte offset of the element's start tag.
+    pub offset: u64,
+}
+
+impl Node {
+    /// An attribute value, trimmed, when present and not empty.
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The direct children with a local name.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The first direct child with a local name.
+    pub fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// The trimmed text of the first direct child with a local name, when not empty.
+    pub fn text_of(&self, name: &str) -> Option<&str> {
+        self.child(name)
+            .map(|c| c.text.trim())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// Every descendant (at any depth) with a local name, in document order.
+    pub fn descendants<'a>(&'a self, name: &str, out: &mut Vec<&'a Node>) {
+        for c in &self.children {
+            if c.name == name {
+                out.push(c);
+            }
+            c.descendants(name, out);
+        }
+    }
+
+    /// The trimmed texts of every descendant with a local name, without empty ones.
+    pub fn texts(&self, name: &str) -> Vec<&str> {
+        let mut nodes = Vec::new();
+        self.descendants(name, &mut nodes);
+        nodes
+            .into_iter()
+            .map(|n| n.text.trim())
+            .filter(|t| !t.is_empty())
+            .collect()
+    }
+}
+
+/// What a [`scan`] found besides the records.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    /// The root element, without children; empty when the file broke off before its end tag.
+    pub root: Node,
+    /// The direct children of the root that are not records (`DateGenerated`, …).
+    pub header: Vec<Node>,
+}
+
+/// The [`Handler`] behind [`scan`]: mirrors the open elements as [`Node`]s, hands each finished
+/// record to the callback and keeps the root and its non-record children.
+struct TreeHandler<'r, F> {
+    record: &'r str,
+    on_record: F,
+    /// The open elements from the outermost one down.
+    stack: Vec<Node>,
+    /// The length of `stack` below the record element while a record is open.
+    record_base: usize,
+    scan: Scan,
+}
+
+impl<F: FnMut(Node)> TreeHandler<'_, F> {
+    /// Opens a node for a start tag; a malformed attribute is reported and skipped so that
+    /// the rest of the element still loads.
+    fn push(&mut self, name: &str, attrs: &Attrs<'_, '_>, ctx: &mut Ctx<'_>) {
+        let mut node = Node {
+            name: name.to_string(),
+            offset: ctx.offset,
+            ..Node::default()
+        };
+        for attr in attrs.all() {
+            match attr {
+                Ok(pair) => node.attrs.push(pair),
+                Err(err) => ctx.diag(
+                    Severity::Warning,
+                    node.offset,
+                    format!("A malformed attribute of <{name}> was ignored: {err}."),
+                ),
+            }
+        }
+        self.stack.push(node);
+    }
+
+    /// Closes the innermost node, giving it the text after its last child.
+    fn pop(&mut self, text: &str) -> Option<Node> {
+        let mut node = self.stack.pop()?;
+        node.text.push_str(text);
+        Some(node)
+    }
+}
+
+impl<F: FnMut(Node)> Handler for TreeHandler<'_, F> {
+    fn is_record(&self, name: &str) -> bool {
+        name == self.record
+    }
+
+    fn record_start(&mut self, name: &str, attrs: &Attrs<'_, '_>, ctx: &mut Ctx<'_>) {
+        self.record_base = self.stack.len();
+        self.push(name, attrs, ctx);
+    }
+
+    fn start(&mut self, path: &[String], attrs: &Attrs<'_, '_>, ctx: &mut Ctx<'_>) {
+        if let Some(name) = path.last() {
+            self.push(name, attrs, ctx);
+        }
+    }
+
+    fn end(&mut self, _path: &[String], text: &str, _ctx: &mut Ctx<'_>) {
+        // Inside a record every element is kept as a child of its parent.
+        if let Some(node) = self.pop(text)
+            && let Some(parent) = self.stack.last_mut()
+        {
+            parent.children.push(node);
+        }
+    }
+
+    fn record_end(&mut self, _ctx: &mut Ctx<'_>) {
+        if let Some(node) = self.pop("") {
+            (self.on_record)(node);
+        }
+    }
+
+    fn record_abort(&mut self) {
+        self.stack.truncate(self.record_base);
+    }
+
+    fn outer_start(&mut self, path: &[String], attrs: &Attrs<'_, '_>, ctx: &mut Ctx<'_>) {
+        if let Some(name) = path.last() {
+            self.push(name, attrs, ctx);
+        }
+    }
+
+    fn outer_end(&mut self, path: &[String], text: &str, _ctx: &mut Ctx<'_>) {
+        let Some(node) = self.pop(text) else {
+            return;
+        };
+        // Deeper elements outside records carry nothing the parsers use and are dropped.
+        match path.len() {
+            1 => self.scan.root = node,
+            2 => self.scan.header.push(node),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(top) = self.stack.last_mut() {
+            top.text.push_str(text);
+        }
+    }
+}
+
+/// Streams `input`, checks that the root element is one of `roots` and calls `on_record` with
+/// every element named `record` (at any depth outside another record) as a [`Node`] tree.
+///
+/// Reads with [`Recovery::Stop`]. Diagnostics about the file as a whole (syntax errors,
+/// truncation, non-UTF-8 bytes, malformed attributes) go to `diags`. Fails when the file is
+/// empty, is not XML with one of the expected roots, or breaks before a single record is
+/// complete.
+pub(crate) fn scan(
+    input: &Input<'_>,
+    roots: &[&str],
+    record: &str,
+    diags: &mut Vec<Diagnostic>,
+    on_record: impl FnMut(Node),
+) -> Result<Scan, IngestError> {
+    let body = crate::text::strip_bom(input.bytes);
+    // Rather than stop at the first Latin-1 byte, decode the whole file with the Windows-1252
+    // fallback and say so once; offsets then refer to the decoded text, which differs from the
+    // file only after such bytes.
+    let (text, lossy) = crate::text::decode(body);
+    if lossy {
+        diags.push(Diagnostic::for_file(
+            Severity::Warning,
+            input.name,
+            "The file is not valid UTF-8; it was read as Windows-1252, so some characters may \
+             be wrong and byte offsets may be slightly off.",
+        ));
+    }
+    check_root(input, &text, roots, &format!("<{}>", roots.join("> or <")))?;
+    let mut handler = TreeHandler {
+        record,
+        on_record,
+        stack: Vec::new(),
+        record_base: 0,
+        scan: Scan::default(),
+    };
+    // Offsets count from after a byte-order mark, as the EU and UK parsers have always
+    // reported them (the UN and OFAC parsers count from the start of the file).
+    let outcome = drive(input.name, &text, 0, Recovery::Stop, &mut handler);
+    if let (0, Some((at, what))) = (outcome.records, &outcome.broken) {
+        return Err(IngestError::at_byte(
+            input.name,
+            *at,
+            format!("{what}; no complete record could be read"),
+        ));
+    }
+    diags.extend(outcome.diagnostics);
+    Ok(handler.scan)
 }
 
 /// The alpha-2 code of a country as a list writes it; an unknown name adds a warning to `warnings`
@@ -524,4 +876,93 @@ pub(crate) fn period(from: PartialDate, to: PartialDate, circa: bool) -> FuzzyDa
         return single(PartialDate { day: None, ..from }, None);
     }
     single(from, Some(to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::Location;
+
+    fn run(xml: &str) -> (Result<Scan, IngestError>, Vec<String>, Vec<Diagnostic>) {
+        let input = Input {
+            name: "t.xml",
+            bytes: xml.as_bytes(),
+        };
+        let mut diags = Vec::new();
+        let mut names = Vec::new();
+        let res = scan(&input, &["list"], "rec", &mut diags, |n| {
+            names.push(format!(
+                "{}:{}",
+                n.attr("id").unwrap_or("?"),
+                n.texts("v").join("|")
+            ));
+        });
+        (res, names, diags)
+    }
+
+    #[test]
+    fn reads_records_and_header() {
+        let (res, names, diags) = run(
+            "<?xml version=\"1.0\"?><list xmlns=\"urn:x\" a=\"1\"><When>2024</When>\
+             <rec id=\"1\"><v>A &amp; B&#x21;</v><w><v>C</v></w></rec><rec id=\"2\"/></list>",
+        );
+        let scan = res.expect("scans");
+        assert_eq!(names, ["1:A & B!|C", "2:"]);
+        assert!(diags.is_empty());
+        assert_eq!(scan.root.attr("a"), Some("1"));
+        assert_eq!(scan.header[0].text, "2024");
+    }
+
+    #[test]
+    fn truncation_keeps_complete_records() {
+        let (res, names, diags) = run("<list><rec id=\"1\"><v>A</v></rec><rec id=\"2\"><v>B");
+        assert!(res.is_ok());
+        assert_eq!(names, ["1:A"]);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].severity, Severity::Error);
+        assert!(matches!(diags[0].location, Location::Byte(_)));
+    }
+
+    #[test]
+    fn unusable_files_fail() {
+        assert!(run("").0.is_err());
+        assert!(run("<other/>").0.is_err());
+        assert!(run("<list><rec id=\"1\"><v>A</v>").0.is_err());
+        assert!(run("<list><rec id=\"1\"></wrong></list>").0.is_err());
+        assert!(run("just text").0.is_err());
+    }
+
+    #[test]
+    fn mixed_content_and_unknown_references_are_kept() {
+        // Text on both sides of a child belongs to the element, as in the document.
+        let (res, names, diags) = run("<list><rec id=\"1\"><v>a<b/>c &foo;</v></rec></list>");
+        assert!(res.is_ok());
+        assert_eq!(names, ["1:ac &foo;"]);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn malformed_after_a_record_is_a_diagnostic() {
+        let (res, names, diags) = run("<list><rec id=\"1\"/><rec id=\"2\"></oops></list>");
+        assert!(res.is_ok());
+        assert_eq!(names, ["1:"]);
+        assert_eq!(diags.len(), 1);
+    }
+
+    #[test]
+    fn latin1_is_decoded() {
+        let input = Input {
+            name: "t.xml",
+            bytes: b"<list><rec id=\"1\"><v>Jos\xe9</v></rec></list>",
+        };
+        let mut diags = Vec::new();
+        let mut got = Vec::new();
+        scan(&input, &["list"], "rec", &mut diags, |n| {
+            got.push(n.texts("v").join(""))
+        })
+        .expect("scans");
+        assert_eq!(got, ["José"]);
+        assert_eq!(diags.len(), 1);
+    }
 }
