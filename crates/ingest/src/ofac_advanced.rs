@@ -36,7 +36,7 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
         "an OFAC Advanced XML file (<Sanctions>)",
     )?;
     let mut h = AdvancedHandler::default();
-    let outcome = xml_util::drive(input.name, &text, base, xml_util::Recovery::Resync, &mut h);
+    let outcome = xml_util::drive(input.name, &text, base, &mut h);
     let mut extra = Vec::new();
     let cons = h.finish_links(input.name, &mut extra);
     let publish_date = h.publish_date();

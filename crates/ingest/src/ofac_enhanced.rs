@@ -33,7 +33,7 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
         "an OFAC Enhanced XML file (<sanctionsData>)",
     )?;
     let mut h = EnhancedHandler::default();
-    let outcome = xml_util::drive(input.name, &text, base, xml_util::Recovery::Resync, &mut h);
+    let outcome = xml_util::drive(input.name, &text, base, &mut h);
     let list = h.source();
     let (entities, diagnostics) = xml_util::finish(input, pre, outcome, h.out.entities, "entity")?;
     Ok(Parsed {

@@ -30,7 +30,7 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
         "an OFAC SDN.XML file (<sdnList>)",
     )?;
     let mut h = SdnHandler::default();
-    let outcome = xml_util::drive(input.name, &text, base, xml_util::Recovery::Resync, &mut h);
+    let outcome = xml_util::drive(input.name, &text, base, &mut h);
     let (entities, diagnostics) =
         xml_util::finish(input, pre, outcome, h.out.entities, "sdnEntry")?;
     Ok(Parsed {

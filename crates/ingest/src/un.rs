@@ -33,7 +33,7 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
         "a UN consolidated list (<CONSOLIDATED_LIST>)",
     )?;
     let mut h = UnHandler::default();
-    let outcome = xml_util::drive(input.name, &text, base, xml_util::Recovery::Resync, &mut h);
+    let outcome = xml_util::drive(input.name, &text, base, &mut h);
     let (entities, diagnostics) =
         xml_util::finish(input, pre, outcome, h.out.entities, "UN record")?;
     Ok(Parsed {

@@ -9,13 +9,13 @@
 //! records are small and read best as a tree (EU, UK) use [`scan`], a [`Handler`] that builds
 //! one [`Node`] tree per record on top of the same driver.
 //!
-//! The driver owns the recovery rules so that parsers do not each invent their own. With
-//! [`Recovery::Resync`] (UN and OFAC) a syntax error drops the record it occurs in, is reported
-//! with its byte offset, and reading resumes at the next record start tag; a file that ends
-//! inside the document is reported as truncated; whether that makes the whole file unusable is
-//! decided by the caller, which knows whether any record survived. With [`Recovery::Stop`] (EU
-//! and UK, through [`scan`]) the first syntax error or the truncation ends the scan and every
-//! record completed before it is kept.
+//! The driver owns the recovery rule so that parsers do not each invent their own, and every
+//! XML list follows the same one: a syntax error drops the record it occurs in, is reported as
+//! an error diagnostic with its byte offset and the offset of the dropped record, and reading
+//! resumes at the next record start tag, so that one broken record costs only that record and
+//! the rest of the file loads. A file that ends inside the document is reported as truncated;
+//! whether that makes the whole file unusable is decided by the caller, which knows whether any
+//! record survived.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -123,18 +123,10 @@ pub(crate) trait Handler {
     /// leaf needs; a handler that keeps mixed content whole (the tree of [`scan`]) adds these
     /// pieces in front of it.
     fn text(&mut self, _text: &str) {}
-}
-
-/// What the driver does when the XML breaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Recovery {
-    /// Drop the record the error occurs in and resume at the next record start tag, so that one
-    /// bad record in a long file costs only that record.
-    Resync,
-    /// Keep every record completed before the error and read no further. The EU and UK parsers
-    /// read this way, and their diagnostics on broken files are pinned by tests; moving them to
-    /// `Resync` is a behaviour change to make on purpose, not as part of a refactor.
-    Stop,
+    /// Reading resumes at a later record start tag after a syntax error. The elements that
+    /// were open are forgotten without end events, and the paths that follow start afresh; a
+    /// handler that mirrors the open elements drops its copy here.
+    fn resync(&mut self) {}
 }
 
 /// What the driver saw of the document as a whole.
@@ -222,14 +214,9 @@ pub(crate) fn check_root(
     }
 }
 
-/// Streams `text` through `handler`; `base` is added to every byte offset.
-pub(crate) fn drive<H: Handler>(
-    file: &str,
-    text: &str,
-    base: u64,
-    recovery: Recovery,
-    handler: &mut H,
-) -> Outcome {
+/// Streams `text` through `handler`; `base` is added to every byte offset. Syntax errors are
+/// recovered from as the module docs describe, and [`Outcome`] says where reading broke off.
+pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut H) -> Outcome {
     let bytes = text.as_bytes();
     let mut st = State {
         ctx: Ctx {
@@ -249,29 +236,17 @@ pub(crate) fn drive<H: Handler>(
     let mut origin: usize = 0;
     let mut root_name: Option<String> = None;
     let mut seen_root_end = false;
-    // Whether the outermost element has been closed; only `Recovery::Stop` asks, because after
-    // a resync the outermost element tracked is no longer the root.
-    let mut closed_root = false;
     'restart: loop {
         let mut reader = Reader::from_reader(&bytes[origin..]);
         // After a resync the reader starts inside the document, so the end tags of the
-        // enclosing elements arrive without their start tags. Without resyncs a stray end tag
-        // is a syntax error like any other.
-        reader.config_mut().allow_unmatched_ends = recovery == Recovery::Resync;
+        // enclosing elements arrive without their start tags.
+        reader.config_mut().allow_unmatched_ends = true;
         st.path.clear();
         st.content.clear();
         loop {
             buf.clear();
             let pos_before = base + (origin as u64) + reader.buffer_position();
             match reader.read_event_into(&mut buf) {
-                Ok(Event::Start(e) | Event::Empty(e))
-                    if recovery == Recovery::Stop && closed_root =>
-                {
-                    let local = LocalName::from(e.name()).into_inner();
-                    let what = format!("content <{local}> follows the end of the root element");
-                    broken = st.stop(pos_before, what);
-                    break 'restart;
-                }
                 Ok(Event::Start(e)) => {
                     if root_name.is_none() {
                         root_name = Some(LocalName::from(e.name()).into_inner().to_string());
@@ -279,9 +254,12 @@ pub(crate) fn drive<H: Handler>(
                     st.open(handler, &e, pos_before);
                 }
                 Ok(Event::Empty(e)) => {
+                    // A root written as an empty element (`<export/>`) is a complete document,
+                    // not a truncated one. Only the first element read from the start of the
+                    // file can be the root; after a resync the first element is a record.
+                    seen_root_end |= root_name.is_none() && origin == 0;
                     st.open(handler, &e, pos_before);
                     st.close(handler);
-                    closed_root |= st.path.is_empty();
                 }
                 Ok(Event::End(e)) => {
                     let local = LocalName::from(e.name()).into_inner();
@@ -294,7 +272,6 @@ pub(crate) fn drive<H: Handler>(
                     }
                     st.close(handler);
                     seen_root_end |= is_root && st.path.is_empty();
-                    closed_root |= st.path.is_empty();
                 }
                 Ok(Event::Text(t)) => st.content.push_str(&t.xml10_content()),
                 Ok(Event::CData(t)) => st.content.push_str(&t.xml10_content()),
@@ -307,15 +284,6 @@ pub(crate) fn drive<H: Handler>(
                     },
                     Err(_) => st.push_raw_ref(&r, pos_before),
                 },
-                Ok(Event::Eof) if recovery == Recovery::Stop => {
-                    if !st.path.is_empty() {
-                        let at = base + origin as u64 + reader.buffer_position();
-                        let what =
-                            "the file ends before its elements are closed (truncated download?)";
-                        broken = st.stop(at, what.to_string());
-                    }
-                    break 'restart;
-                }
                 Ok(Event::Eof) => {
                     if !st.path.is_empty() || !seen_root_end {
                         let at = base + origin as u64 + reader.buffer_position();
@@ -335,12 +303,6 @@ pub(crate) fn drive<H: Handler>(
                     break 'restart;
                 }
                 Ok(_) => {}
-                Err(err) if recovery == Recovery::Stop => {
-                    let at = base + origin as u64 + reader.error_position();
-                    st.drop_record(handler);
-                    broken = st.stop(at, format!("the XML is malformed: {err}"));
-                    break 'restart;
-                }
                 Err(err) => {
                     let at = base + origin as u64 + reader.error_position();
                     let mut msg = format!("Malformed XML: {err}.");
@@ -354,6 +316,7 @@ pub(crate) fn drive<H: Handler>(
                                 base + next as u64
                             ));
                             st.ctx.diag(Severity::Error, at, msg);
+                            handler.resync();
                             origin = next;
                             continue 'restart;
                         }
@@ -429,21 +392,13 @@ impl State<'_> {
 
     /// Forgets the record being read, if any, and says so in `msg`.
     fn abort<H: Handler>(&mut self, handler: &mut H, msg: &mut String) {
-        if self.drop_record(handler) {
+        if self.record_depth.take().is_some() {
+            handler.record_abort();
             msg.push_str(&format!(
                 " The incomplete record starting at byte {} was dropped.",
                 self.ctx.record_offset
             ));
         }
-    }
-
-    /// Forgets the record being read, if any; true when there was one.
-    fn drop_record<H: Handler>(&mut self, handler: &mut H) -> bool {
-        let open = self.record_depth.take().is_some();
-        if open {
-            handler.record_abort();
-        }
-        open
     }
 
     /// Keeps a reference the driver cannot resolve as written, and says so.
@@ -456,29 +411,6 @@ impl State<'_> {
         self.content.push('&');
         self.content.push_str(name);
         self.content.push(';');
-    }
-
-    /// Ends a `Recovery::Stop` run at `at` because of `what`: with records already read, an
-    /// error diagnostic says where and how many were kept; without any, the caller turns the
-    /// returned break into an error for the whole file.
-    fn stop(&mut self, at: u64, what: String) -> Option<(u64, String)> {
-        if self.records > 0 {
-            let inside = if self.path.is_empty() {
-                String::new()
-            } else {
-                format!(" inside <{}>", self.path.join("><"))
-            };
-            self.ctx.diag(
-                Severity::Error,
-                at,
-                format!(
-                    "Reading stopped{inside}: {what}. The {} complete records before this point \
-                     were kept; the rest of the file was not read.",
-                    self.records
-                ),
-            );
-        }
-        Some((at, what))
     }
 }
 
@@ -632,9 +564,11 @@ impl Node {
 /// What a [`scan`] found besides the records.
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
-    /// The root element, without children; empty when the file broke off before its end tag.
+    /// The root element's name, attributes and offset, without text or children. It is taken
+    /// from the start tag, so a file that breaks off later still has it.
     pub root: Node,
-    /// The direct children of the root that are not records (`DateGenerated`, …).
+    /// The direct children of the root that are not records (`DateGenerated`, …), read up to
+    /// the first syntax error.
     pub header: Vec<Node>,
 }
 
@@ -647,6 +581,9 @@ struct TreeHandler<'r, F> {
     stack: Vec<Node>,
     /// The length of `stack` below the record element while a record is open.
     record_base: usize,
+    /// Whether reading has resumed after a syntax error. Paths outside records then no longer
+    /// start at the root, so the header is not added to any more.
+    resynced: bool,
     scan: Scan,
 }
 
@@ -719,6 +656,14 @@ impl<F: FnMut(Node)> Handler for TreeHandler<'_, F> {
         if let Some(name) = path.last() {
             self.push(name, attrs, ctx);
         }
+        // The root is kept from its start tag because after a resync its end tag reaches no
+        // handler; the parsers only read its attributes.
+        if path.len() == 1
+            && !self.resynced
+            && let Some(top) = self.stack.last()
+        {
+            self.scan.root = top.clone();
+        }
     }
 
     fn outer_end(&mut self, path: &[String], text: &str, _ctx: &mut Ctx<'_>) {
@@ -726,10 +671,8 @@ impl<F: FnMut(Node)> Handler for TreeHandler<'_, F> {
             return;
         };
         // Deeper elements outside records carry nothing the parsers use and are dropped.
-        match path.len() {
-            1 => self.scan.root = node,
-            2 => self.scan.header.push(node),
-            _ => {}
+        if path.len() == 2 && !self.resynced {
+            self.scan.header.push(node);
         }
     }
 
@@ -738,15 +681,23 @@ impl<F: FnMut(Node)> Handler for TreeHandler<'_, F> {
             top.text.push_str(text);
         }
     }
+
+    fn resync(&mut self) {
+        // The driver forgets the open elements, so the mirrored ones go too; a record open at
+        // the error was already dropped by `record_abort`.
+        self.stack.clear();
+        self.record_base = 0;
+        self.resynced = true;
+    }
 }
 
 /// Streams `input`, checks that the root element is one of `roots` and calls `on_record` with
 /// every element named `record` (at any depth outside another record) as a [`Node`] tree.
 ///
-/// Reads with [`Recovery::Stop`]. Diagnostics about the file as a whole (syntax errors,
-/// truncation, non-UTF-8 bytes, malformed attributes) go to `diags`. Fails when the file is
-/// empty, is not XML with one of the expected roots, or breaks before a single record is
-/// complete.
+/// A syntax error drops only the record it occurs in, and reading resumes at the next record
+/// (see the module docs). Diagnostics about the file as a whole (syntax errors, truncation,
+/// non-UTF-8 bytes, malformed attributes) go to `diags`. Fails when the file is empty, is not
+/// XML with one of the expected roots, or breaks without a single record being complete.
 pub(crate) fn scan(
     input: &Input<'_>,
     roots: &[&str],
@@ -773,16 +724,17 @@ pub(crate) fn scan(
         on_record,
         stack: Vec::new(),
         record_base: 0,
+        resynced: false,
         scan: Scan::default(),
     };
     // Offsets count from after a byte-order mark, as the EU and UK parsers have always
     // reported them (the UN and OFAC parsers count from the start of the file).
-    let outcome = drive(input.name, &text, 0, Recovery::Stop, &mut handler);
+    let outcome = drive(input.name, &text, 0, &mut handler);
     if let (0, Some((at, what))) = (outcome.records, &outcome.broken) {
         return Err(IngestError::at_byte(
             input.name,
             *at,
-            format!("{what}; no complete record could be read"),
+            format!("no complete record could be read before the XML broke off: {what}"),
         ));
     }
     diags.extend(outcome.diagnostics);
@@ -948,6 +900,43 @@ mod tests {
         assert!(res.is_ok());
         assert_eq!(names, ["1:"]);
         assert_eq!(diags.len(), 1);
+    }
+
+    #[test]
+    fn a_broken_record_is_dropped_and_reading_resumes() {
+        // Record 2 (byte 46) closes <v> with </w> at byte 62; records 1 and 3 load, the root
+        // keeps its attributes and an element after the resync is neither root nor header.
+        let xml = "<list a=\"1\"><h>x</h><rec id=\"1\"><v>A</v></rec><rec id=\"2\"><v>B</w></rec>\
+                   <rec id=\"3\"><v>C</v></rec><late/></list>";
+        let (res, names, diags) = run(xml);
+        let scan = res.expect("scans");
+        assert_eq!(names, ["1:A", "3:C"]);
+        assert_eq!(
+            diags.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                "t.xml (byte 62): error: Malformed XML: ill-formed document: expected `</v>`, \
+                 but `</w>` was found. The incomplete record starting at byte 46 was dropped. \
+                 Reading resumed at byte 72."
+            ]
+        );
+        assert_eq!(
+            (&xml[46..50], &xml[62..66], &xml[72..76]),
+            ("<rec", "</w>", "<rec")
+        );
+        assert_eq!(
+            (scan.root.name.as_str(), scan.root.attr("a")),
+            ("list", Some("1"))
+        );
+        assert_eq!(scan.header.len(), 1);
+        assert_eq!(scan.header[0].name, "h");
+    }
+
+    #[test]
+    fn an_empty_root_is_a_complete_document() {
+        let (res, names, diags) = run("<list/>");
+        assert_eq!(res.expect("scans").root.name, "list");
+        assert!(names.is_empty());
+        assert!(diags.is_empty());
     }
 
     #[test]

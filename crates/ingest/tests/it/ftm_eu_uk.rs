@@ -326,3 +326,103 @@ fn bad_inputs_give_diagnostics_or_errors() {
         }
     }
 }
+
+/// What a broken EU or UK XML fixture must give: the surviving entity ids, and the one error
+/// with its byte offset, the text found at that offset and its message.
+struct Broken {
+    parser: Parser,
+    file: &'static str,
+    ids: &'static [&'static str],
+    at: u64,
+    found: &'static str,
+    message: &'static str,
+}
+
+#[test]
+fn broken_eu_and_uk_records_are_dropped_and_the_rest_loads() {
+    use ingest::{eu, uk};
+    let table = [
+        // Record 2801 (line 28, byte 3840) of three closes `<remark>` with `</remrak>` on line
+        // 34; 9101 before it and 8282 after it load.
+        Broken {
+            parser: eu::parse,
+            file: "eu/malformed_middle.xml",
+            ids: &["eu:9101", "eu:8282"],
+            at: 4844,
+            found: "</remrak>",
+            message: "Malformed XML: ill-formed document: expected `</remark>`, but `</remrak>` \
+                      was found. The incomplete record starting at byte 3840 was dropped. \
+                      Reading resumed at byte 6407.",
+        },
+        // The second of three Designations (RUS1234, line 47, byte 2922) closes `<RegimeName>`
+        // with `</RegimeNme>` on line 59; AFG0042 and RUS2176 load.
+        Broken {
+            parser: uk::parse_xml,
+            file: "uk/malformed_middle.xml",
+            ids: &["uk:AFG0042", "uk:RUS2176"],
+            at: 3630,
+            found: "</RegimeNme>",
+            message: "Malformed XML: ill-formed document: expected `</RegimeName>`, but \
+                      `</RegimeNme>` was found. The incomplete record starting at byte 2922 was \
+                      dropped. Reading resumed at byte 4737.",
+        },
+        // The last record (8282) leaves `<subjectType>` open, so no record follows the error.
+        Broken {
+            parser: eu::parse,
+            file: "eu/malformed.xml",
+            ids: &["eu:9101", "eu:2801"],
+            at: 8191,
+            found: "</sanctionEntity>",
+            message: "Malformed XML: ill-formed document: expected `</subjectType>`, but \
+                      `</sanctionEntity>` was found. The incomplete record starting at byte 6407 \
+                      was dropped. No further record follows.",
+        },
+        Broken {
+            parser: eu::parse,
+            file: "eu/truncated.xml",
+            ids: &["eu:9101", "eu:2801"],
+            at: 6580,
+            found: "<regulation regulationType=",
+            message: "Malformed XML: syntax error: tag not closed: `>` not found before end of \
+                      input. The incomplete record starting at byte 6407 was dropped. No further \
+                      record follows.",
+        },
+        Broken {
+            parser: uk::parse_xml,
+            file: "uk/truncated.xml",
+            ids: &["uk:AFG0042", "uk:RUS1234"],
+            at: 4846,
+            found: "",
+            message: "The file ends inside <Designation> before the XML document is complete \
+                      (truncated?). The incomplete record starting at byte 4738 was dropped.",
+        },
+    ];
+    for case in table {
+        let file = case.file;
+        let bytes = fixture(file);
+        let p = (case.parser)(&Input {
+            name: file,
+            bytes: &bytes,
+        })
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let ids: Vec<&str> = p.entities.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, case.ids, "{file}");
+        let [d] = p.diagnostics.as_slice() else {
+            panic!("{file}: expected one diagnostic, got {:?}", p.diagnostics);
+        };
+        assert_eq!(d.severity, model::Severity::Error, "{file}");
+        assert_eq!(d.file, file);
+        assert_eq!(d.location, model::Location::Byte(case.at), "{file}");
+        assert_eq!(d.message, case.message, "{file}");
+        // The offset points at the bad tag itself, or at the end of a file cut between tags.
+        let rest = usize::try_from(case.at)
+            .ok()
+            .and_then(|at| bytes.get(at..))
+            .unwrap_or_default();
+        let points_there = match case.found {
+            "" => rest.is_empty(),
+            found => rest.starts_with(found.as_bytes()),
+        };
+        assert!(points_there, "{file}");
+    }
+}
