@@ -27,16 +27,13 @@ use crate::{IngestError, Input, ListId, Parsed};
 
 /// Parses one Advanced XML file.
 pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
-    let mut pre = Vec::new();
-    let (text, base) = xml_util::body_text(input, &mut pre);
-    xml_util::check_root(
+    let mut h = AdvancedHandler::default();
+    let (pre, outcome) = xml_util::read_records(
         input,
-        &text,
         &["Sanctions"],
         "an OFAC Advanced XML file (<Sanctions>)",
+        &mut h,
     )?;
-    let mut h = AdvancedHandler::default();
-    let outcome = xml_util::drive(input.name, &text, base, &mut h);
     let mut extra = Vec::new();
     let cons = h.finish_links(input.name, &mut extra);
     let publish_date = h.publish_date();

@@ -21,16 +21,13 @@ use crate::{IngestError, Input, Parsed};
 
 /// Parses one classic OFAC XML file.
 pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
-    let mut pre = Vec::new();
-    let (text, base) = xml_util::body_text(input, &mut pre);
-    xml_util::check_root(
+    let mut h = SdnHandler::default();
+    let (pre, outcome) = xml_util::read_records(
         input,
-        &text,
         &["sdnList"],
         "an OFAC SDN.XML file (<sdnList>)",
+        &mut h,
     )?;
-    let mut h = SdnHandler::default();
-    let outcome = xml_util::drive(input.name, &text, base, &mut h);
     let (entities, diagnostics) =
         xml_util::finish(input, pre, outcome, h.out.entities, "sdnEntry")?;
     Ok(Parsed {

@@ -24,16 +24,13 @@ use crate::{IngestError, Input, ListId, Parsed};
 
 /// Parses one UN consolidated list XML file.
 pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
-    let mut pre = Vec::new();
-    let (text, base) = xml_util::body_text(input, &mut pre);
-    xml_util::check_root(
+    let mut h = UnHandler::default();
+    let (pre, outcome) = xml_util::read_records(
         input,
-        &text,
         &["CONSOLIDATED_LIST"],
         "a UN consolidated list (<CONSOLIDATED_LIST>)",
+        &mut h,
     )?;
-    let mut h = UnHandler::default();
-    let outcome = xml_util::drive(input.name, &text, base, &mut h);
     let (entities, diagnostics) =
         xml_util::finish(input, pre, outcome, h.out.entities, "UN record")?;
     Ok(Parsed {

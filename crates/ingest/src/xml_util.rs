@@ -470,6 +470,24 @@ impl Collector {
     }
 }
 
+/// Reads the records of a UN or OFAC XML file into `handler`: decodes the body
+/// ([`body_text`]), checks the root element ([`check_root`], `what` names the expected file in
+/// the error) and drives the handler ([`drive`]). Returns the diagnostics found before the
+/// records and the outcome, which the parser hands to [`finish`] once it has taken its
+/// entities from the handler.
+pub(crate) fn read_records<H: Handler>(
+    input: &Input<'_>,
+    roots: &[&str],
+    what: &str,
+    handler: &mut H,
+) -> Result<(Vec<Diagnostic>, Outcome), IngestError> {
+    let mut pre = Vec::new();
+    let (text, base) = body_text(input, &mut pre);
+    check_root(input, &text, roots, what)?;
+    let outcome = drive(input.name, &text, base, handler);
+    Ok((pre, outcome))
+}
+
 /// Turns the outcome of a run into the parse result: an error when the file broke before any
 /// record was complete, the entities with diagnostics otherwise.
 pub(crate) fn finish(
