@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use app::sources::ListSource;
 use clap::Args;
-use wallets::{AddressBook, Report, Source};
+use wallets::{Report, Source};
 
 use crate::Global;
+use crate::progress::Bars;
 
 /// Arguments of `interdict address`.
 #[derive(Debug, Args)]
@@ -23,7 +25,7 @@ pub struct AddressArgs {
     /// Write one JSON object per address here (JSON lines) [default: standard output].
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Use these list files instead of the stored snapshots.
+    /// Use these list files instead of the stored snapshots (`bundled`: the bundled lists).
     #[arg(long, num_args = 1.., value_name = "PATH")]
     lists: Vec<PathBuf>,
     /// Label files (CSV or JSON lines with address, chain, category, label, source; or one
@@ -46,36 +48,28 @@ pub struct AddressArgs {
 
 /// Runs `interdict address`.
 pub fn run(global: &Global, args: AddressArgs) -> Result<ExitCode> {
-    let mut book = AddressBook::new();
-    if !args.no_lists {
-        for l in crate::load::load_lists(global, &args.lists)? {
-            book.add_list(l.list.as_str(), &l.version, &l.entities);
-        }
-    }
-    for path in &args.labels {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let name = path.display().to_string();
-        let (labels, diags) = wallets::labels::parse(&name, &bytes, &args.category);
-        for d in &diags {
-            eprintln!("  {d}");
-        }
-        if labels.is_empty() {
-            bail!("{name} holds no labelled addresses");
-        }
-        book.add_labels(&labels);
-    }
-    tracing::info!(entries = book.len(), "Address book ready.");
-
+    let ctx = global.context()?;
+    let source = ListSource::from_args(&args.lists);
+    let spec = app::address::BookSpec {
+        lists: (!args.no_lists).then_some(&source),
+        labels: &args.labels,
+        category: &args.category,
+    };
     let queries: Vec<(String, Option<String>)> = match &args.input {
-        Some(p) => read_queries(p)?,
+        Some(p) => app::address::read_queries(p)?,
         None if args.addresses.is_empty() => bail!("give addresses to screen, or --input FILE"),
         None => args.addresses.iter().map(|a| (a.clone(), None)).collect(),
     };
-    let reports: Vec<Report> = queries
-        .iter()
-        .map(|(a, c)| book.screen(a, c.as_deref().or(args.chain.as_deref())))
-        .collect();
+    if let Some(out) = &args.output {
+        let mut inputs: Vec<&std::path::Path> = args.labels.iter().map(PathBuf::as_path).collect();
+        inputs.extend(args.input.as_deref());
+        if let ListSource::Files(files) = &source {
+            inputs.extend(files.iter().map(PathBuf::as_path));
+        }
+        app::files::ensure_distinct(&[out], &inputs)?;
+    }
+    let book = app::address::book(&ctx, &spec, &Bars::default())?;
+    let reports = app::address::screen_all(&book, &queries, args.chain.as_deref());
     let any_hit = reports.iter().any(Report::is_hit);
 
     if global.json || args.output.is_some() || args.input.is_some() {
@@ -103,24 +97,24 @@ pub fn run(global: &Global, args: AddressArgs) -> Result<ExitCode> {
 }
 
 fn print_report(r: &Report) {
-    if !r.valid {
-        print!(
-            "{}  INVALID: {}",
-            r.address,
-            r.error.as_deref().unwrap_or("?")
-        );
-    } else {
-        print!(
+    let mut head = if r.valid {
+        format!(
             "{}  valid {} ({})",
             r.address,
             r.family.as_deref().unwrap_or(""),
             r.chains.join(", ")
-        );
-    }
+        )
+    } else {
+        format!(
+            "{}  INVALID: {}",
+            r.address,
+            r.error.as_deref().unwrap_or("?")
+        )
+    };
     if let Some(m) = &r.declared_chain_mismatch {
-        print!("  [declared chain mismatch: {m}]");
+        head.push_str(&format!("  [declared chain mismatch: {m}]"));
     }
-    println!("  — {} hit(s)", r.hits.len());
+    outln!("{head}  — {} hit(s)", r.hits.len());
     for h in &r.hits {
         let how = format!("{:?}", h.matched_on);
         match &h.source {
@@ -131,7 +125,7 @@ fn print_report(r: &Report) {
                 name,
                 programs,
                 currency,
-            } => println!(
+            } => outln!(
                 "    {how:<9} {entity_id:<14} {name}  [{}]  {currency}  ({list}@{list_version})",
                 programs.join(", ")
             ),
@@ -140,57 +134,12 @@ fn print_report(r: &Report) {
                 category,
                 label,
                 ..
-            } => println!("    {how:<9} {category:<14} {label}  ({source})"),
+            } => outln!("    {how:<9} {category:<14} {label}  ({source})"),
         }
         if let Some(m) = &h.currency_mismatch {
-            println!(
+            outln!(
                 "              note: the list files this address under a currency it cannot belong to: {m}"
             );
         }
     }
-}
-
-fn read_queries(path: &PathBuf) -> Result<Vec<(String, Option<String>)>> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text =
-        String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned();
-    let first = text.lines().next().unwrap_or("").to_ascii_lowercase();
-    if !first
-        .split(',')
-        .any(|c| c.trim().trim_matches('"') == "address")
-    {
-        return Ok(text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| (l.to_string(), None))
-            .collect());
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{}: unreadable CSV header", path.display()))?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let a = headers
-        .iter()
-        .position(|h| h == "address")
-        .context("no address column")?;
-    let c = headers.iter().position(|h| h == "chain");
-    let mut out = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let rec =
-            rec.with_context(|| format!("{}: line {}: unreadable row", path.display(), i + 2))?;
-        let addr = rec.get(a).unwrap_or("").to_string();
-        let chain = c
-            .and_then(|c| rec.get(c))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
-        out.push((addr, chain));
-    }
-    Ok(out)
 }

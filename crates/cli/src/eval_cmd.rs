@@ -1,21 +1,19 @@
 //! `interdict eval`: run the shared name-screening evaluation set and print its metrics.
 //!
-//! The index is built from the real list files exactly as `../shared/eval/README.md` describes:
-//! every row of the 2024-05-03 SDN CSV with the aliases from `alt.csv` of entities in that file,
-//! and the UN list without low-quality aliases and original-script names. The queries go through
-//! the same batch path as `interdict screen --input`, and the repository's scorer (`score.py`)
+//! The index is `app::eval`'s (as `../shared/eval/README.md` defines it); the queries go through
+//! the same batch pipeline as `interdict screen --input`, and the shared scorer (`score.py`)
 //! computes the metrics.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use app::screen::{BatchOptions, Sink};
 use clap::Args;
-use model::NameKind;
-use screening::{ListRef, Screener};
 
 use crate::Global;
-use crate::screen_cmd::{BatchOutput, ModeArg, batch};
+use crate::progress::Bars;
+use crate::screen_cmd::ModeArg;
 
 /// Arguments of `interdict eval`.
 #[derive(Debug, Args)]
@@ -47,20 +45,6 @@ pub struct EvalArgs {
 
 /// Runs `interdict eval`.
 pub fn run(_global: &Global, args: EvalArgs) -> Result<ExitCode> {
-    let data = args.shared.join("data");
-    let files = [
-        data.join("ofac/sdn_2024-05-03.csv"),
-        data.join("ofac/alt_2025-12.csv"),
-        data.join("un/UN_consolidated_2026-02-27.xml"),
-    ];
-    for f in &files {
-        if !f.exists() {
-            bail!(
-                "{} is missing; point --shared at the folder that holds data/ and eval/",
-                f.display()
-            );
-        }
-    }
     let queries = args
         .queries
         .clone()
@@ -68,29 +52,13 @@ pub fn run(_global: &Global, args: EvalArgs) -> Result<ExitCode> {
     let scorer = args.shared.join("eval/score.py");
 
     let started = std::time::Instant::now();
-    let inputs = crate::load::read_inputs(&files)?;
-    let mut lists = Vec::new();
-    for (p, _) in crate::load::parse(&inputs)? {
-        let mut entities = p.parsed.entities;
-        // Aliases of entities missing from the 2024 SDN file are not part of the labelled index;
-        // such entities have no primary name.
-        entities.retain(|e| e.names.iter().any(|n| n.kind == NameKind::Primary));
-        if p.list == ingest::ListId::Un {
-            for e in &mut entities {
-                e.names.retain(|n| {
-                    n.kind != NameKind::WeakAlias
-                        && !matches!(n.script, Some(s) if s != model::Script::Latin)
-                });
-            }
-        }
-        lists.push((ListRef::new(p.list.as_str(), "eval"), entities));
-    }
-    let screener = Screener::build(lists);
+    let screener = app::eval::screener(&args.shared)?;
     eprintln!(
         "Index: {} entities, built in {:.2} s.",
         screener.len(),
         started.elapsed().as_secs_f64()
     );
+    let engine = app::engine::Engine::from_screener(screener, Vec::new());
 
     let tmp;
     let output = match &args.output {
@@ -106,17 +74,20 @@ pub fn run(_global: &Global, args: EvalArgs) -> Result<ExitCode> {
         limit: 10,
         ..screening::ScreenConfig::default()
     };
-    batch(
-        &screener,
+    app::screen::batch(
+        &engine,
         &cfg,
         &queries,
-        &BatchOutput {
-            path: Some(&output),
+        Sink::File {
+            path: &output,
             resume: false,
             overwrite: true,
+        },
+        &BatchOptions {
             explain: false,
             allow: None,
         },
+        &Bars::default(),
     )?;
     let threshold = args.threshold.unwrap_or(cfg.threshold);
     let status = std::process::Command::new(&args.python)

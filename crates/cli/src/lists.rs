@@ -5,15 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use app::update::Outcome;
 use clap::{Args, Subcommand, ValueEnum};
-use ingest::ListId;
-use model::diff::ListDiff;
-use model::{Diagnostic, Entity};
+use model::Diagnostic;
 use store::{Saved, SnapshotMeta};
 
 use crate::Global;
-use crate::load::{self, FileData};
+use crate::progress::Bars;
 
 /// Arguments of `interdict lists`.
 #[derive(Debug, Args)]
@@ -24,7 +23,7 @@ pub struct ListsArgs {
 
 #[derive(Debug, Subcommand)]
 enum ListsCommand {
-    /// Parse list files and save them as a new versioned snapshot (a no-op for content already stored).
+    /// Parse list files and store them as a new versioned snapshot (content already stored is recognised and nothing is written).
     Import {
         /// List files: OFAC CSV sets (give all four files together), OFAC XML/Advanced/Enhanced
         /// (also zipped), UN XML, EU XML, UK XML/CSV, FtM JSON lines or FtM delta files.
@@ -91,9 +90,14 @@ enum ExportFormat {
 
 /// Runs `interdict lists`.
 pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
+    let ctx = global.context()?;
     match args.command.unwrap_or(ListsCommand::Show) {
-        ListsCommand::Show => show(global),
-        ListsCommand::Import { paths, diagnostics } => import(global, &paths, diagnostics),
+        ListsCommand::Show => show(global, &ctx),
+        ListsCommand::Import { paths, diagnostics } => {
+            let outcomes = app::update::import(&ctx, &paths, &Bars::default())?;
+            report_saved(global, &outcomes, diagnostics)?;
+            Ok(ExitCode::SUCCESS)
+        }
         ListsCommand::Update {
             lists,
             mirror,
@@ -102,7 +106,7 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
             retries,
             force,
         } => {
-            let mut fetcher = crate::download::Fetcher::new(
+            let mut fetcher = app::download::Fetcher::new(
                 Duration::from_secs(connect_timeout),
                 Duration::from_secs(timeout),
                 mirror,
@@ -111,30 +115,61 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
             if std::env::var_os("INTERDICT_TEST_FAST_RETRY").is_some() {
                 fetcher.backoff = Duration::from_millis(10);
             }
-            update(global, &lists, &fetcher, force)
+            let lists = app::update::parse_list_names(&lists)?;
+            let policy = app::update::Policy { force };
+            let results = app::update::update(&ctx, &lists, &fetcher, policy, &Bars::default())?;
+            let mut outcomes = Vec::new();
+            let mut failures = Vec::new();
+            for (list, r) in results {
+                match r {
+                    Ok(o) => outcomes.push(o),
+                    Err(e) => failures.push(format!("{}: {e}", list.as_str())),
+                }
+            }
+            report_saved(global, &outcomes, false)?;
+            for f in &failures {
+                eprintln!("error: {f}");
+            }
+            if !failures.is_empty() {
+                eprintln!("The stored snapshots of the lists that failed are unchanged.");
+                return Ok(ExitCode::from(2));
+            }
+            Ok(ExitCode::SUCCESS)
         }
-        ListsCommand::Diff { old, new } => diff(global, &old, &new),
+        ListsCommand::Diff { old, new } => diff(global, &ctx, &old, &new),
         ListsCommand::Export {
             format,
             only,
             lists,
             output,
-        } => export(global, format, &only, &lists, output.as_deref()),
+        } => {
+            let only = app::update::parse_list_names_only(&only)?;
+            let format = match format {
+                ExportFormat::Ftm => app::lists::ExportFormat::Ftm,
+                ExportFormat::Json => app::lists::ExportFormat::Json,
+            };
+            let source = app::sources::ListSource::from_args(&lists);
+            let mut out: Box<dyn Write> = match &output {
+                Some(p) => {
+                    if let app::sources::ListSource::Files(inputs) = &source {
+                        let inputs: Vec<&std::path::Path> =
+                            inputs.iter().map(PathBuf::as_path).collect();
+                        app::files::ensure_distinct(&[p], &inputs)?;
+                    }
+                    Box::new(std::io::BufWriter::new(
+                        std::fs::File::create(p)
+                            .with_context(|| format!("cannot create {}", p.display()))?,
+                    ))
+                }
+                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            };
+            let n = app::lists::export(&ctx, &source, &only, format, &mut out, &Bars::default())?;
+            if output.is_some() {
+                eprintln!("Wrote {n} objects.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
-}
-
-fn parse_list_names(names: &[String]) -> Result<Vec<ListId>> {
-    names
-        .iter()
-        .map(|n| {
-            ListId::parse(n).with_context(|| {
-                format!(
-                    "unknown list {n:?}; known lists: {}",
-                    ListId::ALL.map(|l| l.as_str()).join(", ")
-                )
-            })
-        })
-        .collect()
 }
 
 fn counts_text(meta: &SnapshotMeta) -> String {
@@ -145,41 +180,36 @@ fn counts_text(meta: &SnapshotMeta) -> String {
         .join(", ")
 }
 
-fn show(global: &Global) -> Result<ExitCode> {
-    let store = crate::datadir::open_store(global)?;
-    let all = store.snapshots()?;
-    let current: Vec<SnapshotMeta> = store.current_all()?;
-    let is_current = |m: &SnapshotMeta| current.iter().any(|c| c == m);
+fn show(global: &Global, ctx: &app::Context) -> Result<ExitCode> {
+    let all = app::lists::snapshots(ctx)?;
     if global.json {
-        let rows: Vec<serde_json::Value> = all
-            .iter()
-            .map(|m| {
-                let mut v = serde_json::to_value(m).unwrap_or_default();
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("current".into(), is_current(m).into());
-                    o.insert("entities".into(), m.entity_count().into());
-                }
-                v
-            })
+        let rows: Vec<api::StoredSnapshot> = all
+            .into_iter()
+            .map(|(m, current)| api::StoredSnapshot::new(m, current))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(ExitCode::SUCCESS);
     }
     if all.is_empty() {
-        println!(
+        outln!(
             "No lists stored in {}.\nRun `interdict lists update` (needs internet) or `interdict lists import FILE...`.",
-            store.root().display()
+            ctx.data_dir().display()
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{:<1} {:<13} {:<24} {:<10} {:>8} {:>6}  by schema",
-        "", "list", "version", "published", "entities", "diags"
+        "",
+        "list",
+        "version",
+        "published",
+        "entities",
+        "diags"
     );
-    for m in &all {
-        println!(
+    for (m, current) in &all {
+        outln!(
             "{:<1} {:<13} {:<24} {:<10} {:>8} {:>6}  {}",
-            if is_current(m) { "*" } else { "" },
+            if *current { "*" } else { "" },
             m.list.as_str(),
             m.version,
             m.publish_date.as_deref().unwrap_or("-"),
@@ -188,7 +218,7 @@ fn show(global: &Global) -> Result<ExitCode> {
             counts_text(m)
         );
     }
-    println!("(* = current; data directory {})", store.root().display());
+    outln!("(* = current; data directory {})", ctx.data_dir().display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -210,233 +240,70 @@ fn print_diagnostics(diags: &[Diagnostic], all: bool) {
     }
 }
 
-fn import(global: &Global, paths: &[PathBuf], all_diags: bool) -> Result<ExitCode> {
-    let files = load::read_inputs(paths)?;
-    let store = crate::datadir::open_store(global)?;
-    let pb = crate::progress::spinner("Parsing");
-    let parsed = load::parse(&files);
-    pb.finish_and_clear();
-    let mut results = Vec::new();
-    for (p, sources) in parsed? {
-        let diags = p.parsed.diagnostics.clone();
-        let saved = store.save(p, sources)?;
-        results.push((saved, diags));
-    }
-    report_saved(global, &results, all_diags)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn report_saved(
-    global: &Global,
-    results: &[(Saved, Vec<Diagnostic>)],
-    all_diags: bool,
-) -> Result<()> {
+fn report_saved(global: &Global, results: &[Outcome], all_diags: bool) -> Result<()> {
     if global.json {
-        let rows: Vec<serde_json::Value> = results
+        let rows: Vec<api::ImportOutcome> = results
             .iter()
-            .map(|(s, _)| {
-                serde_json::json!({
-                    "status": if matches!(s, Saved::New(_)) { "new" } else { "unchanged" },
-                    "snapshot": s.meta(),
-                })
+            .map(|o| api::ImportOutcome {
+                status: if matches!(o.saved, Saved::New(_)) {
+                    api::ImportStatus::New
+                } else {
+                    api::ImportStatus::Unchanged
+                },
+                snapshot: api::StoredSnapshot::new(o.saved.meta().clone(), true),
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
-    for (s, diags) in results {
-        let m = s.meta();
-        let status = match s {
+    for o in results {
+        let m = o.saved.meta();
+        let status = match o.saved {
             Saved::New(_) => "imported",
             Saved::Unchanged(_) => "unchanged (already stored)",
         };
-        println!(
+        outln!(
             "{}: {status}, {} entities ({}), {} diagnostics",
             m.name(),
             m.entity_count(),
             counts_text(m),
             m.diagnostics
         );
-        if matches!(s, Saved::New(_)) {
-            print_diagnostics(diags, all_diags);
+        if matches!(o.saved, Saved::New(_)) {
+            print_diagnostics(&o.diagnostics, all_diags);
         }
     }
     Ok(())
 }
 
-fn update(
-    global: &Global,
-    names: &[String],
-    fetcher: &crate::download::Fetcher,
-    force: bool,
-) -> Result<ExitCode> {
-    let lists = if names.is_empty() {
-        crate::download::SOURCES.iter().map(|s| s.list).collect()
-    } else {
-        parse_list_names(names)?
-    };
-    let store = crate::datadir::open_store(global)?;
-    let mut results = Vec::new();
-    let mut failures = Vec::new();
-    for list in lists {
-        let Some(source) = crate::download::source(list) else {
-            failures.push(format!(
-                "{}: no official download is configured; import the files with `interdict lists import`",
-                list.as_str()
-            ));
-            continue;
-        };
-        match update_one(&store, source, fetcher, force) {
-            Ok(r) => results.push(r),
-            Err(e) => failures.push(format!("{}: {e:#}", list.as_str())),
-        }
-    }
-    report_saved(global, &results, false)?;
-    for f in &failures {
-        eprintln!("error: {f}");
-    }
-    if !failures.is_empty() {
-        eprintln!("The stored snapshots of the lists that failed are unchanged.");
-        return Ok(ExitCode::from(2));
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-pub(crate) fn update_one(
-    store: &store::Store,
-    source: &crate::download::Source,
-    fetcher: &crate::download::Fetcher,
-    force: bool,
-) -> Result<(Saved, Vec<Diagnostic>)> {
-    let files: Vec<FileData> = fetcher.fetch_source(source)?;
-    let mut parsed = load::parse(&files).context("the downloaded files cannot be used")?;
-    if parsed.len() != 1 || parsed[0].0.list != source.list {
-        let got: Vec<&str> = parsed.iter().map(|(p, _)| p.list.as_str()).collect();
-        bail!(
-            "the download does not contain the {} list (found: {})",
-            source.list.as_str(),
-            if got.is_empty() {
-                "nothing".to_string()
-            } else {
-                got.join(", ")
-            }
-        );
-    }
-    let (p, sources) = parsed.remove(0);
-    let new_count = p.parsed.entities.len() as u64;
-    if new_count == 0 {
-        bail!("the download holds no entities");
-    }
-    if let Some(current) = store.current(source.list)?
-        && !force
-        && new_count * 2 < current.entity_count()
-    {
-        bail!(
-            "the download has {new_count} entities, fewer than half of the {} in the current snapshot; rerun with --force if this is expected",
-            current.entity_count()
-        );
-    }
-    let diags = p.parsed.diagnostics.clone();
-    Ok((store.save(p, sources)?, diags))
-}
-
-/// Loads one side of a diff: a file path if it exists, else a stored snapshot.
-fn load_side(global: &Global, spec: &str) -> Result<(String, Vec<Entity>)> {
-    let path = PathBuf::from(spec);
-    if path.exists() {
-        let files = load::read_inputs(std::slice::from_ref(&path))?;
-        let mut parsed = load::parse(&files)?;
-        if parsed.len() != 1 {
-            bail!(
-                "{spec} holds {} lists; diff compares one list",
-                parsed.len()
-            );
-        }
-        let (p, _) = parsed.remove(0);
-        return Ok((spec.to_string(), p.parsed.entities));
-    }
-    let store = crate::datadir::open_store(global)?;
-    let meta = store.resolve(spec)?;
-    let snap = store.load(&meta)?;
-    Ok((meta.name(), snap.entities))
-}
-
-fn diff(global: &Global, old: &str, new: &str) -> Result<ExitCode> {
-    let (old_name, old_entities) = load_side(global, old)?;
-    let (new_name, new_entities) = load_side(global, new)?;
-    let d: ListDiff = model::diff::diff(&old_entities, &new_entities);
+fn diff(global: &Global, ctx: &app::Context, old: &str, new: &str) -> Result<ExitCode> {
+    let (old_name, new_name, d) = app::lists::diff(ctx, old, new)?;
     if global.json {
-        println!("{}", serde_json::to_string_pretty(&d)?);
+        outln!("{}", serde_json::to_string_pretty(&d)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{old_name} → {new_name}: {} added, {} removed, {} changed",
         d.added.len(),
         d.removed.len(),
         d.changed.len()
     );
     for e in &d.added {
-        println!("+ {} [{}] {}", e.id, e.schema, e.caption);
+        outln!("+ {} [{}] {}", e.id, e.schema, e.caption);
     }
     for e in &d.removed {
-        println!("- {} [{}] {}", e.id, e.schema, e.caption);
+        outln!("- {} [{}] {}", e.id, e.schema, e.caption);
     }
     for c in &d.changed {
-        println!("~ {} {}", c.id, c.caption);
+        outln!("~ {} {}", c.id, c.caption);
         for f in &c.changes {
             for v in &f.removed {
-                println!("    - {}: {v}", f.field);
+                outln!("    - {}: {v}", f.field);
             }
             for v in &f.added {
-                println!("    + {}: {v}", f.field);
+                outln!("    + {}: {v}", f.field);
             }
         }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn export(
-    global: &Global,
-    format: ExportFormat,
-    only: &[String],
-    paths: &[PathBuf],
-    output: Option<&std::path::Path>,
-) -> Result<ExitCode> {
-    let only = parse_list_names(only)?;
-    let lists = load::load_lists(global, paths)?;
-    let stdout = std::io::stdout();
-    let mut out: Box<dyn Write> = match output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(stdout.lock())),
-    };
-    let mut n = 0u64;
-    for l in lists
-        .iter()
-        .filter(|l| only.is_empty() || only.contains(&l.list))
-    {
-        tracing::info!(list = l.list.as_str(), version = %l.version, "Exporting.");
-        for e in &l.entities {
-            match format {
-                ExportFormat::Ftm => {
-                    for v in model::ftm::to_ftm(e) {
-                        serde_json::to_writer(&mut out, &v)?;
-                        out.write_all(b"\n")?;
-                        n += 1;
-                    }
-                }
-                ExportFormat::Json => {
-                    serde_json::to_writer(&mut out, e)?;
-                    out.write_all(b"\n")?;
-                    n += 1;
-                }
-            }
-        }
-    }
-    out.flush()?;
-    if output.is_some() {
-        eprintln!("Wrote {n} objects.");
     }
     Ok(ExitCode::SUCCESS)
 }

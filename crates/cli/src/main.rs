@@ -1,22 +1,21 @@
 //! `interdict`: the command-line front end of the interdict sanctions-compliance engine.
 //!
-//! This crate only parses arguments, reads and writes files, talks to the network and prints;
-//! the work happens in the library crates. Exit status: 0 on success, 1 when `--fail-on-match`
-//! finds a match, 2 on error.
+//! This crate only parses arguments, draws progress bars and prints; the application logic is
+//! in `app` and the engines behind it. Exit status: 0 on success (also when the reader of the
+//! output goes away, as `| head` does), 1 when `--fail-on-match` finds a match, 2 on error.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[macro_use]
+mod out;
 mod address_cmd;
 mod allow_cmd;
-mod datadir;
-mod download;
 mod eval_cmd;
 mod graph_cmd;
 mod lists;
-mod load;
 mod progress;
 mod screen_cmd;
 mod vet_cmd;
@@ -33,6 +32,27 @@ pub struct Global {
     /// More log output on standard error (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+impl Global {
+    /// The application context: the data directory (`--data-dir`, else `INTERDICT_HOME`, else
+    /// the platform's), `INTERDICT_OFFLINE` and `INTERDICT_MIRROR`.
+    pub fn context(&self) -> anyhow::Result<app::Context> {
+        let dir = match &self.data_dir {
+            Some(d) => d.clone(),
+            None => app::default_data_dir().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "cannot work out a data directory; pass --data-dir DIR or set INTERDICT_HOME"
+                )
+            })?,
+        };
+        let mut ctx = app::Context::new(dir);
+        ctx.offline = std::env::var_os("INTERDICT_OFFLINE").is_some_and(|v| !v.is_empty());
+        ctx.mirror = std::env::var("INTERDICT_MIRROR")
+            .ok()
+            .filter(|m| !m.is_empty());
+        Ok(ctx)
+    }
 }
 
 #[derive(Debug, Parser)]
@@ -93,6 +113,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader of our output is gone (`interdict … | head`): nothing is wrong.
+        Err(e) if out::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             for cause in e.chain().skip(1) {

@@ -44,3 +44,56 @@ pub fn count(total: u64, message: impl Into<String>) -> ProgressBar {
     pb.set_message(message.into());
     pb
 }
+
+/// The application layer's [`app::Observer`] on a terminal: one bar at a time, notices on
+/// standard error above it.
+#[derive(Default)]
+pub struct Bars {
+    bar: std::sync::Mutex<Option<ProgressBar>>,
+}
+
+impl Bars {
+    fn with(&self, f: impl FnOnce(&mut Option<ProgressBar>)) {
+        if let Ok(mut guard) = self.bar.lock() {
+            f(&mut guard);
+        }
+    }
+}
+
+impl app::Observer for Bars {
+    fn start(&self, task: &str, total: Option<u64>, unit: app::Unit) {
+        let pb = match (unit, total) {
+            (app::Unit::Bytes, t) => bytes(t, task.to_string()),
+            (app::Unit::Items, Some(t)) => count(t, task.to_string()),
+            (app::Unit::Items, None) => spinner(task.to_string()),
+        };
+        self.with(|b| {
+            if let Some(old) = b.replace(pb) {
+                old.finish_and_clear();
+            }
+        });
+    }
+
+    fn advance(&self, n: u64) {
+        self.with(|b| {
+            if let Some(pb) = b {
+                pb.inc(n);
+            }
+        });
+    }
+
+    fn finish(&self) {
+        self.with(|b| {
+            if let Some(pb) = b.take() {
+                pb.finish_and_clear();
+            }
+        });
+    }
+
+    fn notice(&self, message: &str) {
+        self.with(|b| match b {
+            Some(pb) => pb.suspend(|| eprintln!("{message}")),
+            None => eprintln!("{message}"),
+        });
+    }
+}

@@ -1,18 +1,17 @@
 //! `interdict screen` and `interdict compare`: name screening, one query or a batch file.
 
-use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, anyhow, bail};
+use app::engine::Engine;
+use app::screen::{BatchOptions, Sink};
+use app::sources::ListSource;
 use clap::{Args, ValueEnum};
-use model::{PartialDate, Schema};
-use rayon::prelude::*;
-use screening::{AllowList, AllowState, ListRef, Match, Mode, Query, ScreenConfig, Screener};
-use serde::Serialize;
+use screening::{Mode, Query, ScreenConfig};
 
 use crate::Global;
+use crate::progress::Bars;
 
 /// The scoring method on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -83,7 +82,8 @@ pub struct ScreenArgs {
 /// Options shared by single and batch screening.
 #[derive(Debug, Args)]
 pub struct ScreenOpts {
-    /// Use these list files instead of the stored snapshots.
+    /// Use these list files instead of the stored snapshots (`bundled`: the default lists
+    /// compiled into interdict, which are not current).
     #[arg(long, num_args = 1.., value_name = "PATH")]
     pub lists: Vec<PathBuf>,
     /// Alert threshold [default: the engine's, chosen on the evaluation set].
@@ -122,59 +122,14 @@ impl ScreenOpts {
     }
 }
 
-/// Parses a schema name case-insensitively.
-pub fn parse_schema(s: &str) -> Result<Schema> {
-    const KNOWN: [&str; 6] = [
-        "Person",
-        "Organization",
-        "Company",
-        "LegalEntity",
-        "Vessel",
-        "Airplane",
-    ];
-    let t = s.trim();
-    let alias = match t.to_ascii_lowercase().as_str() {
-        "individual" => "Person",
-        "organisation" | "entity" => "Organization",
-        "aircraft" => "Airplane",
-        _ => "",
-    };
-    KNOWN
-        .iter()
-        .find(|k| k.eq_ignore_ascii_case(t))
-        .or_else(|| KNOWN.iter().find(|k| **k == alias))
-        .map(|k| Schema::from(k.to_string()))
-        .with_context(|| format!("unknown schema {t:?}; use one of {}", KNOWN.join(", ")))
-}
-
-fn parse_nationality(s: &str) -> Result<String> {
-    model::country::code(s)
-        .map(str::to_string)
-        .with_context(|| format!("unknown country {s:?}; give an ISO 3166 alpha-2 code such as kp"))
-}
-
-fn parse_dob(s: &str) -> Result<PartialDate> {
-    PartialDate::parse_iso(s)
-        .with_context(|| format!("bad birth date {s:?}; use YYYY, YYYY-MM or YYYY-MM-DD"))
-}
-
-/// Builds the screener over the lists a command works on, with a spinner on a terminal.
-pub fn build_screener(global: &Global, paths: &[PathBuf]) -> Result<Screener> {
-    let lists = crate::load::load_lists(global, paths)?;
-    let pb = crate::progress::spinner("Building the name index");
-    let started = std::time::Instant::now();
-    let input: Vec<(ListRef, Vec<model::Entity>)> = lists
-        .into_iter()
-        .map(|l| (ListRef::new(l.list.as_str(), l.version), l.entities))
-        .collect();
-    let screener = Screener::build(input);
-    pb.finish_and_clear();
-    tracing::info!(
-        entities = screener.len(),
-        ms = started.elapsed().as_millis() as u64,
-        "Name index built."
-    );
-    Ok(screener)
+/// Opens the engine over the lists a command works on.
+pub fn open_engine(global: &Global, lists: &[PathBuf]) -> Result<Engine> {
+    let ctx = global.context()?;
+    Ok(app::engine::open(
+        &ctx,
+        &ListSource::from_args(lists),
+        &Bars::default(),
+    )?)
 }
 
 /// Runs `interdict screen`.
@@ -183,56 +138,79 @@ pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
     let allow = args
         .allow_list
         .as_deref()
-        .map(crate::allow_cmd::read_allow_list)
+        .map(app::allow::read)
         .transpose()?;
     if let Some(input) = &args.input {
-        let screener = build_screener(global, &args.opts.lists)?;
-        let any = batch(
-            &screener,
-            &cfg,
-            input,
-            &BatchOutput {
-                path: args.output.as_deref(),
+        let engine = open_engine(global, &args.opts.lists)?;
+        // Batch lines carry no list facts; the warning goes where a person sees it.
+        for w in engine.warnings() {
+            eprintln!("warning: {}", w.message);
+        }
+        let stdout = std::io::stdout();
+        let mut lock = std::io::BufWriter::new(stdout.lock());
+        let sink = match args.output.as_deref() {
+            Some(path) => Sink::File {
+                path,
                 resume: args.resume,
                 overwrite: args.overwrite,
-                explain: args.explain,
-                allow: allow.as_ref(),
             },
-        )?;
-        return Ok(exit(any && args.fail_on_match));
+            None => Sink::Writer(&mut lock),
+        };
+        let opts = BatchOptions {
+            explain: args.explain,
+            allow: allow.as_ref(),
+        };
+        let summary = app::screen::batch(&engine, &cfg, input, sink, &opts, &Bars::default())?;
+        if args.output.is_some() {
+            eprintln!(
+                "Screened {} queries in {:.2} s ({:.0} per second).",
+                summary.queries,
+                summary.seconds,
+                summary.queries as f64 / summary.seconds.max(1e-9)
+            );
+        }
+        return Ok(exit(summary.any_match && args.fail_on_match));
     }
     let name = args.name.clone().unwrap_or_default();
     if name.trim().is_empty() {
         bail!("the name to screen is empty");
     }
+    let bad = |what: &str, v: &str, e: String| anyhow!("bad {what} {v:?}: {e}");
     let query = Query {
         name,
-        schema: args.schema.as_deref().map(parse_schema).transpose()?,
-        birth_date: args.dob.as_deref().map(parse_dob).transpose()?,
+        schema: args
+            .schema
+            .as_deref()
+            .map(|v| app::screen::parse_schema(v).map_err(|e| bad("schema", v, e)))
+            .transpose()?,
+        birth_date: args
+            .dob
+            .as_deref()
+            .map(|v| app::screen::parse_dob(v).map_err(|e| bad("birth date", v, e)))
+            .transpose()?,
         nationality: args
             .nationality
             .as_deref()
-            .map(parse_nationality)
+            .map(|v| app::screen::parse_nationality(v).map_err(|e| bad("nationality", v, e)))
             .transpose()?,
         identifiers: args.identifiers.clone(),
     };
     if allow.is_some() && args.customer.is_none() {
         bail!("--allow-list needs --customer REF to know whose clearances apply");
     }
-    let screener = build_screener(global, &args.opts.lists)?;
-    let matches = screener.screen(&query, &cfg);
-    let line = BatchLine::new(
-        None,
-        matches,
+    let engine = open_engine(global, &args.opts.lists)?;
+    let response = app::screen::single(
+        &engine,
+        &query,
+        &cfg,
         args.explain,
-        &screener,
         allow.as_ref().zip(args.customer.as_deref()),
     );
-    let any = line.matches.iter().any(|m| m.is_match);
+    let any = response.line.any_match();
     if global.json {
-        println!("{}", serde_json::to_string_pretty(&line)?);
+        outln!("{}", serde_json::to_string_pretty(&response)?);
     } else {
-        print_lines(&line, &cfg, args.explain);
+        print_response(&response, &cfg, args.explain);
     }
     Ok(exit(any && args.fail_on_match))
 }
@@ -245,16 +223,19 @@ fn exit(fail: bool) -> ExitCode {
     }
 }
 
-fn print_lines(line: &BatchLine, cfg: &ScreenConfig, explain: bool) {
+fn print_response(r: &api::ScreenResponse, cfg: &ScreenConfig, explain: bool) {
+    let line = &r.line;
     if line.matches.is_empty() && line.suppressed.is_empty() {
-        println!("No match at or above the reporting floor {:.2}.", cfg.floor);
-        return;
+        outln!("No match at or above the reporting floor {:.2}.", cfg.floor);
+    } else {
+        outln!(
+            "{:<6} {:<5} {:<16} {:<13} name",
+            "score",
+            "match",
+            "entity",
+            "list"
+        );
     }
-    println!(
-        "{:<6} {:<5} {:<16} {:<13} name",
-        "score", "match", "entity", "list"
-    );
-    let mut versions: Vec<String> = Vec::new();
     for (m, suppressed) in line
         .matches
         .iter()
@@ -266,7 +247,7 @@ fn print_lines(line: &BatchLine, cfg: &ScreenConfig, explain: bool) {
             (false, true) => "YES",
             (false, false) => "no",
         };
-        println!(
+        outln!(
             "{:<6.3} {:<5} {:<16} {:<13} {}{}",
             m.score,
             verdict,
@@ -282,442 +263,71 @@ fn print_lines(line: &BatchLine, cfg: &ScreenConfig, explain: bool) {
         if explain && let Some(e) = &m.explanation {
             print_explanation(e);
         }
-        versions.push(format!("{}@{}", m.list, m.list_version));
     }
-    versions.sort();
-    versions.dedup();
-    println!(
-        "(threshold {:.2}; list versions: {})",
+    let versions: Vec<String> = r
+        .lists
+        .iter()
+        .map(|l| match &l.publish_date {
+            Some(d) => format!("{}@{} (published {d})", l.list, l.version),
+            None => format!("{}@{}", l.list, l.version),
+        })
+        .collect();
+    outln!(
+        "(threshold {:.2}; lists: {})",
         cfg.threshold,
         versions.join(", ")
     );
+    for w in &r.warnings {
+        outln!("WARNING: {}", w.message);
+    }
 }
 
 /// Prints an explanation as indented lines.
 pub fn print_explanation(e: &screening::Explanation) {
-    println!(
+    outln!(
         "       matched {} name {:?} (query read as {:?}, {}), name score {:.3}, method {}",
-        e.listed_name_kind, e.listed_name, e.query_form, e.query_scheme, e.name_score, e.method
+        e.listed_name_kind,
+        e.listed_name,
+        e.query_form,
+        e.query_scheme,
+        e.name_score,
+        e.method
     );
     for p in &e.parts {
-        println!(
+        outln!(
             "         {:<14} ~ {:<14} {:<16} sim {:.2} weight {:.2} ({})",
-            p.query, p.listed, p.how, p.similarity, p.weight, p.role
+            p.query,
+            p.listed,
+            p.how,
+            p.similarity,
+            p.weight,
+            p.role
         );
     }
     for u in &e.unmatched_query {
-        println!(
+        outln!(
             "         unmatched in query:  {} ({}, weight {:.2})",
-            u.part, u.role, u.weight
+            u.part,
+            u.role,
+            u.weight
         );
     }
     for u in &e.unmatched_listed {
-        println!(
+        outln!(
             "         unmatched in listed: {} ({}, weight {:.2})",
-            u.part, u.role, u.weight
+            u.part,
+            u.role,
+            u.weight
         );
     }
     for q in &e.qualifiers {
-        println!(
+        outln!(
             "         qualifier {:?}: {} ({:+.3})",
-            q.kind, q.detail, q.effect
+            q.kind,
+            q.detail,
+            q.effect
         );
     }
-}
-
-/// One output line of a batch.
-#[derive(Serialize)]
-struct BatchLine {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    query_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    matches: Vec<MatchLine>,
-    /// Hits cleared for this customer on the allow-list, with the entity unchanged since.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    suppressed: Vec<MatchLine>,
-}
-
-/// One match of a batch line: the fields of [`Match`], serialised directly (no
-/// `serde_json::Value` round trip), with the explanation only when asked for.
-#[derive(Serialize)]
-struct MatchLine {
-    entity_id: model::EntityId,
-    caption: String,
-    schema: String,
-    list: String,
-    list_version: String,
-    score: f64,
-    #[serde(rename = "match")]
-    is_match: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    explanation: Option<screening::Explanation>,
-    /// `"stale"` when the hit was cleared for this customer but the listed entity changed since.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    allow_list: Option<&'static str>,
-}
-
-impl BatchLine {
-    fn new(
-        query_id: Option<String>,
-        matches: Vec<Match>,
-        explain: bool,
-        screener: &Screener,
-        allow: Option<(&AllowList, &str)>,
-    ) -> BatchLine {
-        let mut line = BatchLine {
-            query_id,
-            error: None,
-            matches: Vec::with_capacity(matches.len()),
-            suppressed: Vec::new(),
-        };
-        for m in matches {
-            let state = match allow {
-                Some((list, customer)) => screener
-                    .entity(&m.entity_id)
-                    .map_or(AllowState::NotListed, |entity| {
-                        list.check(customer, &m, entity)
-                    }),
-                None => AllowState::NotListed,
-            };
-            let ml = MatchLine {
-                entity_id: m.entity_id,
-                caption: m.caption,
-                schema: m.schema,
-                list: m.list,
-                list_version: m.list_version,
-                score: m.score,
-                is_match: m.is_match,
-                explanation: explain.then_some(m.explanation),
-                allow_list: (state == AllowState::Stale).then_some("stale"),
-            };
-            if state == AllowState::Suppressed {
-                line.suppressed.push(ml);
-            } else {
-                line.matches.push(ml);
-            }
-        }
-        line
-    }
-}
-
-/// One query read from a batch file, or why it could not be read.
-struct BatchQuery {
-    id: String,
-    customer: Option<String>,
-    line: u64,
-    query: Result<Query, String>,
-    warnings: Vec<String>,
-}
-
-fn nonempty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn query_from_fields(
-    id: String,
-    line: u64,
-    name: Option<&str>,
-    schema: Option<&str>,
-    dob: Option<&str>,
-    nationality: Option<&str>,
-) -> BatchQuery {
-    let mut warnings = Vec::new();
-    let Some(name) = nonempty(name) else {
-        return BatchQuery {
-            id,
-            customer: None,
-            line,
-            query: Err("the name is empty".into()),
-            warnings,
-        };
-    };
-    let mut q = Query::name(name);
-    if let Some(s) = nonempty(schema) {
-        match parse_schema(s) {
-            Ok(s) => q.schema = Some(s),
-            Err(e) => warnings.push(format!("{e}; screened without a schema")),
-        }
-    }
-    if let Some(d) = nonempty(dob) {
-        match parse_dob(d) {
-            Ok(d) => q.birth_date = Some(d),
-            Err(e) => warnings.push(format!("{e}; screened without it")),
-        }
-    }
-    if let Some(n) = nonempty(nationality) {
-        match parse_nationality(n) {
-            Ok(n) => q.nationality = Some(n),
-            Err(e) => warnings.push(format!("{e}; screened without it")),
-        }
-    }
-    BatchQuery {
-        id,
-        customer: None,
-        line,
-        query: Ok(q),
-        warnings,
-    }
-}
-
-/// Reads every query of a batch file (CSV with a header, or JSON lines).
-fn read_batch(path: &Path) -> Result<Vec<BatchQuery>> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    let mut out = Vec::new();
-    if first == Some(b'{') {
-        for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
-            let line_no = i as u64 + 1;
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            match serde_json::from_slice::<serde_json::Value>(line) {
-                Ok(v) => {
-                    let s = |k: &str| v.get(k).and_then(|x| x.as_str());
-                    let id = match v.get("query_id") {
-                        Some(serde_json::Value::String(s)) => s.clone(),
-                        Some(serde_json::Value::Number(n)) => n.to_string(),
-                        _ => format!("line-{line_no}"),
-                    };
-                    let mut bq = query_from_fields(
-                        id,
-                        line_no,
-                        s("name"),
-                        s("schema"),
-                        s("birth_date"),
-                        s("nationality"),
-                    );
-                    bq.customer = nonempty(s("customer_ref")).map(str::to_string);
-                    out.push(bq);
-                }
-                Err(e) => out.push(BatchQuery {
-                    customer: None,
-                    id: format!("line-{line_no}"),
-                    line: line_no,
-                    query: Err(format!("invalid JSON: {e}")),
-                    warnings: vec![],
-                }),
-            }
-        }
-        return Ok(out);
-    }
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let headers: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{}: unreadable CSV header", path.display()))?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let col = |n: &str| headers.iter().position(|h| h == n);
-    let Some(name_col) = col("name") else {
-        bail!(
-            "{}: the header has no `name` column (expected query_id,name,schema,birth_date,nationality)",
-            path.display()
-        );
-    };
-    let customer_col = col("customer_ref");
-    let (id_col, schema_col, dob_col, nat_col) = (
-        col("query_id"),
-        col("schema"),
-        col("birth_date"),
-        col("nationality"),
-    );
-    for (i, rec) in reader.records().enumerate() {
-        let line_no = i as u64 + 2;
-        match rec {
-            Ok(r) => {
-                let g = |c: Option<usize>| c.and_then(|c| r.get(c));
-                let id = g(id_col)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("line-{line_no}"));
-                let mut bq = query_from_fields(
-                    id,
-                    line_no,
-                    g(Some(name_col)),
-                    g(schema_col),
-                    g(dob_col),
-                    g(nat_col),
-                );
-                bq.customer = nonempty(g(customer_col)).map(str::to_string);
-                out.push(bq);
-            }
-            Err(e) => out.push(BatchQuery {
-                customer: None,
-                id: format!("line-{line_no}"),
-                line: line_no,
-                query: Err(format!("unreadable CSV row: {e}")),
-                warnings: vec![],
-            }),
-        }
-    }
-    Ok(out)
-}
-
-/// Reads the query ids already complete in an output file, cutting off a partial last line.
-fn completed_ids(path: &Path) -> Result<HashSet<String>> {
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .with_context(|| format!("cannot open {} to resume", path.display()))?;
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes)?;
-    let complete = bytes
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map(|p| p + 1)
-        .unwrap_or(0);
-    if complete < bytes.len() {
-        // An interrupted run may have left half a line; drop it so that it is screened again.
-        f.set_len(complete as u64)?;
-        f.seek(SeekFrom::End(0))?;
-    }
-    let mut ids = HashSet::new();
-    for line in BufReader::new(&bytes[..complete]).lines() {
-        let line = line?;
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line)
-            && let Some(id) = v.get("query_id").and_then(|x| x.as_str())
-        {
-            ids.insert(id.to_string());
-        }
-    }
-    Ok(ids)
-}
-
-/// Where and how a batch writes its results.
-pub struct BatchOutput<'a> {
-    /// The output file; standard output when `None`.
-    pub path: Option<&'a Path>,
-    /// Continue an interrupted run in `path`.
-    pub resume: bool,
-    /// Replace an existing `path`.
-    pub overwrite: bool,
-    /// Include explanations.
-    pub explain: bool,
-    /// Cleared hits to suppress.
-    pub allow: Option<&'a AllowList>,
-}
-
-/// Screens a batch file; returns whether any query matched.
-pub fn batch(
-    screener: &Screener,
-    cfg: &ScreenConfig,
-    input: &Path,
-    opts: &BatchOutput<'_>,
-) -> Result<bool> {
-    let (output, resume, overwrite, explain, allow) = (
-        opts.path,
-        opts.resume,
-        opts.overwrite,
-        opts.explain,
-        opts.allow,
-    );
-    let mut queries = read_batch(input)?;
-    let mut done = HashSet::new();
-    let mut out: Box<dyn Write> = match output {
-        Some(p) if p.exists() && resume => {
-            done = completed_ids(p)?;
-            Box::new(std::io::BufWriter::new(
-                std::fs::OpenOptions::new()
-                    .append(true)
-                    .open(p)
-                    .with_context(|| format!("cannot append to {}", p.display()))?,
-            ))
-        }
-        Some(p) if p.exists() && !overwrite => bail!(
-            "{} exists; pass --resume to continue an interrupted run or --overwrite to replace it",
-            p.display()
-        ),
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
-    if !done.is_empty() {
-        queries.retain(|q| !done.contains(&q.id));
-        eprintln!(
-            "Resuming: {} queries already done, {} to go.",
-            done.len(),
-            queries.len()
-        );
-    }
-    for q in &queries {
-        for w in &q.warnings {
-            eprintln!("{}:{}: warning: [{}] {w}", input.display(), q.line, q.id);
-        }
-        if let Err(e) = &q.query {
-            eprintln!("{}:{}: error: [{}] {e}", input.display(), q.line, q.id);
-        }
-    }
-    let pb = crate::progress::count(queries.len() as u64, "Screening");
-    let started = std::time::Instant::now();
-    let mut any = false;
-    // Chunks keep memory bounded and make every chunk durable before the next starts, so an
-    // interrupted run loses at most one chunk of work.
-    for chunk in queries.chunks(4096) {
-        let lines: Vec<(String, bool)> = chunk
-            .par_iter()
-            .map(|q| {
-                let line = match &q.query {
-                    Ok(query) => {
-                        // Without --explain the part-by-part explanation is never printed, so
-                        // it is not built either.
-                        let matches = if explain {
-                            screener.screen(query, cfg)
-                        } else {
-                            screener.screen_unexplained(query, cfg)
-                        };
-                        let customer = q.customer.as_deref().unwrap_or(&q.id);
-                        let line = BatchLine::new(
-                            Some(q.id.clone()),
-                            matches,
-                            explain,
-                            screener,
-                            allow.map(|a| (a, customer)),
-                        );
-                        let any = line.matches.iter().any(|m| m.is_match);
-                        (line, any)
-                    }
-                    Err(e) => (
-                        BatchLine {
-                            query_id: Some(q.id.clone()),
-                            error: Some(e.clone()),
-                            matches: vec![],
-                            suppressed: vec![],
-                        },
-                        false,
-                    ),
-                };
-                (serde_json::to_string(&line.0).unwrap_or_default(), line.1)
-            })
-            .collect();
-        for (l, m) in lines {
-            out.write_all(l.as_bytes())?;
-            out.write_all(b"\n")?;
-            any |= m;
-        }
-        out.flush()?;
-        pb.inc(chunk.len() as u64);
-    }
-    pb.finish_and_clear();
-    let secs = started.elapsed().as_secs_f64();
-    tracing::info!(
-        queries = queries.len(),
-        secs,
-        qps = queries.len() as f64 / secs.max(1e-9),
-        "Batch done."
-    );
-    if output.is_some() {
-        eprintln!(
-            "Screened {} queries in {:.2} s ({:.0} per second).",
-            queries.len(),
-            secs,
-            queries.len() as f64 / secs.max(1e-9)
-        );
-    }
-    Ok(any)
 }
 
 /// Arguments of `interdict compare`.
@@ -740,23 +350,34 @@ pub struct CompareArgs {
 
 /// Runs `interdict compare`.
 pub fn compare(global: &Global, args: CompareArgs) -> Result<ExitCode> {
-    let schema = args.schema.as_deref().map(parse_schema).transpose()?;
+    let schema = args
+        .schema
+        .as_deref()
+        .map(|v| app::screen::parse_schema(v).map_err(|e| anyhow!("bad schema {v:?}: {e}")))
+        .transpose()?;
     let threshold = args.threshold.unwrap_or(screening::DEFAULT_THRESHOLD);
     let (score, explanation) = screening::compare(&args.a, &args.b, schema, args.mode.into());
-    let is_match = score >= threshold;
+    let response = api::CompareResponse {
+        a: args.a,
+        b: args.b,
+        score,
+        is_match: score >= threshold,
+        threshold,
+        explanation,
+    };
     if global.json {
-        let v = serde_json::json!({
-            "a": args.a, "b": args.b, "score": score, "match": is_match,
-            "threshold": threshold, "explanation": explanation,
-        });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&response)?);
     } else {
-        println!(
+        outln!(
             "{:.3}  {}  (threshold {threshold:.2})",
-            score,
-            if is_match { "MATCH" } else { "no match" }
+            response.score,
+            if response.is_match {
+                "MATCH"
+            } else {
+                "no match"
+            }
         );
-        print_explanation(&explanation);
+        print_explanation(&response.explanation);
     }
     Ok(ExitCode::SUCCESS)
 }

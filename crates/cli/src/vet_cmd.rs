@@ -115,7 +115,13 @@ pub fn run(global: &Global, args: VetArgs) -> Result<ExitCode> {
         eprintln!("note: --no-lists: no sanctions screening, nothing can be blocked");
         (None, None, Vec::new())
     } else {
-        let lists = crate::load::load_lists(global, &args.lists)?;
+        let ctx = global.context()?;
+        let resolved = app::sources::resolve(
+            &ctx,
+            &app::sources::ListSource::from_args(&args.lists),
+            &crate::progress::Bars::default(),
+        )?;
+        let lists = resolved.load(&ctx)?;
         let mut book = AddressBook::new();
         let mut versions = Vec::new();
         let mut input = Vec::new();

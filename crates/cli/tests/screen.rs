@@ -89,7 +89,17 @@ fn bad_arguments_exit_2_with_a_hint() {
             vec!["screen", "X", "--threshold", "2", "--lists", FIXTURE],
             "between 0 and 1",
         ),
-        (vec!["screen", "X"], "lists import"),
+        (
+            vec![
+                "screen",
+                "X",
+                "--nationality",
+                "Atlantis",
+                "--lists",
+                FIXTURE,
+            ],
+            "alpha-2",
+        ),
     ] {
         let out = interdict(dir.path(), &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -7,10 +7,14 @@
 use std::io::Read;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
 use ingest::ListId;
 
-use crate::load::FileData;
+use crate::files::FileData;
+use crate::{AppError, Observer, Result, Unit};
+
+fn fail<T>(message: String) -> Result<T> {
+    Err(AppError::Download(message))
+}
 
 /// An official source: the files that make up one list and where they are published.
 pub struct Source {
@@ -140,34 +144,34 @@ impl Fetcher {
     }
 
     /// Downloads every file of a source, checking sizes; fails if any file fails.
-    pub fn fetch_source(&self, source: &Source) -> Result<Vec<FileData>> {
+    pub fn fetch_source(&self, source: &Source, obs: &dyn Observer) -> Result<Vec<FileData>> {
         let mut out = Vec::new();
         for (name, official) in source.files {
             let url = self.url_for(name, official);
-            let bytes = self.fetch(&url)?;
+            let bytes = self.fetch(&url, obs)?;
             out.push(FileData { name: url, bytes });
         }
         let largest = out.iter().map(|f| f.bytes.len() as u64).max().unwrap_or(0);
         if largest < source.min_bytes {
-            bail!(
+            return fail(format!(
                 "the download of {} is implausibly small ({largest} bytes, expected at least {}); the server may have sent an error page",
                 source.list.as_str(),
                 source.min_bytes
-            );
+            ));
         }
         Ok(out)
     }
 
     /// Downloads one URL with retries.
-    pub fn fetch(&self, url: &str) -> Result<Vec<u8>> {
-        let mut last = None;
+    pub fn fetch(&self, url: &str, obs: &dyn Observer) -> Result<Vec<u8>> {
+        let mut last = String::from("no attempt was made");
         let mut pause = self.backoff;
         for attempt in 1..=self.attempts.max(1) {
-            match self.fetch_once(url) {
+            match self.fetch_once(url, obs) {
                 Ok(b) => return Ok(b),
                 Err(e) => {
                     tracing::warn!(url, attempt, error = %e, "Download failed.");
-                    last = Some(e);
+                    last = e;
                     if attempt < self.attempts {
                         std::thread::sleep(pause);
                         pause *= 2;
@@ -175,18 +179,22 @@ impl Fetcher {
                 }
             }
         }
-        let e = last.unwrap_or_else(|| anyhow::anyhow!("no attempt was made"));
-        Err(e.context(format!(
-            "cannot download {url} (tried {} times)",
+        fail(format!(
+            "cannot download {url} (tried {} times): {last}",
             self.attempts.max(1)
-        )))
+        ))
     }
 
-    fn fetch_once(&self, url: &str) -> Result<Vec<u8>> {
-        let mut resp = self.agent.get(url).call().context("request failed")?;
+    /// One attempt; the error is a sentence for the retry log and the final message.
+    fn fetch_once(&self, url: &str, obs: &dyn Observer) -> Result<Vec<u8>, String> {
+        let mut resp = self
+            .agent
+            .get(url)
+            .call()
+            .map_err(|e| format!("request failed: {e}"))?;
         let status = resp.status();
         if !status.is_success() {
-            bail!("the server answered HTTP {status}");
+            return Err(format!("the server answered HTTP {status}"));
         }
         let expected: Option<u64> = resp
             .headers()
@@ -196,13 +204,12 @@ impl Fetcher {
         if let Some(n) = expected
             && n > self.max_bytes
         {
-            bail!(
+            return Err(format!(
                 "the file is {n} bytes, more than the {} byte limit",
                 self.max_bytes
-            );
+            ));
         }
-        let pb =
-            crate::progress::bytes(expected, url.rsplit('/').next().unwrap_or(url).to_string());
+        obs.start(url.rsplit('/').next().unwrap_or(url), expected, Unit::Bytes);
         let mut reader = resp
             .body_mut()
             .with_config()
@@ -211,9 +218,9 @@ impl Fetcher {
         let mut buf = Vec::with_capacity(expected.unwrap_or(1 << 20).min(self.max_bytes) as usize);
         let mut chunk = vec![0u8; 1 << 16];
         loop {
-            let n = reader.read(&mut chunk).with_context(|| {
+            let n = reader.read(&mut chunk).map_err(|e| {
                 format!(
-                    "the download is incomplete: the connection broke off after {} bytes",
+                    "the download is incomplete: the connection broke off after {} bytes ({e})",
                     buf.len()
                 )
             })?;
@@ -221,16 +228,23 @@ impl Fetcher {
                 break;
             }
             buf.extend_from_slice(&chunk[..n]);
-            pb.inc(n as u64);
+            obs.advance(n as u64);
             if buf.len() as u64 > self.max_bytes {
-                bail!("the file is larger than the {} byte limit", self.max_bytes);
+                obs.finish();
+                return Err(format!(
+                    "the file is larger than the {} byte limit",
+                    self.max_bytes
+                ));
             }
         }
-        pb.finish_and_clear();
+        obs.finish();
         if let Some(n) = expected
             && buf.len() as u64 != n
         {
-            bail!("the download is incomplete: got {} of {n} bytes", buf.len());
+            return Err(format!(
+                "the download is incomplete: got {} of {n} bytes",
+                buf.len()
+            ));
         }
         Ok(buf)
     }

@@ -1,0 +1,113 @@
+//! interdict's application layer: everything a front end needs between the engine crates and
+//! the user, shared by the command line (`cli`) and the HTTP server.
+//!
+//! - [`Context`]: where the data directory is, and whether the network may be used.
+//! - [`sources`]: which lists a command works on (stored snapshots, files, the [`bundled`]
+//!   default) and loading them.
+//! - [`update`] and [`download`]: fetching official lists and the policy that decides whether a
+//!   download may replace the current snapshot.
+//! - [`engine`]: the screener built from a set of snapshots, saved next to them and reopened in
+//!   milliseconds; a changed list or engine version rebuilds it.
+//! - [`screen`], [`address`]: single and batch pipelines, with resume, producing the typed
+//!   output contract of the `api` crate.
+//! - [`allow`]: allow-list decisions and their file format.
+//!
+//! This crate may read and write files under the data directory and the paths a user names; it
+//! knows nothing of terminals, argument parsing or HTTP. Long work reports progress through
+//! [`Observer`], which the front end implements.
+
+pub mod address;
+pub mod allow;
+pub mod bundled;
+pub mod download;
+pub mod engine;
+mod error;
+pub mod eval;
+pub mod files;
+pub mod lists;
+pub mod screen;
+pub mod sources;
+pub mod update;
+
+use std::path::{Path, PathBuf};
+
+pub use error::{AppError, Result};
+
+/// What a command runs with: the data directory and the network policy.
+#[derive(Debug, Clone)]
+pub struct Context {
+    data_dir: PathBuf,
+    /// When set, nothing is downloaded implicitly (a first `screen` on an empty store uses the
+    /// bundled lists instead of fetching the official ones).
+    pub offline: bool,
+    /// Fetch every official file from this base URL instead (a mirror or a local server).
+    pub mirror: Option<String>,
+}
+
+impl Context {
+    /// A context over a data directory.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Context {
+        Context {
+            data_dir: data_dir.into(),
+            offline: false,
+            mirror: None,
+        }
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Opens (and creates) the list store in the data directory.
+    pub fn store(&self) -> Result<store::Store> {
+        Ok(store::Store::open(&self.data_dir)?)
+    }
+}
+
+/// The per-user data directory of the platform, joined with `interdict`; `None` when the
+/// environment names none (no `HOME`, `XDG_DATA_HOME` or `APPDATA`).
+pub fn default_data_dir() -> Option<PathBuf> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = if cfg!(windows) {
+        env("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        env("HOME").map(|h| h.join("Library/Application Support"))
+    } else {
+        env("XDG_DATA_HOME").or_else(|| env("HOME").map(|h| h.join(".local/share")))
+    };
+    base.map(|d| d.join("interdict"))
+}
+
+/// What long-running work tells the front end: progress of a counted task and notices for
+/// the user. The command line draws progress bars and prints notices on standard error; the
+/// server logs them. Notices never carry personal data of screened people.
+pub trait Observer: Sync {
+    /// A task starts: `total` units (`None` when unknown), counted in `unit`.
+    fn start(&self, _task: &str, _total: Option<u64>, _unit: Unit) {}
+    /// `n` more units of the current task are done.
+    fn advance(&self, _n: u64) {}
+    /// The current task is over.
+    fn finish(&self) {}
+    /// Something the user should read (a fallback taken, a file skipped, a row warning).
+    fn notice(&self, _message: &str) {}
+}
+
+/// What a task's progress counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Bytes (downloads).
+    Bytes,
+    /// Items (queries, records).
+    Items,
+}
+
+/// An observer that ignores everything: for tests and embedded use.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Observer for Silent {}
