@@ -6,7 +6,19 @@
 //! the engine defines them; this crate adds what a response needs around them: which lists and
 //! versions answered, warnings such as the bundled-list notice, and batch line framing.
 //! [`openapi`] returns the OpenAPI document of every type here; `docs/api/contract.json` is
-//! that document, checked by a test.
+//! that document, checked by a test (`INTERDICT_BLESS=1 cargo test -p api` rewrites it after
+//! an intended change).
+//!
+//! Which command prints which type:
+//!
+//! | command | type |
+//! |---|---|
+//! | `screen NAME --json` | [`ScreenResponse`] |
+//! | `screen --input F` (one line per query) | [`ScreenLine`] |
+//! | `compare A B --json` | [`CompareResponse`] |
+//! | `address … --json` (one line per address) | `wallets::Report` |
+//! | `lists --json` | array of [`StoredSnapshot`] |
+//! | `lists import/update --json` | array of [`ImportOutcome`] |
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -279,6 +291,10 @@ pub struct ImportOutcome {
         StoredSnapshot,
         ImportStatus,
         ImportOutcome,
+        wallets::Report,
+        wallets::Hit,
+        wallets::Source,
+        wallets::MatchKind,
     ))
 )]
 pub struct Contract;

@@ -21,6 +21,7 @@ pub mod labels;
 pub use labels::Label;
 
 /// Where a hit comes from.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Source {
@@ -54,6 +55,7 @@ pub enum Source {
 }
 
 /// How a hit's address relates to the screened one.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
@@ -67,6 +69,7 @@ pub enum MatchKind {
 }
 
 /// One hit for a screened address.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Hit {
     /// How it matched.
@@ -82,6 +85,7 @@ pub struct Hit {
 }
 
 /// The screening result of one address.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// The input as given.
