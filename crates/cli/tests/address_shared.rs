@@ -2,22 +2,13 @@
 //! reason when that folder is absent.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
 fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipped: {} is absent (it holds the real list files)",
-            p.display()
-        );
-        None
-    }
+    testkit::shared("data")
 }
 
 fn interdict(args: &[&str]) -> Output {

@@ -9,16 +9,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipped: {} is absent (it holds the real list files)",
-            p.display()
-        );
-        None
-    }
+    testkit::shared("data")
 }
 
 fn interdict(data: &Path, args: &[&str]) -> Output {

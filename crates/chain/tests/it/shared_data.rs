@@ -4,18 +4,12 @@
 //! is not part of the repository.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chain::{Chain, ErrorKind, Family, Kind, parse, parse_declared};
 
 fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: shared data folder {} is absent", dir.display());
-        None
-    }
+    testkit::shared("data")
 }
 
 /// The OFAC hex string filed under XMR for KARASAVIDI (ent_num 29585); it is not a Monero address.

@@ -6,14 +6,10 @@ use graph::view::{OwnedGraph, Transfer};
 
 #[test]
 fn fbi_bybit_list_loads_as_a_label_file() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/dprk/bybit_hack_2025-02_fbi_psa250226_eth.txt"
-    );
-    let Ok(text) = std::fs::read_to_string(path) else {
-        println!("skipped: {path} is absent");
+    let Some(path) = testkit::shared("data/dprk/bybit_hack_2025-02_fbi_psa250226_eth.txt") else {
         return;
     };
+    let text = std::fs::read_to_string(path).expect("the shared file reads");
     let (labels, diags) = wallets::labels::parse("FBI PSA250226", text.as_bytes(), "stolen_funds");
     assert!(diags.is_empty(), "{diags:?}");
     let records: Vec<LabelRecord> = labels

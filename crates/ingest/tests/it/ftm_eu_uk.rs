@@ -8,15 +8,8 @@ use serde_json::Value;
 
 /// The shared data folder, or `None` (with the reason printed) when it is not there.
 fn shared(rel: &str) -> Option<Vec<u8>> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
-    let path = root.join(rel);
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            println!("skipping: {} is not available ({e})", path.display());
-            None
-        }
-    }
+    let path = testkit::shared(&format!("data/{rel}"))?;
+    Some(std::fs::read(path).expect("the shared file reads"))
 }
 
 /// The properties of an FtM object as sets, so that value order does not matter.

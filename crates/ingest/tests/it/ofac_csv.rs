@@ -8,7 +8,6 @@ use ingest::{Format, IngestError, Input, ListId, Parsed, detect, ofac_csv};
 use model::{Entity, Location, NameKind, Schema, Severity};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test_data/ofac_csv");
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/ofac");
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{FIXTURES}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -304,14 +303,8 @@ fn a_set_without_primary_file_warns() {
 
 /// Reads a real data file, or says why the test is skipped.
 fn real(name: &str) -> Option<Vec<u8>> {
-    let path = format!("{DATA}/{name}");
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            println!("skipped: {path} is not readable ({e})");
-            None
-        }
-    }
+    let path = testkit::shared(&format!("data/ofac/{name}"))?;
+    Some(std::fs::read(path).expect("the shared file reads"))
 }
 
 /// Parses real files through format detection, as the CLI would.

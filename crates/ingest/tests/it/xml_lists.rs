@@ -1,21 +1,12 @@
 //! Acceptance tests for the UN and OFAC XML parsers against the real files in `../shared/data`.
 
-use std::path::PathBuf;
-
 use ingest::{Input, ListId};
 use model::{PartialDate, Schema};
 
 /// The bytes of a shared data file, or `None` (with the reason printed) when it is not there.
 fn shared(rel: &str) -> Option<Vec<u8>> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
-    let path = root.join(rel);
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            println!("skipping: {} is not available ({e})", path.display());
-            None
-        }
-    }
+    let path = testkit::shared(&format!("data/{rel}"))?;
+    Some(std::fs::read(path).expect("the shared file reads"))
 }
 
 #[test]

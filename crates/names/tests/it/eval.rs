@@ -9,13 +9,9 @@ use std::path::PathBuf;
 use names::{AnalyzedName, NameKind, analyze};
 
 fn eval_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval");
-    if dir.join("names-dev.csv").exists() && dir.join("index.jsonl").exists() {
-        Some(dir)
-    } else {
-        println!("skipped: evaluation set not found at {}", dir.display());
-        None
-    }
+    testkit::shared("eval/names-dev.csv")?;
+    testkit::shared("eval/index.jsonl")?;
+    testkit::shared("eval")
 }
 
 /// One labelled query row.

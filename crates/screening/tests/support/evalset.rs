@@ -26,7 +26,7 @@ pub type Lists = Vec<(ListRef, Vec<Entity>)>;
 /// Parses SDN + ALT + UN with `ingest::parse_files`; `None` when `../shared` is absent.
 pub fn load_lists() -> anyhow::Result<Option<Lists>> {
     let base = Path::new(SHARED);
-    if !base.join(SDN).exists() {
+    if testkit::shared(SDN).is_none() {
         return Ok(None);
     }
     let sdn = std::fs::read(base.join(SDN))?;
