@@ -7,7 +7,7 @@
 
 use model::{Entity, PartialDate};
 
-use crate::explain::{Qualifier, QualifierKind};
+use crate::types::{Qualifier, QualifierKind};
 
 /// Added when a listed birth date agrees with the query's to the day or month.
 pub const DOB_MATCH_BONUS: f64 = 0.05;

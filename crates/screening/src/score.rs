@@ -11,8 +11,8 @@ use names::{
     Role, Token, TokenMatch, TokenView, Transform, Variant, compare_joined, compare_tokens,
 };
 
-use crate::explain::{PartMatch, UnmatchedPart};
 use crate::packed::Listed;
+use crate::types::{PartMatch, UnmatchedPart};
 
 /// How much an unmatched listed part costs, relative to its role weight.
 pub(crate) const LISTED_EXTRA: f32 = 0.3;
