@@ -34,12 +34,13 @@ pub use normalize::{fold_latin, nfc, normalize};
 pub use script::Script;
 pub use similarity::{
     SIM_INITIAL, SIM_JOINED, SIM_LEGAL_FORM_CLASS, SIM_PHONETIC, SIM_TRANSLITERATION, TokenMatch,
-    TokenView, Transform, codes_match, compare_joined, compare_str, compare_tokens, jaro_winkler,
+    TokenView, Transform, compare_joined, compare_str, compare_tokens, jaro_winkler,
     levenshtein_similarity,
 };
 pub use skeleton::{
-    PHONETIC_LENGTH, PhoneticKey, consonant_key, phonetic_code, phonetic_key, skeleton,
+    PHONETIC_LENGTH, PhoneticKey, codes_match, consonant_key, phonetic_code, phonetic_key, skeleton,
 };
+pub use structure::LEGAL_WORDS;
 
 use std::sync::OnceLock;
 

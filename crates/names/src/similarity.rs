@@ -5,7 +5,7 @@
 //! cheapest first and stop at the first that proves equality; only tokens that are not equal
 //! under any transformation pay for the edit-distance computation.
 
-use crate::skeleton::{phonetic_key, skeleton};
+use crate::skeleton::{codes_match, phonetic_key, skeleton};
 use crate::{Role, Token};
 
 /// What token comparison reads of a token.
@@ -53,12 +53,6 @@ impl<T: TokenView + ?Sized> TokenView for &T {
     fn phonetic_codes(&self) -> (&str, &str) {
         (**self).phonetic_codes()
     }
-}
-
-/// Whether two pairs of Double Metaphone codes share a code; empty codes never match.
-pub fn codes_match(a: (&str, &str), b: (&str, &str)) -> bool {
-    let eq = |x: &str, y: &str| !x.is_empty() && x == y;
-    eq(a.0, b.0) || eq(a.0, b.1) || eq(a.1, b.0) || eq(a.1, b.1)
 }
 
 /// Which transformation made two tokens match, strongest first.

@@ -16,67 +16,6 @@ pub(crate) struct NameRec {
     pub(crate) folded: String,
 }
 
-/// Words of legal forms (English and romanised Russian), weighted as generic organisation words
-/// in the literal reading of an organisation name.
-const LEGAL_WORDS: &[&str] = &[
-    "limited",
-    "liability",
-    "company",
-    "joint",
-    "stock",
-    "corporation",
-    "corp",
-    "co",
-    "ltd",
-    "llc",
-    "inc",
-    "incorporated",
-    "jsc",
-    "ojsc",
-    "pjsc",
-    "cjsc",
-    "ooo",
-    "oao",
-    "zao",
-    "pao",
-    "ao",
-    "gmbh",
-    "plc",
-    "public",
-    "closed",
-    "open",
-    "obshchestvo",
-    "aktsionernoe",
-    "aktsionernoye",
-    "otkrytoye",
-    "otkrytoe",
-    "zakrytoe",
-    "zakrytoye",
-    "publichnoe",
-    "s",
-    "ogranichennoi",
-    "ogranichennoy",
-    "otvetstvennostiu",
-    "otvetstvennostyu",
-    "pte",
-    "sa",
-    "ag",
-    "bv",
-    "nv",
-    "fze",
-    "llp",
-    "lp",
-    "de",
-    "cv",
-    "sarl",
-    "srl",
-    "spa",
-    "kg",
-    "as",
-    "tov",
-    "too",
-];
-
 /// Adds a literal reading to an organisation name that has legal forms: its words as written,
 /// legal-form words kept as low-weight words instead of one canonical token.
 ///
@@ -101,7 +40,7 @@ pub(crate) fn add_literal_variant(an: &mut AnalyzedName) {
         .tokens
         .into_iter()
         .map(|t| {
-            let role = if LEGAL_WORDS.contains(&t.text.as_str()) {
+            let role = if names::LEGAL_WORDS.contains(&t.text.as_str()) {
                 names::Role::OrgWord
             } else {
                 names::Role::Unknown

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use names::AnalyzedName;
 
+use crate::signature::Signature;
 use crate::{packed, score};
 
 /// Memoised part similarities of one query: (query variant and token, listed token text id,
@@ -21,7 +22,7 @@ pub(crate) struct Memo {
     /// ([`packed::UNKNOWN`] when no listed token has it).
     q_interned: Vec<(u32, u32)>,
     /// Per query token, variant after variant, the letter signature of its text.
-    q_sigs: Vec<score::Signature>,
+    q_sigs: Vec<Signature>,
     /// Where each query variant's tokens start in `q_ids`.
     q_starts: Vec<u32>,
     /// Joined/split comparisons by key: the same query token meets the same runs of listed
@@ -51,7 +52,7 @@ impl Memo {
             self.q_ids.push(first as u32);
             self.q_interned
                 .push((packed.id_of(&t.text), packed.id_of(&t.skeleton)));
-            self.q_sigs.push(score::Signature::of(t.text.as_bytes()));
+            self.q_sigs.push(Signature::of(t.text.as_bytes()));
         }
     }
 
@@ -100,7 +101,7 @@ impl Memo {
                     let sig = q_sigs
                         .get(base + qi)
                         .copied()
-                        .unwrap_or_else(|| score::Signature::of(qt[qi].text.as_bytes()));
+                        .unwrap_or_else(|| Signature::of(qt[qi].text.as_bytes()));
                     score::part_similarity_packed(&qt[qi], ids, sig, listed, lj, machine)
                 })
             },
