@@ -297,7 +297,12 @@ fn print_lines(line: &BatchLine, cfg: &ScreenConfig, explain: bool) {
 pub fn print_explanation(e: &screening::Explanation) {
     println!(
         "       matched {} name {:?} (query read as {:?}, {}), name score {:.3}, method {}",
-        e.listed_name_kind, e.listed_name, e.query_form, e.query_scheme, e.name_score, e.method
+        e.listed_name_kind.map_or("", |k| k.as_str()),
+        e.listed_name,
+        e.query_form,
+        e.query_scheme.map_or("", |s| s.as_str()),
+        e.name_score,
+        e.method
     );
     for p in &e.parts {
         println!(

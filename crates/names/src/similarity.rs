@@ -56,7 +56,12 @@ impl<T: TokenView + ?Sized> TokenView for &T {
 }
 
 /// Which transformation made two tokens match, strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// Serialised in snake case (`exact`, `legal_form_class`, …), as [`Transform::as_str`] writes
+/// it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum Transform {
     /// Identical normalised text.
     Exact,
@@ -72,6 +77,27 @@ pub enum Transform {
     Initial,
     /// Nothing but character similarity; the similarity says how close.
     EditDistance,
+}
+
+impl Transform {
+    /// The transformation's name in explanations and serialised output, in snake case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transform::Exact => "exact",
+            Transform::LegalFormClass => "legal_form_class",
+            Transform::Transliteration => "transliteration",
+            Transform::JoinedSplit => "joined_split",
+            Transform::Phonetic => "phonetic",
+            Transform::Initial => "initial",
+            Transform::EditDistance => "edit_distance",
+        }
+    }
+}
+
+impl std::fmt::Display for Transform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 /// The result of comparing two tokens.

@@ -4,28 +4,7 @@ use names::AnalyzedName;
 
 use crate::build::NameRec;
 use crate::types::Best;
-use crate::{Explanation, Mode, score};
-
-pub(crate) fn method_name(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Default => "interdict",
-        Mode::Ofac => "ofac-emulation",
-    }
-}
-
-fn name_kind_name(k: model::NameKind) -> &'static str {
-    match k {
-        model::NameKind::Primary => "primary",
-        model::NameKind::Alias => "alias",
-        model::NameKind::WeakAlias => "weak_alias",
-        model::NameKind::Previous => "previous",
-        model::NameKind::Now => "now",
-    }
-}
-
-fn scheme_name(s: names::Scheme) -> String {
-    format!("{s:?}")
-}
+use crate::{Explanation, Method, Mode, score};
 
 /// Re-runs the winning alignment with detail recording, for the explanation.
 pub(crate) fn explain_name(
@@ -36,10 +15,10 @@ pub(crate) fn explain_name(
     mode: Mode,
 ) -> Explanation {
     let mut e = Explanation {
-        method: method_name(mode).to_owned(),
+        method: Method::from(mode),
         listed_name: rec.full.clone(),
-        listed_name_kind: name_kind_name(rec.kind).to_owned(),
-        name_score: (b.score * 10_000.0).round() / 10_000.0,
+        listed_name_kind: Some(rec.kind),
+        name_score: score::round_score(b.score),
         ..Explanation::default()
     };
     let (Some(qv), Some(lv)) = (
@@ -49,7 +28,7 @@ pub(crate) fn explain_name(
         return e;
     };
     e.query_form = qv.texts().join(" ");
-    e.query_scheme = scheme_name(qv.scheme);
+    e.query_scheme = Some(qv.scheme);
     if mode == Mode::Default {
         let mut d = score::Detail::default();
         score::align(qv, lv, Some(&mut d));

@@ -23,8 +23,8 @@ mod verdicts;
 pub use allow::{AllowEntry, AllowList, AllowState, fingerprint};
 pub use rank::{CANDIDATES, ORG_CANDIDATES, compare};
 pub use types::{
-    DEFAULT_THRESHOLD, Explanation, ListRef, Match, Mode, PartMatch, Qualifier, QualifierKind,
-    Query, ScreenConfig, UnmatchedPart,
+    DEFAULT_THRESHOLD, Effect, Effects, Explanation, ListRef, Match, Method, Mode, PartMatch,
+    PartRole, Qualifier, QualifierKind, QualifierOutcome, Query, ScreenConfig, UnmatchedPart,
 };
 pub use verdicts::WEAK_ALIAS_CAP;
 

@@ -147,7 +147,7 @@ impl Screener {
                 continue;
             }
             let entity = &self.entities[b.entity as usize];
-            let (score, _, _) = self.assess(q, cfg, b, entity, id_hit, false);
+            let score = self.assess(q, cfg, b, entity, id_hit, false).score;
             if score >= cfg.floor {
                 out.push((score, *b));
             }
@@ -170,7 +170,7 @@ impl Screener {
                 lv: 0,
                 kind: model::NameKind::Primary,
             };
-            let (score, _, _) = self.assess(q, cfg, &b, entity, true, false);
+            let score = self.assess(q, cfg, &b, entity, true, false).score;
             if score >= cfg.floor {
                 out.push((score, b));
             }
@@ -304,7 +304,7 @@ pub fn compare(a: &str, b: &str, schema: Option<Schema>, mode: Mode) -> (f64, Ex
         lv,
         kind: model::NameKind::Primary,
     };
-    let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
+    let score = score::round_score(score.clamp(0.0, 1.0));
     (
         score,
         explain_name(&query, Some(&listed), &rec, &best, mode),

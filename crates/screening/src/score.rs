@@ -14,7 +14,7 @@ use names::{
 use crate::packed::Listed;
 use crate::parts::Parts;
 use crate::signature::{Signature, jaro_winkler_bound};
-use crate::types::{PartMatch, UnmatchedPart};
+use crate::types::{PartMatch, PartRole, UnmatchedPart};
 
 /// How much an unmatched listed part costs, relative to its role weight.
 pub(crate) const LISTED_EXTRA: f32 = 0.3;
@@ -327,8 +327,8 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
             d.parts.push(PartMatch {
                 query: join(q, e.q),
                 listed: join(l, e.l),
-                role: role_name(l.view(e.l.0 as usize).role()).to_owned(),
-                how: transform_name(e.how).to_owned(),
+                role: PartRole::from(l.view(e.l.0 as usize).role()),
+                how: e.how,
                 similarity: round(e.sim),
                 weight: round(e.weight),
             });
@@ -351,7 +351,7 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
 fn unmatched<T: TokenView>(t: &T, weight: f32) -> UnmatchedPart {
     UnmatchedPart {
         part: t.text().to_owned(),
-        role: role_name(t.role()).to_owned(),
+        role: PartRole::from(t.role()),
         weight: round(weight),
     }
 }
@@ -487,37 +487,14 @@ fn join<P: Parts + ?Sized>(parts: &P, (a, b): (u8, u8)) -> String {
         .join(" ")
 }
 
+/// A part similarity or weight rounded to four decimals, for explanations.
 pub(crate) fn round(x: f32) -> f64 {
-    (f64::from(x) * 10_000.0).round() / 10_000.0
+    round_score(f64::from(x))
 }
 
-/// The snake-case name of a part role, for explanations.
-pub(crate) fn role_name(r: Role) -> &'static str {
-    match r {
-        Role::Given => "given",
-        Role::Family => "family",
-        Role::Patronymic => "patronymic",
-        Role::Particle => "particle",
-        Role::LegalForm(_) => "legal_form",
-        Role::Title => "title",
-        Role::OrgWord => "org_word",
-        Role::Stopword => "stopword",
-        Role::Initial => "initial",
-        Role::Unknown => "name",
-    }
-}
-
-/// The snake-case name of a transformation, for explanations.
-pub(crate) fn transform_name(t: Transform) -> &'static str {
-    match t {
-        Transform::Exact => "exact",
-        Transform::LegalFormClass => "legal_form_class",
-        Transform::Transliteration => "transliteration",
-        Transform::JoinedSplit => "joined_split",
-        Transform::Phonetic => "phonetic",
-        Transform::Initial => "initial",
-        Transform::EditDistance => "edit_distance",
-    }
+/// A score rounded to four decimals, as matches and explanations report it.
+pub(crate) fn round_score(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// Which list and which version of it a set of entities comes from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct ListRef {
     /// The list name, e.g. `ofac-sdn`.
     pub list: String,
@@ -51,6 +52,7 @@ impl Query {
 /// The scoring method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum Mode {
     /// interdict's own scorer: transliteration-aware alignment plus qualifiers.
     #[default]
@@ -89,6 +91,7 @@ impl Default for ScreenConfig {
 
 /// One screening result: a listed entity, its score and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Match {
     /// The listed entity.
     pub entity_id: EntityId,
@@ -100,8 +103,14 @@ pub struct Match {
     pub list: String,
     /// The version of that list.
     pub list_version: String,
-    /// The score in `[0, 1]`.
+    /// The score in `[0, 1]`: the name score with every qualifier's effect, clamped to `[0, 1]`
+    /// and rounded to four decimals.
     pub score: f64,
+    /// The name score before any qualifier (and before the weak-alias cap), rounded to four
+    /// decimals; 0 for an entity found by an identifier alone.
+    pub name_score: f64,
+    /// What each qualifier did to the score.
+    pub effects: Effects,
     /// Whether the score reaches the threshold.
     #[serde(rename = "match")]
     pub is_match: bool,
@@ -109,19 +118,49 @@ pub struct Match {
     pub explanation: Explanation,
 }
 
+/// What each qualifier did to the score of one match, one field per qualifier that can move it;
+/// a field is absent when its qualifier did not apply.
+///
+/// The effects apply in field order: the weak-alias cap to the name score, then birth date and
+/// nationality, then the identifier lift; [`Match::score`] is the result, clamped and rounded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub struct Effects {
+    /// The weak-alias cap ([`crate::WEAK_ALIAS_CAP`]), when the best listed name is a weak alias.
+    pub weak_alias: Option<Effect>,
+    /// Birth-date evidence, when both the query and the entity state a birth date.
+    pub birth_date: Option<Effect>,
+    /// Nationality evidence, when both the query and the entity state a country.
+    pub nationality: Option<Effect>,
+    /// An identifier or crypto address of the query that equals a listed one.
+    pub identifier: Option<Effect>,
+}
+
+/// What one qualifier found and what it did to the score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub struct Effect {
+    /// What the qualifier found.
+    pub outcome: QualifierOutcome,
+    /// The change it made to the score (negative lowers it).
+    pub effect: f64,
+}
+
 /// Why a query scored what it did against one entity.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Explanation {
-    /// The scoring method (`interdict` or `ofac-emulation`).
-    pub method: String,
-    /// The listed name that gave the best name score, as the list writes it.
+    /// The scoring method.
+    pub method: Method,
+    /// The listed name that gave the best name score, as the list writes it; empty when no name
+    /// matched (an identifier hit) or the explanation carries only qualifiers.
     pub listed_name: String,
-    /// The kind of that listed name (`primary`, `alias`, `weak_alias`, `previous`, `now`).
-    pub listed_name_kind: String,
+    /// The kind of that listed name; `null` when there is none.
+    pub listed_name_kind: Option<model::NameKind>,
     /// The query as the scorer read it (the romanisation that matched best).
     pub query_form: String,
-    /// The romanisation scheme of that reading.
-    pub query_scheme: String,
+    /// The romanisation scheme of that reading; `null` when there is none.
+    pub query_scheme: Option<names::Scheme>,
     /// The name score before qualifiers.
     pub name_score: f64,
     /// Each aligned pair of parts.
@@ -134,17 +173,56 @@ pub struct Explanation {
     pub qualifiers: Vec<Qualifier>,
 }
 
+/// The scoring method that produced a score, as explanations name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub enum Method {
+    /// interdict's own scorer ([`Mode::Default`]).
+    #[default]
+    #[serde(rename = "interdict")]
+    Interdict,
+    /// The emulation of OFAC Sanctions List Search ([`Mode::Ofac`]).
+    #[serde(rename = "ofac-emulation")]
+    OfacEmulation,
+}
+
+impl Method {
+    /// The method's name in explanations: `interdict` or `ofac-emulation`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Interdict => "interdict",
+            Method::OfacEmulation => "ofac-emulation",
+        }
+    }
+}
+
+impl From<Mode> for Method {
+    fn from(mode: Mode) -> Method {
+        match mode {
+            Mode::Default => Method::Interdict,
+            Mode::Ofac => Method::OfacEmulation,
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// One aligned pair of name parts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PartMatch {
     /// The query part(s), space-separated when several were joined.
     pub query: String,
     /// The listed part(s).
     pub listed: String,
-    /// The role of the listed part (`given`, `family`, `legal_form`, `org_word`, …).
-    pub role: String,
-    /// The transformation that made them match (`exact`, `transliteration`, …).
-    pub how: String,
+    /// The role of the listed part.
+    pub role: PartRole,
+    /// The transformation that made them match.
+    pub how: names::Transform,
     /// The part similarity in `[0, 1]`.
     pub similarity: f64,
     /// The weight the pair carried in the name score.
@@ -153,18 +231,89 @@ pub struct PartMatch {
 
 /// A name part without a partner on the other side.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct UnmatchedPart {
     /// The part text.
     pub part: String,
     /// Its role.
-    pub role: String,
+    pub role: PartRole,
     /// The weight it cost in the name score.
     pub weight: f64,
+}
+
+/// The role of a name part in an explanation: [`names::Role`] without the legal-form class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub enum PartRole {
+    /// A given name.
+    Given,
+    /// A family name.
+    Family,
+    /// An East Slavic patronymic (`Ivanovich`).
+    Patronymic,
+    /// A particle: `al`, `bin`, `abu`, `van`, `de` and the like.
+    Particle,
+    /// A legal form (`LLC`, `OOO`, `Limited`).
+    LegalForm,
+    /// A title or honorific.
+    Title,
+    /// A generic organisation word (`trading`, `group`, `international`).
+    OrgWord,
+    /// A function word in an organisation name (`and`, `of`, `the`).
+    Stopword,
+    /// An initial.
+    Initial,
+    /// A name part whose role is not known.
+    Name,
+}
+
+impl PartRole {
+    /// The role's name in explanations, in snake case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartRole::Given => "given",
+            PartRole::Family => "family",
+            PartRole::Patronymic => "patronymic",
+            PartRole::Particle => "particle",
+            PartRole::LegalForm => "legal_form",
+            PartRole::Title => "title",
+            PartRole::OrgWord => "org_word",
+            PartRole::Stopword => "stopword",
+            PartRole::Initial => "initial",
+            PartRole::Name => "name",
+        }
+    }
+}
+
+impl From<names::Role> for PartRole {
+    fn from(r: names::Role) -> PartRole {
+        use names::Role;
+        match r {
+            Role::Given => PartRole::Given,
+            Role::Family => PartRole::Family,
+            Role::Patronymic => PartRole::Patronymic,
+            Role::Particle => PartRole::Particle,
+            Role::LegalForm(_) => PartRole::LegalForm,
+            Role::Title => PartRole::Title,
+            Role::OrgWord => PartRole::OrgWord,
+            Role::Stopword => PartRole::Stopword,
+            Role::Initial => PartRole::Initial,
+            Role::Unknown => PartRole::Name,
+        }
+    }
+}
+
+impl std::fmt::Display for PartRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 /// What a qualifier is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum QualifierKind {
     /// Birth date.
     BirthDate,
@@ -180,15 +329,69 @@ pub enum QualifierKind {
     WeakAlias,
 }
 
+/// What a qualifier found when it compared the query with the entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub enum QualifierOutcome {
+    /// The query agrees with the entity: a birth date to the month or day, a nationality among
+    /// the listed ones, an identifier equal to a listed one.
+    Agrees,
+    /// The birth dates agree in the year only (the list gives no more, or a range covers it).
+    AgreesInYear,
+    /// The birth dates are a year apart, or agree in the year but not in the month or day.
+    NearMiss,
+    /// The query contradicts the entity: birth dates more than a year apart, a nationality not
+    /// among the listed ones.
+    Differs,
+    /// The query's schema is compatible with the entity's.
+    Compatible,
+    /// The listed name is a weak alias, so the name score was capped.
+    Capped,
+}
+
+impl QualifierOutcome {
+    /// The outcome's name in explanations, in snake case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QualifierOutcome::Agrees => "agrees",
+            QualifierOutcome::AgreesInYear => "agrees_in_year",
+            QualifierOutcome::NearMiss => "near_miss",
+            QualifierOutcome::Differs => "differs",
+            QualifierOutcome::Compatible => "compatible",
+            QualifierOutcome::Capped => "capped",
+        }
+    }
+}
+
+impl std::fmt::Display for QualifierOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// One piece of evidence beside the name and what it did to the score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Qualifier {
     /// What the evidence is about.
     pub kind: QualifierKind,
+    /// What the qualifier found.
+    pub outcome: QualifierOutcome,
     /// What was found, in words (`query 1960-01-15 vs listed 1960`).
     pub detail: String,
     /// The change it made to the score (negative lowers it).
     pub effect: f64,
+}
+
+impl Qualifier {
+    /// The qualifier's outcome and effect, without its words.
+    pub fn effect(&self) -> Effect {
+        Effect {
+            outcome: self.outcome,
+            effect: self.effect,
+        }
+    }
 }
 
 /// The best name of one entity so far.

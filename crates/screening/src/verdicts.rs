@@ -3,13 +3,25 @@
 
 use model::Entity;
 
-use crate::explain::method_name;
-use crate::types::Best;
-use crate::{Explanation, Match, Mode, Qualifier, QualifierKind, Query, ScreenConfig, Screener};
+use crate::types::{Best, Effects};
+use crate::{
+    Explanation, Match, Method, Mode, Qualifier, QualifierKind, QualifierOutcome, Query,
+    ScreenConfig, Screener,
+};
 use crate::{qualify, score};
 
 /// The most the qualifiers can add to a name score (birth date and nationality agree).
 pub(crate) const MAX_BONUS: f64 = qualify::DOB_MATCH_BONUS + qualify::COUNTRY_MATCH_BONUS;
+
+/// The verdict on the best name of one entity: its final score, whether it is a match, what
+/// each qualifier did and, when asked for, the qualifiers in words.
+pub(crate) struct Verdict {
+    pub(crate) score: f64,
+    pub(crate) is_match: bool,
+    pub(crate) effects: Effects,
+    /// Empty unless the verdict was assessed with detail.
+    pub(crate) qualifiers: Vec<Qualifier>,
+}
 
 impl Screener {
     /// Turns the best name of one entity into a scored, explained match.
@@ -24,16 +36,22 @@ impl Screener {
         id_hit: bool,
     ) -> Match {
         let list = &self.lists[self.entity_list[b.entity as usize] as usize];
-        let (score, is_match, explanation) = self.assess(q, cfg, b, entity, id_hit, true);
+        let v = self.assess(q, cfg, b, entity, id_hit, true);
         Match {
             entity_id: entity.id.clone(),
             caption: entity.caption().to_owned(),
             schema: entity.schema.name().to_owned(),
             list: list.list.clone(),
             list_version: list.version.clone(),
-            score,
-            is_match,
-            explanation,
+            score: v.score,
+            name_score: score::round_score(b.score),
+            effects: v.effects,
+            is_match: v.is_match,
+            explanation: Explanation {
+                method: Method::from(cfg.mode),
+                qualifiers: v.qualifiers,
+                ..Explanation::default()
+            },
         }
     }
 
@@ -47,34 +65,35 @@ impl Screener {
         entity: &Entity,
         id_hit: bool,
         detail: bool,
-    ) -> (f64, bool, Explanation) {
-        let mut explanation = Explanation {
-            method: if detail {
-                method_name(cfg.mode).to_owned()
-            } else {
-                String::new()
-            },
-            ..Explanation::default()
-        };
+    ) -> Verdict {
+        let mut effects = Effects::default();
+        let mut qualifiers = Vec::new();
         let mut score = b.score;
         let weak = b.kind == model::NameKind::WeakAlias;
         let mut corroborated = false;
         if cfg.mode == Mode::Default {
             if weak {
                 let capped = score.min(WEAK_ALIAS_CAP);
+                let qual = Qualifier {
+                    kind: QualifierKind::WeakAlias,
+                    outcome: QualifierOutcome::Capped,
+                    detail: if detail {
+                        "the listed name is a weak alias: it only confirms other evidence".into()
+                    } else {
+                        String::new()
+                    },
+                    effect: score::round((capped - score) as f32),
+                };
+                effects.weak_alias = Some(qual.effect());
                 if detail {
-                    explanation.qualifiers.push(Qualifier {
-                        kind: QualifierKind::WeakAlias,
-                        detail: "the listed name is a weak alias: it only confirms other evidence"
-                            .into(),
-                        effect: score::round((capped - score) as f32),
-                    });
+                    qualifiers.push(qual);
                 }
                 score = capped;
             }
             if detail && let Some(schema) = &q.schema {
-                explanation.qualifiers.push(Qualifier {
+                qualifiers.push(Qualifier {
                     kind: QualifierKind::Schema,
+                    outcome: QualifierOutcome::Compatible,
                     detail: format!(
                         "query {} compatible with listed {}",
                         schema.name(),
@@ -88,35 +107,48 @@ impl Screener {
             {
                 corroborated |= qual.effect > 0.0;
                 score += qual.effect;
+                effects.birth_date = Some(qual.effect());
                 if detail {
-                    explanation.qualifiers.push(qual);
+                    qualifiers.push(qual);
                 }
             }
             if let Some(n) = &q.nationality
                 && let Some(qual) = qualify::nationality(n, entity, detail)
             {
                 score += qual.effect;
+                effects.nationality = Some(qual.effect());
                 if detail {
-                    explanation.qualifiers.push(qual);
+                    qualifiers.push(qual);
                 }
             }
         }
         if id_hit {
             corroborated = true;
             let lifted = score.max(qualify::IDENTIFIER_SCORE);
+            let qual = Qualifier {
+                kind: QualifierKind::Identifier,
+                outcome: QualifierOutcome::Agrees,
+                detail: if detail {
+                    "an identifier or crypto address of the query equals a listed one".into()
+                } else {
+                    String::new()
+                },
+                effect: score::round((lifted - score) as f32),
+            };
+            effects.identifier = Some(qual.effect());
             if detail {
-                explanation.qualifiers.push(Qualifier {
-                    kind: QualifierKind::Identifier,
-                    detail: "an identifier or crypto address of the query equals a listed one"
-                        .into(),
-                    effect: score::round((lifted - score) as f32),
-                });
+                qualifiers.push(qual);
             }
             score = lifted;
         }
-        let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
+        let score = score::round_score(score.clamp(0.0, 1.0));
         let is_match = score >= cfg.threshold && (!weak || corroborated || cfg.mode == Mode::Ofac);
-        (score, is_match, explanation)
+        Verdict {
+            score,
+            is_match,
+            effects,
+            qualifiers,
+        }
     }
 }
 

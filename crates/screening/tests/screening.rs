@@ -118,7 +118,7 @@ fn explanations_snapshot() {
     assert!(
         e.unmatched_query
             .iter()
-            .any(|p| p.role == "legal_form" && p.part == "corp"),
+            .any(|p| p.role == screening::PartRole::LegalForm && p.part == "corp"),
         "the explanation names the legal form"
     );
     insta::assert_json_snapshot!("korea_saenal", e);
@@ -280,7 +280,11 @@ fn issue_acceptance_checks_on_real_lists() {
         Mode::Default,
     );
     assert!(s >= cfg.threshold);
-    assert!(e.unmatched_query.iter().any(|p| p.role == "legal_form"));
+    assert!(
+        e.unmatched_query
+            .iter()
+            .any(|p| p.role == screening::PartRole::LegalForm)
+    );
 }
 
 #[test]
