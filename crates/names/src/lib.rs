@@ -63,8 +63,7 @@ pub enum NameKind {
 
 /// The romanisation scheme that produced a variant.
 ///
-/// Serialised in snake case (`latin`, `dprk`, `mccune_reischauer`, …), as [`Scheme::as_str`]
-/// writes it.
+/// Serialised in snake case: `latin`, `dprk`, `mccune_reischauer`, `icao_9303` and so on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]

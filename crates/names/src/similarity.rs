@@ -57,8 +57,8 @@ impl<T: TokenView + ?Sized> TokenView for &T {
 
 /// Which transformation made two tokens match, strongest first.
 ///
-/// Serialised in snake case (`exact`, `legal_form_class`, …), as [`Transform::as_str`] writes
-/// it.
+/// Serialised in snake case: `exact`, `legal_form_class`, `transliteration`, `joined_split`,
+/// `phonetic`, `initial`, `edit_distance`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]

@@ -119,14 +119,16 @@ pub struct Match {
 }
 
 /// What each qualifier did to the score of one match, one field per qualifier that can move it;
-/// a field is absent when its qualifier did not apply.
+/// a field is `null` when its qualifier did not apply.
 ///
 /// The effects apply in field order: the weak-alias cap to the name score, then birth date and
-/// nationality, then the identifier lift; [`Match::score`] is the result, clamped and rounded.
+/// nationality, then the identifier lift; the match's `score` is the result, clamped to `[0, 1]`
+/// and rounded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Effects {
-    /// The weak-alias cap ([`crate::WEAK_ALIAS_CAP`]), when the best listed name is a weak alias.
+    /// The weak-alias cap (`WEAK_ALIAS_CAP`: a weak alias alone stays below the default
+    /// threshold), when the best listed name is a weak alias.
     pub weak_alias: Option<Effect>,
     /// Birth-date evidence, when both the query and the entity state a birth date.
     pub birth_date: Option<Effect>,
@@ -177,11 +179,11 @@ pub struct Explanation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum Method {
-    /// interdict's own scorer ([`Mode::Default`]).
+    /// interdict's own scorer (mode `default`).
     #[default]
     #[serde(rename = "interdict")]
     Interdict,
-    /// The emulation of OFAC Sanctions List Search ([`Mode::Ofac`]).
+    /// The emulation of OFAC Sanctions List Search (mode `ofac`).
     #[serde(rename = "ofac-emulation")]
     OfacEmulation,
 }
@@ -241,7 +243,7 @@ pub struct UnmatchedPart {
     pub weight: f64,
 }
 
-/// The role of a name part in an explanation: [`names::Role`] without the legal-form class.
+/// The role of a name part in an explanation (the analysis' role without the legal-form class).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
