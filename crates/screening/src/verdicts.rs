@@ -66,32 +66,28 @@ impl Screener {
         id_hit: bool,
         detail: bool,
     ) -> Verdict {
-        let mut effects = Effects::default();
-        let mut qualifiers = Vec::new();
+        let mut found = Found {
+            detail,
+            effects: Effects::default(),
+            qualifiers: Vec::new(),
+        };
         let mut score = b.score;
         let weak = b.kind == model::NameKind::WeakAlias;
         let mut corroborated = false;
         if cfg.mode == Mode::Default {
             if weak {
                 let capped = score.min(WEAK_ALIAS_CAP);
-                let qual = Qualifier {
+                found.add(Qualifier {
                     kind: QualifierKind::WeakAlias,
                     outcome: QualifierOutcome::Capped,
-                    detail: if detail {
-                        "the listed name is a weak alias: it only confirms other evidence".into()
-                    } else {
-                        String::new()
-                    },
+                    detail: found
+                        .words("the listed name is a weak alias: it only confirms other evidence"),
                     effect: score::round((capped - score) as f32),
-                };
-                effects.weak_alias = Some(qual.effect());
-                if detail {
-                    qualifiers.push(qual);
-                }
+                });
                 score = capped;
             }
             if detail && let Some(schema) = &q.schema {
-                qualifiers.push(Qualifier {
+                found.add(Qualifier {
                     kind: QualifierKind::Schema,
                     outcome: QualifierOutcome::Compatible,
                     detail: format!(
@@ -106,39 +102,24 @@ impl Screener {
                 && let Some(qual) = qualify::birth_date(d, entity, detail)
             {
                 corroborated |= qual.effect > 0.0;
-                score += qual.effect;
-                effects.birth_date = Some(qual.effect());
-                if detail {
-                    qualifiers.push(qual);
-                }
+                score += found.add(qual);
             }
             if let Some(n) = &q.nationality
                 && let Some(qual) = qualify::nationality(n, entity, detail)
             {
-                score += qual.effect;
-                effects.nationality = Some(qual.effect());
-                if detail {
-                    qualifiers.push(qual);
-                }
+                score += found.add(qual);
             }
         }
         if id_hit {
             corroborated = true;
             let lifted = score.max(qualify::IDENTIFIER_SCORE);
-            let qual = Qualifier {
+            found.add(Qualifier {
                 kind: QualifierKind::Identifier,
                 outcome: QualifierOutcome::Agrees,
-                detail: if detail {
-                    "an identifier or crypto address of the query equals a listed one".into()
-                } else {
-                    String::new()
-                },
+                detail: found
+                    .words("an identifier or crypto address of the query equals a listed one"),
                 effect: score::round((lifted - score) as f32),
-            };
-            effects.identifier = Some(qual.effect());
-            if detail {
-                qualifiers.push(qual);
-            }
+            });
             score = lifted;
         }
         let score = score::round_score(score.clamp(0.0, 1.0));
@@ -146,8 +127,46 @@ impl Screener {
         Verdict {
             score,
             is_match,
-            effects,
-            qualifiers,
+            effects: found.effects,
+            qualifiers: found.qualifiers,
+        }
+    }
+}
+
+/// The qualifiers found for one entity while its verdict is assessed: every effect, and the
+/// qualifiers in words only when they are asked for.
+struct Found {
+    detail: bool,
+    effects: Effects,
+    qualifiers: Vec<Qualifier>,
+}
+
+impl Found {
+    /// Records one qualifier and returns its effect on the score.
+    fn add(&mut self, qual: Qualifier) -> f64 {
+        let effect = qual.effect;
+        let slot = match qual.kind {
+            QualifierKind::WeakAlias => Some(&mut self.effects.weak_alias),
+            QualifierKind::BirthDate => Some(&mut self.effects.birth_date),
+            QualifierKind::Nationality => Some(&mut self.effects.nationality),
+            QualifierKind::Identifier => Some(&mut self.effects.identifier),
+            QualifierKind::Schema | QualifierKind::Gender => None,
+        };
+        if let Some(slot) = slot {
+            *slot = Some(qual.effect());
+        }
+        if self.detail {
+            self.qualifiers.push(qual);
+        }
+        effect
+    }
+
+    /// A qualifier's words, or nothing when they are not asked for (ranking builds no strings).
+    fn words(&self, text: &str) -> String {
+        if self.detail {
+            text.to_owned()
+        } else {
+            String::new()
         }
     }
 }
