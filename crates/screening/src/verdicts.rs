@@ -76,15 +76,13 @@ impl Screener {
         let mut corroborated = false;
         if cfg.mode == Mode::Default {
             if weak {
-                let capped = score.min(WEAK_ALIAS_CAP);
-                found.add(Qualifier {
-                    kind: QualifierKind::WeakAlias,
-                    outcome: QualifierOutcome::Capped,
-                    detail: found
-                        .words("the listed name is a weak alias: it only confirms other evidence"),
-                    effect: score::round((capped - score) as f32),
-                });
-                score = capped;
+                score = found.moved(
+                    QualifierKind::WeakAlias,
+                    QualifierOutcome::Capped,
+                    "the listed name is a weak alias: it only confirms other evidence",
+                    score,
+                    score.min(WEAK_ALIAS_CAP),
+                );
             }
             if detail && let Some(schema) = &q.schema {
                 found.add(Qualifier {
@@ -112,15 +110,13 @@ impl Screener {
         }
         if id_hit {
             corroborated = true;
-            let lifted = score.max(qualify::IDENTIFIER_SCORE);
-            found.add(Qualifier {
-                kind: QualifierKind::Identifier,
-                outcome: QualifierOutcome::Agrees,
-                detail: found
-                    .words("an identifier or crypto address of the query equals a listed one"),
-                effect: score::round((lifted - score) as f32),
-            });
-            score = lifted;
+            score = found.moved(
+                QualifierKind::Identifier,
+                QualifierOutcome::Agrees,
+                "an identifier or crypto address of the query equals a listed one",
+                score,
+                score.max(qualify::IDENTIFIER_SCORE),
+            );
         }
         let score = score::round_score(score.clamp(0.0, 1.0));
         let is_match = score >= cfg.threshold && (!weak || corroborated || cfg.mode == Mode::Ofac);
@@ -161,13 +157,29 @@ impl Found {
         effect
     }
 
-    /// A qualifier's words, or nothing when they are not asked for (ranking builds no strings).
-    fn words(&self, text: &str) -> String {
-        if self.detail {
-            text.to_owned()
+    /// Records a qualifier that moves the score from `from` to `to` (the weak-alias cap, the
+    /// identifier lift) and returns `to`. Its words are built only when they are asked for:
+    /// ranking builds no strings.
+    fn moved(
+        &mut self,
+        kind: QualifierKind,
+        outcome: QualifierOutcome,
+        words: &str,
+        from: f64,
+        to: f64,
+    ) -> f64 {
+        let detail = if self.detail {
+            words.to_owned()
         } else {
             String::new()
-        }
+        };
+        self.add(Qualifier {
+            kind,
+            outcome,
+            detail,
+            effect: score::round((to - from) as f32),
+        });
+        to
     }
 }
 
