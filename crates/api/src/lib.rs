@@ -88,7 +88,6 @@ pub enum AllowMark {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct MatchOut {
     /// The listed entity's id (`ofac:53824`).
-    #[schema(value_type = String)]
     pub entity_id: model::EntityId,
     /// The entity's primary name.
     pub caption: String,
@@ -100,12 +99,15 @@ pub struct MatchOut {
     pub list_version: String,
     /// The score in `[0, 1]`, qualifiers included.
     pub score: f64,
+    /// The name score before any qualifier.
+    pub name_score: f64,
+    /// What each qualifier did to the score.
+    pub effects: screening::Effects,
     /// Whether the score reaches the threshold.
     #[serde(rename = "match")]
     pub is_match: bool,
     /// How the score came about (with `--explain`, or always in the server's answers).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
     pub explanation: Option<screening::Explanation>,
     /// Set when an allow-list clearance no longer applies because the entity changed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,6 +124,8 @@ impl MatchOut {
             list: m.list,
             list_version: m.list_version,
             score: m.score,
+            name_score: m.name_score,
+            effects: m.effects,
             is_match: m.is_match,
             explanation: explain.then_some(m.explanation),
             allow_list,
@@ -182,7 +186,6 @@ pub struct CompareResponse {
     /// The threshold used.
     pub threshold: f64,
     /// How the score came about.
-    #[schema(value_type = Object)]
     pub explanation: screening::Explanation,
 }
 

@@ -286,10 +286,10 @@ fn print_response(r: &api::ScreenResponse, cfg: &ScreenConfig, explain: bool) {
 pub fn print_explanation(e: &screening::Explanation) {
     outln!(
         "       matched {} name {:?} (query read as {:?}, {}), name score {:.3}, method {}",
-        e.listed_name_kind,
+        e.listed_name_kind.map_or("", |k| k.as_str()),
         e.listed_name,
         e.query_form,
-        e.query_scheme,
+        e.query_scheme.map_or("", |s| s.as_str()),
         e.name_score,
         e.method
     );

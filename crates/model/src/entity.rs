@@ -93,6 +93,7 @@ impl From<Schema> for String {
 /// What role a name plays for its entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum NameKind {
     /// The name the list files the entity under (FtM `name`).
     Primary,
@@ -107,6 +108,17 @@ pub enum NameKind {
 }
 
 impl NameKind {
+    /// The kind's name as it is serialised: `primary`, `alias`, `weak_alias`, `previous`, `now`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameKind::Primary => "primary",
+            NameKind::Alias => "alias",
+            NameKind::WeakAlias => "weak_alias",
+            NameKind::Previous => "previous",
+            NameKind::Now => "now",
+        }
+    }
+
     /// The FtM property a name of this kind exports to.
     pub fn ftm_property(self) -> &'static str {
         match self {
@@ -594,6 +606,22 @@ impl Entity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_kind_names_are_their_serialised_form() {
+        for kind in [
+            NameKind::Primary,
+            NameKind::Alias,
+            NameKind::WeakAlias,
+            NameKind::Previous,
+            NameKind::Now,
+        ] {
+            assert_eq!(
+                serde_json::to_value(kind).ok(),
+                Some(serde_json::Value::String(kind.as_str().to_owned()))
+            );
+        }
+    }
 
     #[test]
     fn schema_compatibility() {

@@ -76,6 +76,7 @@ pub enum IdError {
 /// Ordering is the plain string order, which is what ties between equal scores are broken by.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct EntityId(String);
 
 impl EntityId {

@@ -34,12 +34,13 @@ pub use normalize::{fold_latin, nfc, normalize};
 pub use script::Script;
 pub use similarity::{
     SIM_INITIAL, SIM_JOINED, SIM_LEGAL_FORM_CLASS, SIM_PHONETIC, SIM_TRANSLITERATION, TokenMatch,
-    TokenView, Transform, codes_match, compare_joined, compare_str, compare_tokens, jaro_winkler,
+    TokenView, Transform, compare_joined, compare_str, compare_tokens, jaro_winkler,
     levenshtein_similarity,
 };
 pub use skeleton::{
-    PHONETIC_LENGTH, PhoneticKey, consonant_key, phonetic_code, phonetic_key, skeleton,
+    PHONETIC_LENGTH, PhoneticKey, codes_match, consonant_key, phonetic_code, phonetic_key, skeleton,
 };
+pub use structure::LEGAL_WORDS;
 
 use std::sync::OnceLock;
 
@@ -61,7 +62,11 @@ pub enum NameKind {
 }
 
 /// The romanisation scheme that produced a variant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// Serialised in snake case: `latin`, `dprk`, `mccune_reischauer`, `icao_9303` and so on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum Scheme {
     /// The input was already Latin; only diacritics were stripped.
     Latin,
@@ -69,6 +74,7 @@ pub enum Scheme {
     /// for aspirates), which OFAC and UN entries of DPRK persons mostly follow.
     Dprk,
     /// Hangul, McCune–Reischauer without breves and apostrophes (`ch` for word-initial ㅈ).
+    #[serde(rename = "mccune_reischauer")]
     McCuneReischauer,
     /// Hangul, Revised Romanization of Korean (2000).
     RevisedRomanization,
@@ -77,6 +83,7 @@ pub enum Scheme {
     /// Cyrillic, BGN/PCGN without diacritics.
     BgnPcgn,
     /// Cyrillic, ICAO Doc 9303 (machine-readable passports).
+    #[serde(rename = "icao_9303")]
     Icao9303,
     /// Cyrillic, common English press style (`Vitaly`, `Pyotr`).
     CyrillicCommon,
@@ -91,6 +98,7 @@ pub enum Scheme {
     /// Arabic script, vowel-free consonant skeletons (`mhmd`), a blocking key only.
     ArabicConsonants,
     /// Greek, ELOT 743.
+    #[serde(rename = "elot_743")]
     Elot743,
     /// Armenian, BGN/PCGN.
     ArmenianBgnPcgn,
@@ -98,6 +106,38 @@ pub enum Scheme {
     GeorgianNational,
     /// Any other script, through `any_ascii`.
     AnyAscii,
+}
+
+impl Scheme {
+    /// The scheme's name in explanations and serialised output: snake case, `latin`, `dprk`,
+    /// `mccune_reischauer`, `icao_9303` and so on.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Latin => "latin",
+            Scheme::Dprk => "dprk",
+            Scheme::McCuneReischauer => "mccune_reischauer",
+            Scheme::RevisedRomanization => "revised_romanization",
+            Scheme::KoreanCommon => "korean_common",
+            Scheme::BgnPcgn => "bgn_pcgn",
+            Scheme::Icao9303 => "icao_9303",
+            Scheme::CyrillicCommon => "cyrillic_common",
+            Scheme::Pinyin => "pinyin",
+            Scheme::HanjaKorean => "hanja_korean",
+            Scheme::ArabicStandard => "arabic_standard",
+            Scheme::ArabicCommon => "arabic_common",
+            Scheme::ArabicConsonants => "arabic_consonants",
+            Scheme::Elot743 => "elot_743",
+            Scheme::ArmenianBgnPcgn => "armenian_bgn_pcgn",
+            Scheme::GeorgianNational => "georgian_national",
+            Scheme::AnyAscii => "any_ascii",
+        }
+    }
+}
+
+impl std::fmt::Display for Scheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 /// How the given names of a variant are written.

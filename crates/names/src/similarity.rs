@@ -5,7 +5,7 @@
 //! cheapest first and stop at the first that proves equality; only tokens that are not equal
 //! under any transformation pay for the edit-distance computation.
 
-use crate::skeleton::{phonetic_key, skeleton};
+use crate::skeleton::{codes_match, phonetic_key, skeleton};
 use crate::{Role, Token};
 
 /// What token comparison reads of a token.
@@ -55,14 +55,13 @@ impl<T: TokenView + ?Sized> TokenView for &T {
     }
 }
 
-/// Whether two pairs of Double Metaphone codes share a code; empty codes never match.
-pub fn codes_match(a: (&str, &str), b: (&str, &str)) -> bool {
-    let eq = |x: &str, y: &str| !x.is_empty() && x == y;
-    eq(a.0, b.0) || eq(a.0, b.1) || eq(a.1, b.0) || eq(a.1, b.1)
-}
-
 /// Which transformation made two tokens match, strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// Serialised in snake case: `exact`, `legal_form_class`, `transliteration`, `joined_split`,
+/// `phonetic`, `initial`, `edit_distance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum Transform {
     /// Identical normalised text.
     Exact,
@@ -78,6 +77,27 @@ pub enum Transform {
     Initial,
     /// Nothing but character similarity; the similarity says how close.
     EditDistance,
+}
+
+impl Transform {
+    /// The transformation's name in explanations and serialised output, in snake case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transform::Exact => "exact",
+            Transform::LegalFormClass => "legal_form_class",
+            Transform::Transliteration => "transliteration",
+            Transform::JoinedSplit => "joined_split",
+            Transform::Phonetic => "phonetic",
+            Transform::Initial => "initial",
+            Transform::EditDistance => "edit_distance",
+        }
+    }
+}
+
+impl std::fmt::Display for Transform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 /// The result of comparing two tokens.

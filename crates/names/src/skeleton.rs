@@ -504,11 +504,17 @@ pub struct PhoneticKey {
 impl PhoneticKey {
     /// Whether two keys share a code, primary or alternate; empty codes never match.
     pub fn matches(&self, other: &PhoneticKey) -> bool {
-        crate::similarity::codes_match(
+        codes_match(
             (&self.primary, &self.alternate),
             (&other.primary, &other.alternate),
         )
     }
+}
+
+/// Whether two pairs of Double Metaphone codes share a code; empty codes never match.
+pub fn codes_match(a: (&str, &str), b: (&str, &str)) -> bool {
+    let eq = |x: &str, y: &str| !x.is_empty() && x == y;
+    eq(a.0, b.0) || eq(a.0, b.1) || eq(a.1, b.0) || eq(a.1, b.1)
 }
 
 /// The maximum Double Metaphone code length; the default 4 truncates too much (stack.md §6).

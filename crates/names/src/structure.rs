@@ -204,6 +204,73 @@ pub(crate) fn glued_legal_form(word: &str) -> Option<(&str, LegalForm)> {
     })
 }
 
+/// The single words of legal forms in English and romanised Russian (`limited`, `liability`,
+/// `company`, `obshchestvo`, `ooo`, …), lowercase as [`crate::normalize`] writes them.
+///
+/// The legal-form table recognises whole forms; this list says whether one word belongs to a
+/// legal form, for readers of a name that no longer parses as one: customers misspell or run
+/// together long forms (`LIIMTED LIABILITY COMPANY`, `JONT STOCK COMPANY`), and the screener's
+/// literal reading of an organisation name weights these words as generic organisation words
+/// instead of as name words.
+pub const LEGAL_WORDS: &[&str] = &[
+    "limited",
+    "liability",
+    "company",
+    "joint",
+    "stock",
+    "corporation",
+    "corp",
+    "co",
+    "ltd",
+    "llc",
+    "inc",
+    "incorporated",
+    "jsc",
+    "ojsc",
+    "pjsc",
+    "cjsc",
+    "ooo",
+    "oao",
+    "zao",
+    "pao",
+    "ao",
+    "gmbh",
+    "plc",
+    "public",
+    "closed",
+    "open",
+    "obshchestvo",
+    "aktsionernoe",
+    "aktsionernoye",
+    "otkrytoye",
+    "otkrytoe",
+    "zakrytoe",
+    "zakrytoye",
+    "publichnoe",
+    "s",
+    "ogranichennoi",
+    "ogranichennoy",
+    "otvetstvennostiu",
+    "otvetstvennostyu",
+    "pte",
+    "sa",
+    "ag",
+    "bv",
+    "nv",
+    "fze",
+    "llp",
+    "lp",
+    "de",
+    "cv",
+    "sarl",
+    "srl",
+    "spa",
+    "kg",
+    "as",
+    "tov",
+    "too",
+];
+
 /// Honorifics, religious and military titles that precede names and carry little identity.
 const TITLES: &[&str] = &[
     "mr",
@@ -447,6 +514,13 @@ pub(crate) fn assign_person_roles(tokens: &mut [(String, Role)], order: Order) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn legal_words_are_single_normalised_words() {
+        for w in LEGAL_WORDS {
+            assert_eq!(crate::normalize(w), *w, "{w} is not in normalised form");
+        }
+    }
 
     #[test]
     fn finds_legal_forms() {

@@ -265,3 +265,57 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn scheme_and_transform_names_are_their_serialised_form() {
+    use Scheme as S;
+    let schemes = [
+        (S::Latin, "latin"),
+        (S::Dprk, "dprk"),
+        (S::McCuneReischauer, "mccune_reischauer"),
+        (S::RevisedRomanization, "revised_romanization"),
+        (S::KoreanCommon, "korean_common"),
+        (S::BgnPcgn, "bgn_pcgn"),
+        (S::Icao9303, "icao_9303"),
+        (S::CyrillicCommon, "cyrillic_common"),
+        (S::Pinyin, "pinyin"),
+        (S::HanjaKorean, "hanja_korean"),
+        (S::ArabicStandard, "arabic_standard"),
+        (S::ArabicCommon, "arabic_common"),
+        (S::ArabicConsonants, "arabic_consonants"),
+        (S::Elot743, "elot_743"),
+        (S::ArmenianBgnPcgn, "armenian_bgn_pcgn"),
+        (S::GeorgianNational, "georgian_national"),
+        (S::AnyAscii, "any_ascii"),
+    ];
+    for (s, name) in schemes {
+        check_name(s.as_str(), &s.to_string(), serde_json::to_value(s), name);
+    }
+    use Transform as T;
+    let transforms = [
+        (T::Exact, "exact"),
+        (T::LegalFormClass, "legal_form_class"),
+        (T::Transliteration, "transliteration"),
+        (T::JoinedSplit, "joined_split"),
+        (T::Phonetic, "phonetic"),
+        (T::Initial, "initial"),
+        (T::EditDistance, "edit_distance"),
+    ];
+    for (t, name) in transforms {
+        check_name(t.as_str(), &t.to_string(), serde_json::to_value(t), name);
+    }
+}
+
+fn check_name(
+    as_str: &str,
+    shown: &str,
+    serialised: serde_json::Result<serde_json::Value>,
+    expected: &str,
+) {
+    assert_eq!(as_str, expected);
+    assert_eq!(shown, expected);
+    assert_eq!(
+        serialised.ok(),
+        Some(serde_json::Value::String(expected.to_owned()))
+    );
+}

@@ -7,6 +7,7 @@ use crate::Match;
 
 /// One cleared hit: this customer is not this listed entity, as the entity stood then.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct AllowEntry {
     /// The caller's customer reference.
     pub customer_ref: String,
@@ -19,6 +20,7 @@ pub struct AllowEntry {
 /// What the allow-list says about one hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum AllowState {
     /// The pair was never cleared: report the hit.
     NotListed,

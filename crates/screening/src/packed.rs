@@ -16,7 +16,8 @@ use std::collections::HashMap;
 
 use names::{AnalyzedName, Role, TokenView};
 
-use crate::score::{Parts, Signature};
+use crate::parts::Parts;
+use crate::signature::Signature;
 
 /// The flat store of every listed name's variants and tokens, indexed by name id.
 #[derive(Debug, Default)]

@@ -7,7 +7,7 @@
 
 use model::{Entity, PartialDate};
 
-use crate::explain::{Qualifier, QualifierKind};
+use crate::types::{Qualifier, QualifierKind, QualifierOutcome};
 
 /// Added when a listed birth date agrees with the query's to the day or month.
 pub const DOB_MATCH_BONUS: f64 = 0.05;
@@ -42,13 +42,14 @@ pub(crate) fn birth_date(query: &PartialDate, entity: &Entity, detail: bool) -> 
     if let Some(d) = entity.birth_dates.iter().find(|d| d.matches(query)) {
         let precise =
             d.end.is_none() && !d.circa && d.start.month.is_some() && query.month.is_some();
-        let effect = if precise {
-            DOB_MATCH_BONUS
+        let (outcome, effect) = if precise {
+            (QualifierOutcome::Agrees, DOB_MATCH_BONUS)
         } else {
-            DOB_YEAR_BONUS
+            (QualifierOutcome::AgreesInYear, DOB_YEAR_BONUS)
         };
         return Some(Qualifier {
             kind: QualifierKind::BirthDate,
+            outcome,
             detail: if detail {
                 format!("query {query} agrees with listed {listed}")
             } else {
@@ -73,13 +74,14 @@ pub(crate) fn birth_date(query: &PartialDate, entity: &Entity, detail: bool) -> 
         })
         .min()
         .unwrap_or(i32::MAX);
-    let effect = if min_years <= 1 {
-        DOB_NEAR_MISS
+    let (outcome, effect) = if min_years <= 1 {
+        (QualifierOutcome::NearMiss, DOB_NEAR_MISS)
     } else {
-        DOB_MISMATCH
+        (QualifierOutcome::Differs, DOB_MISMATCH)
     };
     Some(Qualifier {
         kind: QualifierKind::BirthDate,
+        outcome,
         detail: if detail {
             format!("query {query} differs from listed {listed} ({min_years} years apart)")
         } else {
@@ -124,6 +126,11 @@ pub(crate) fn nationality(query: &str, entity: &Entity, detail: bool) -> Option<
     let hit = listed.iter().any(|c| c.eq_ignore_ascii_case(&q));
     Some(Qualifier {
         kind: QualifierKind::Nationality,
+        outcome: if hit {
+            QualifierOutcome::Agrees
+        } else {
+            QualifierOutcome::Differs
+        },
         detail: if detail {
             format!(
                 "query {q} {} listed {}",

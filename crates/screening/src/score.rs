@@ -11,8 +11,10 @@ use names::{
     Role, Token, TokenMatch, TokenView, Transform, Variant, compare_joined, compare_tokens,
 };
 
-use crate::explain::{PartMatch, UnmatchedPart};
 use crate::packed::Listed;
+use crate::parts::Parts;
+use crate::signature::{Signature, jaro_winkler_bound};
+use crate::types::{PartMatch, PartRole, UnmatchedPart};
 
 /// How much an unmatched listed part costs, relative to its role weight.
 pub(crate) const LISTED_EXTRA: f32 = 0.3;
@@ -133,96 +135,6 @@ pub(crate) fn machine_scheme(s: names::Scheme) -> bool {
     )
 }
 
-/// A token's letter counts and first bytes, for a Jaro–Winkler bound that does not read the
-/// token's bytes: the scorer keeps one per listed token beside its packed record, so most
-/// hopeless pairs are rejected without touching the byte arena (a cache miss per candidate).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Signature {
-    /// Per byte class (`byte & 31`), a 2-bit count saturating at 3.
-    counts: u64,
-    /// The first four bytes, little-endian, zero-padded.
-    head: u32,
-}
-
-impl Signature {
-    /// The signature of a token's text.
-    pub(crate) fn of(text: &[u8]) -> Signature {
-        let mut counts = 0u64;
-        for &c in text {
-            let shift = 2 * u32::from(c & 31);
-            if (counts >> shift) & 3 < 3 {
-                counts += 1 << shift;
-            }
-        }
-        let mut head = [0u8; 4];
-        for (h, &c) in head.iter_mut().zip(text) {
-            *h = c;
-        }
-        Signature {
-            counts,
-            head: u32::from_le_bytes(head),
-        }
-    }
-
-    /// The packed counts, for [`crate::packed::PackedNames::touch`].
-    pub(crate) fn counts(self) -> u64 {
-        self.counts
-    }
-
-    /// An upper bound of [`jaro_winkler_bound`] for texts of lengths `la` and `lb` with these
-    /// signatures, or `None` when a class holds three or more of both (its count is unknown).
-    ///
-    /// Byte classes merge letters and digits (`b & 31`), which can only raise the common count;
-    /// the per-class minimum of two 2-bit counts is computed for all 32 classes at once.
-    fn bound(self, other: Signature, la: usize, lb: usize) -> Option<f32> {
-        const LO: u64 = 0x5555_5555_5555_5555;
-        let (x, y) = (self.counts, other.counts);
-        let (x0, x1, y0, y1) = (x & LO, (x >> 1) & LO, y & LO, (y >> 1) & LO);
-        if x0 & x1 & y0 & y1 != 0 {
-            return None;
-        }
-        let min_hi = x1 & y1;
-        let min_lo = (x0 & y0) | (x0 & !x1 & y1) | (y0 & !y1 & x1);
-        let common = (min_lo.count_ones() + 2 * min_hi.count_ones()) as usize;
-        let common = common.min(la).min(lb);
-        if common == 0 {
-            return Some(0.0);
-        }
-        let m = common as f32;
-        let jaro = (m / la as f32 + m / lb as f32 + 1.0) / 3.0;
-        let same = ((self.head ^ other.head).trailing_zeros() / 8) as usize;
-        let prefix = same.min(4).min(la).min(lb) as f32;
-        Some(jaro + prefix * 0.1 * (1.0 - jaro))
-    }
-}
-
-/// An upper bound of the Jaro–Winkler similarity from the letters the two words share
-/// (multiset intersection), ignoring order and the matching window: `m ≤ common`, no
-/// transpositions, and the largest possible prefix bonus.
-fn jaro_winkler_bound(a: &[u8], b: &[u8]) -> f32 {
-    // Tokens are lowercase ASCII letters and digits; other bytes share slots, which can only
-    // raise the bound.
-    let mut counts = [0i16; 64];
-    for &c in a {
-        counts[(c & 63) as usize] += 1;
-    }
-    let mut common = 0usize;
-    for &c in b {
-        let slot = &mut counts[(c & 63) as usize];
-        if *slot > 0 {
-            *slot -= 1;
-            common += 1;
-        }
-    }
-    if common == 0 {
-        return 0.0;
-    }
-    let m = common as f32;
-    let jaro = (m / a.len() as f32 + m / b.len() as f32 + 1.0) / 3.0;
-    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f32;
-    jaro + prefix * 0.1 * (1.0 - jaro)
-}
-
 fn typo<B: TokenView + ?Sized>(a: &Token, b: &B, jw: f32) -> f32 {
     let (at, bt) = (a.text.as_bytes(), b.text().as_bytes());
     let min_len = at.len().min(bt.len());
@@ -288,57 +200,6 @@ fn osa_within_2(a: &[u8], b: &[u8]) -> usize {
         prev = cur;
     }
     prev[b.len()].min(3)
-}
-
-/// One side of an alignment: the parts of one name variant, however they are stored (analysed
-/// tokens for queries, the packed store for listed names).
-pub(crate) trait Parts {
-    /// How many parts.
-    fn len(&self) -> usize;
-    /// The scorer's weight of part `i`.
-    fn weight(&self, i: usize) -> f32;
-    /// The normalised text of part `i`.
-    fn text(&self, i: usize) -> &[u8];
-    /// The spelling-equivalence skeleton of part `i`.
-    fn skeleton(&self, i: usize) -> &[u8];
-    /// Whether part `i` is a legal form.
-    fn is_legal_form(&self, i: usize) -> bool;
-    /// The first bytes of part `i`'s text and skeleton (0 when empty).
-    fn heads(&self, i: usize) -> (u8, u8) {
-        (
-            self.text(i).first().copied().unwrap_or(0),
-            self.skeleton(i).first().copied().unwrap_or(0),
-        )
-    }
-    /// Part `i` as a token, for comparisons the cheap checks cannot settle and explanations.
-    type View<'v>: TokenView
-    where
-        Self: 'v;
-    /// Part `i` as a token.
-    fn view(&self, i: usize) -> Self::View<'_>;
-}
-
-impl Parts for [Token] {
-    type View<'v> = &'v Token;
-
-    fn len(&self) -> usize {
-        <[Token]>::len(self)
-    }
-    fn weight(&self, i: usize) -> f32 {
-        self[i].weight
-    }
-    fn text(&self, i: usize) -> &[u8] {
-        self[i].text.as_bytes()
-    }
-    fn skeleton(&self, i: usize) -> &[u8] {
-        self[i].skeleton.as_bytes()
-    }
-    fn is_legal_form(&self, i: usize) -> bool {
-        matches!(self[i].role, Role::LegalForm(_))
-    }
-    fn view(&self, i: usize) -> &Token {
-        &self[i]
-    }
 }
 
 /// A joined/split comparison: gets the comparison's key ([`joined_key`]) and a function that
@@ -466,8 +327,8 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
             d.parts.push(PartMatch {
                 query: join(q, e.q),
                 listed: join(l, e.l),
-                role: role_name(l.view(e.l.0 as usize).role()).to_owned(),
-                how: transform_name(e.how).to_owned(),
+                role: PartRole::from(l.view(e.l.0 as usize).role()),
+                how: e.how,
                 similarity: round(e.sim),
                 weight: round(e.weight),
             });
@@ -490,7 +351,7 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
 fn unmatched<T: TokenView>(t: &T, weight: f32) -> UnmatchedPart {
     UnmatchedPart {
         part: t.text().to_owned(),
-        role: role_name(t.role()).to_owned(),
+        role: PartRole::from(t.role()),
         weight: round(weight),
     }
 }
@@ -626,58 +487,19 @@ fn join<P: Parts + ?Sized>(parts: &P, (a, b): (u8, u8)) -> String {
         .join(" ")
 }
 
+/// A part similarity or weight rounded to four decimals, for explanations.
 pub(crate) fn round(x: f32) -> f64 {
-    (f64::from(x) * 10_000.0).round() / 10_000.0
+    round_score(f64::from(x))
 }
 
-/// The snake-case name of a part role, for explanations.
-pub(crate) fn role_name(r: Role) -> &'static str {
-    match r {
-        Role::Given => "given",
-        Role::Family => "family",
-        Role::Patronymic => "patronymic",
-        Role::Particle => "particle",
-        Role::LegalForm(_) => "legal_form",
-        Role::Title => "title",
-        Role::OrgWord => "org_word",
-        Role::Stopword => "stopword",
-        Role::Initial => "initial",
-        Role::Unknown => "name",
-    }
-}
-
-/// The snake-case name of a transformation, for explanations.
-pub(crate) fn transform_name(t: Transform) -> &'static str {
-    match t {
-        Transform::Exact => "exact",
-        Transform::LegalFormClass => "legal_form_class",
-        Transform::Transliteration => "transliteration",
-        Transform::JoinedSplit => "joined_split",
-        Transform::Phonetic => "phonetic",
-        Transform::Initial => "initial",
-        Transform::EditDistance => "edit_distance",
-    }
+/// A score rounded to four decimals, as matches and explanations report it.
+pub(crate) fn round_score(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        /// The signature bound never undercuts the byte bound, so rejecting on it is safe.
-        #[test]
-        fn signature_bound_is_above_the_byte_bound(
-            a in "[a-z0-9]{0,12}|[a]{3,6}[b-d]{0,3}",
-            b in "[a-z0-9]{0,12}|[a]{3,6}[b-d]{0,3}",
-        ) {
-            let exact = jaro_winkler_bound(a.as_bytes(), b.as_bytes());
-            if let Some(fast) =
-                Signature::of(a.as_bytes()).bound(Signature::of(b.as_bytes()), a.len(), b.len())
-            {
-                proptest::prop_assert!(fast >= exact, "{a} {b}: {fast} < {exact}");
-            }
-        }
-    }
 
     #[test]
     fn machine_romanisations_get_no_typo_credit() {

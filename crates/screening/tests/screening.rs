@@ -118,7 +118,7 @@ fn explanations_snapshot() {
     assert!(
         e.unmatched_query
             .iter()
-            .any(|p| p.role == "legal_form" && p.part == "corp"),
+            .any(|p| p.role == screening::PartRole::LegalForm && p.part == "corp"),
         "the explanation names the legal form"
     );
     insta::assert_json_snapshot!("korea_saenal", e);
@@ -130,6 +130,71 @@ fn explanations_snapshot() {
     );
     assert!(s >= DEFAULT_THRESHOLD, "{s}");
     insta::assert_json_snapshot!("song_kum_hyok_hangul", e);
+}
+
+/// `screen` with explanations for representative queries over the fixture list, serialised as
+/// the output contract: qualifiers that agree, a birth year only, a weak alias, and evidence
+/// that contradicts the name. `screen_unexplained` reports the same scores, name scores and
+/// effects.
+#[test]
+fn screen_explanations_snapshot() {
+    let screener = fixture_screener();
+    let cfg = ScreenConfig {
+        limit: 2,
+        ..ScreenConfig::default()
+    };
+    let cases = [
+        (
+            "kim_jong_un_dob_nationality",
+            Query {
+                schema: Some(Schema::Person),
+                birth_date: PartialDate::parse_iso("1984-01-08"),
+                nationality: Some("KP".to_owned()),
+                ..Query::name("Kim Jong Un")
+            },
+        ),
+        (
+            "song_kum_hyok_hangul_birth_year",
+            Query {
+                birth_date: PartialDate::parse_iso("1986"),
+                ..Query::name("송금혁")
+            },
+        ),
+        ("saenal_weak_alias", Query::name("Saenal")),
+        (
+            "al_tamimi_contradicted",
+            Query {
+                birth_date: PartialDate::parse_iso("1962-05-05"),
+                nationality: Some("iq".to_owned()),
+                ..Query::name("Ahmed Hussein al-Tamimi")
+            },
+        ),
+    ];
+    for (name, q) in cases {
+        let explained = screener.screen(&q, &cfg);
+        assert!(!explained.is_empty(), "{name} finds its entity");
+        insta::assert_json_snapshot!(name, explained);
+        let batch = screener.screen_unexplained(&q, &cfg);
+        let numbers = |ms: &[screening::Match]| -> Vec<_> {
+            ms.iter()
+                .map(|m| (m.entity_id.clone(), m.score, m.name_score, m.effects))
+                .collect()
+        };
+        assert_eq!(numbers(&batch), numbers(&explained), "{name}");
+    }
+}
+
+/// `compare` in the OFAC emulation: no part-by-part alignment, no qualifiers.
+#[test]
+fn ofac_compare_snapshot() {
+    let (s, e) = compare(
+        "Gaiq Asatryan",
+        "ASATRYAN, Gayk",
+        Some(Schema::Person),
+        Mode::Ofac,
+    );
+    assert!(s > 0.0 && s <= 1.0, "{s}");
+    insta::assert_json_snapshot!("gaiq_asatryan_ofac", (s, e));
 }
 
 #[test]
@@ -274,7 +339,11 @@ fn issue_acceptance_checks_on_real_lists() {
         Mode::Default,
     );
     assert!(s >= cfg.threshold);
-    assert!(e.unmatched_query.iter().any(|p| p.role == "legal_form"));
+    assert!(
+        e.unmatched_query
+            .iter()
+            .any(|p| p.role == screening::PartRole::LegalForm)
+    );
 }
 
 #[test]

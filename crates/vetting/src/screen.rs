@@ -4,8 +4,7 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use model::{Diagnostic, PartialDate, Schema, Severity};
-use screening::qualify::DOB_MATCH_BONUS;
-use screening::{QualifierKind, Query, ScreenConfig, Screener};
+use screening::{QualifierOutcome, Query, ScreenConfig, Screener};
 use wallets::{AddressBook, Source};
 
 use crate::finding::{Finding, LeadSource, ListEntry};
@@ -200,26 +199,13 @@ fn person(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Finding>) {
             // confirms, or an identifier. A birth year or a listed range of years is weak
             // corroboration ("Mary Taylor", 1973 resembles "TAYLOR, Mark John", 1972 to 1974),
             // so it blocks only together with a near-exact name.
-            let mut precise = false;
-            let mut id_hit = false;
-            let mut year_only = false;
-            let mut effects = 0.0;
-            for q in &m.explanation.qualifiers {
-                // The weak-alias cap stays in the name score: a weak alias ("AHMED, A.") does
-                // not match a name on its own, whatever birth date comes with it.
-                if q.kind != QualifierKind::WeakAlias {
-                    effects += q.effect;
-                }
-                match q.kind {
-                    QualifierKind::Identifier if q.effect >= 0.0 => id_hit = true,
-                    QualifierKind::BirthDate if q.effect >= DOB_MATCH_BONUS - 1e-9 => {
-                        precise = true
-                    }
-                    QualifierKind::BirthDate if q.effect > 0.0 => year_only = true,
-                    _ => {}
-                }
-            }
-            let name_score = m.score - effects;
+            let birth_date = m.effects.birth_date.map(|e| e.outcome);
+            let precise = birth_date == Some(QualifierOutcome::Agrees);
+            let year_only = birth_date == Some(QualifierOutcome::AgreesInYear);
+            let id_hit = m.effects.identifier.is_some();
+            // The weak-alias cap stays in the name score: a weak alias ("AHMED, A.") does not
+            // match a name on its own, whatever birth date comes with it.
+            let name_score = m.name_score + m.effects.weak_alias.map_or(0.0, |e| e.effect);
             // The name must match on its own: a birth-date bonus must not lift a weak name
             // ("Priya Sanchez" against "PARRA SANCHEZ, Mario", name 0.78) over the threshold.
             let dob_agrees = id_hit
