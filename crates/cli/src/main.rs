@@ -15,6 +15,7 @@ mod datadir;
 mod download;
 mod eval_cmd;
 mod graph_cmd;
+mod guard;
 mod lists;
 mod load;
 mod progress;

@@ -44,3 +44,63 @@ pub fn count(total: u64, message: impl Into<String>) -> ProgressBar {
     pb.set_message(message.into());
     pb
 }
+
+/// Shows an import or a generation of the `graph` crate: a bar while reading (bytes or
+/// transfers), then a spinner while the graph directory is built.
+pub struct Phases {
+    message: &'static str,
+    in_bytes: bool,
+    bar: Option<ProgressBar>,
+    spinner: Option<ProgressBar>,
+    started: std::time::Instant,
+}
+
+impl Phases {
+    /// Phases for work counted in bytes (an import) or in transfers (a generation).
+    pub fn new(message: &'static str, in_bytes: bool) -> Phases {
+        Phases {
+            message,
+            in_bytes,
+            bar: None,
+            spinner: None,
+            started: std::time::Instant::now(),
+        }
+    }
+}
+
+impl graph::import::ImportProgress for Phases {
+    fn start(&mut self, total: u64) {
+        self.bar = Some(if self.in_bytes {
+            bytes(Some(total), self.message)
+        } else {
+            count(total, self.message)
+        });
+    }
+
+    fn advance(&mut self, done: u64) {
+        if let Some(b) = &self.bar {
+            b.set_position(done);
+        }
+    }
+
+    fn building(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+        if self.in_bytes {
+            tracing::info!(
+                seconds = self.started.elapsed().as_secs_f64(),
+                "Read the input."
+            );
+            self.spinner = Some(spinner("Building the CSR and dictionaries"));
+        }
+    }
+}
+
+impl Drop for Phases {
+    fn drop(&mut self) {
+        for b in [self.bar.take(), self.spinner.take()].into_iter().flatten() {
+            b.finish_and_clear();
+        }
+    }
+}
