@@ -12,18 +12,18 @@ pub fn refuse_overwrite(output: &Path, inputs: &[(&str, &Path)]) -> Result<()> {
     let out = canonical(output);
     let out_meta = std::fs::metadata(output).ok();
     for (role, input) in inputs {
-        let Ok(inp) = std::fs::canonicalize(input) else {
-            // A missing input cannot be overwritten; reading it fails later with its own error.
-            continue;
-        };
-        let in_dir = inp.is_dir();
+        // An input that does not exist yet (another output) is compared by its path.
+        let inp = canonical(input);
+        let in_meta = std::fs::metadata(input).ok();
         let clash = inp == out
             || inp.starts_with(&out) && out_meta.as_ref().is_some_and(|m| m.is_dir())
-            || in_dir && out_meta.is_some() && out.parent() == Some(inp.as_path())
+            || in_meta.as_ref().is_some_and(|m| m.is_dir())
+                && out_meta.is_some()
+                && out.parent() == Some(inp.as_path())
             || out_meta
                 .as_ref()
-                .zip(std::fs::metadata(input).ok())
-                .is_some_and(|(o, i)| same_file(o, &i));
+                .zip(in_meta.as_ref())
+                .is_some_and(|(o, i)| same_file(o, i));
         if clash {
             bail!(
                 "refusing to write {}: it would overwrite {role} {}; choose another output path",

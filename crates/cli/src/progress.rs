@@ -104,3 +104,51 @@ impl Drop for Phases {
         }
     }
 }
+
+/// Shows a vet run: a byte bar while records are read and vetted, then a spinner while subjects
+/// are linked; says how many names were screened when the reading ends.
+pub struct VetBars {
+    bar: ProgressBar,
+    spinner: Option<ProgressBar>,
+    sizes: Option<std::sync::Arc<vetting::NameCache>>,
+    started: std::time::Instant,
+}
+
+impl VetBars {
+    /// Bars for `size` bytes of records; `vetter` tells whether names are screened.
+    pub fn new(size: u64, vetter: &vetting::Vetter<'_>, started: std::time::Instant) -> VetBars {
+        VetBars {
+            bar: bytes(Some(size), "Vetting records"),
+            spinner: None,
+            sizes: vetter.screener.is_some().then(|| vetter.names.clone()),
+            started,
+        }
+    }
+}
+
+impl vetting::VetProgress for VetBars {
+    fn read(&mut self, bytes: u64) {
+        self.bar.set_position(bytes);
+    }
+
+    fn linking(&mut self) {
+        self.bar.finish_and_clear();
+        if let Some(names) = &self.sizes {
+            let (people, parties) = names.sizes();
+            eprintln!(
+                "screened {people} distinct subject names and {parties} distinct counterparty names in {:.1} s (records included)",
+                self.started.elapsed().as_secs_f64()
+            );
+        }
+        self.spinner = Some(spinner("Linking subjects"));
+    }
+}
+
+impl Drop for VetBars {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+        if let Some(s) = self.spinner.take() {
+            s.finish_and_clear();
+        }
+    }
+}

@@ -1,16 +1,17 @@
 //! `interdict vet`: vet subject records (JSON lines) for IT-worker infiltration red flags, and
 //! `interdict vet generate`: write synthetic records with planted truth.
 
-use std::io::{BufRead, BufWriter, Write};
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use rayon::prelude::*;
-use screening::{ListRef, Screener};
-use vetting::{Band, CidrSet, Finding, HashKey, Leads, SubjectKeys, Vetter};
-use wallets::AddressBook;
+use screening::ListRef;
+use vetting::keys::MIN_SECRET_LEN;
+use vetting::pipeline::{self, Sanctions, Setup};
+use vetting::{Band, HashKey};
 
 use crate::Global;
 
@@ -83,311 +84,119 @@ pub fn run(global: &Global, args: VetArgs) -> Result<ExitCode> {
     let Some(output) = args.output.as_deref() else {
         bail!("give --output REPORT.jsonl");
     };
-
-    let (key, key_note) = match &args.key_file {
-        Some(p) => {
-            let bytes = std::fs::read(p)
-                .with_context(|| format!("cannot read key file {}", p.display()))?;
-            let trimmed = bytes.trim_ascii();
-            if trimmed.len() < 16 {
-                bail!(
-                    "the key file {} holds fewer than 16 bytes; use a long random secret",
-                    p.display()
-                );
-            }
-            (
-                HashKey::new(trimmed),
-                "keyed hashes use the configured key".to_string(),
-            )
-        }
-        None => {
-            eprintln!(
-                "note: no --key-file given; sensitive identifiers are hashed with a random per-run key, so hashes do not persist across runs"
-            );
-            (
-                HashKey::new(&random_key()),
-                "keyed hashes use a random per-run key".to_string(),
-            )
-        }
-    };
-
-    let (screener, book, list_versions) = if args.no_lists {
+    refuse_overwrites(global, &args, records, output)?;
+    let (key, configured) = key(args.key_file.as_deref())?;
+    let sanctions = if args.no_lists {
         eprintln!("note: --no-lists: no sanctions screening, nothing can be blocked");
-        (None, None, Vec::new())
+        None
     } else {
-        let lists = crate::load::load_lists(global, &args.lists)?;
-        let mut book = AddressBook::new();
-        let mut versions = Vec::new();
-        let mut input = Vec::new();
-        for l in lists {
-            book.add_list(l.list.as_str(), &l.version, &l.entities);
-            versions.push(format!("{}@{}", l.list.as_str(), l.version));
-            input.push((ListRef::new(l.list.as_str(), l.version), l.entities));
-        }
+        let lists = crate::load::load_lists(global, &args.lists)?.into_iter();
         let pb = crate::progress::spinner("Building the name index");
-        let screener = Screener::build(input);
-        pb.finish_and_clear();
-        (Some(screener), Some(book), versions)
-    };
-
-    let mut leads = Leads::default();
-    for p in &args.leads {
-        let text =
-            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
-        let (l, diags) = Leads::parse(&p.display().to_string(), &text);
-        for d in &diags {
-            eprintln!("  {d}");
-        }
-        leads.merge(l);
-    }
-    let mut cidr_text = String::new();
-    for p in &args.anonymizers {
-        cidr_text.push_str(
-            &std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+        let s = Sanctions::build(
+            lists
+                .map(|l| (ListRef::new(l.list.as_str(), l.version), l.entities))
+                .collect(),
         );
-        cidr_text.push('\n');
-    }
-    let anon_name = args
-        .anonymizers
-        .first()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let (anonymizers, diags) = CidrSet::parse(&anon_name, &cidr_text);
+        pb.finish_and_clear();
+        Some(s)
+    };
+    let (leads, anon) = (read_all(&args.leads)?, read_all(&args.anonymizers)?);
+    let (setup, diags) = Setup::new(key, configured, sanctions, &leads, &anon, &args.allow_tool);
     for d in &diags {
         eprintln!("  {d}");
     }
-
-    let mut vetter = Vetter::new(key);
-    vetter.screener = screener.as_ref();
-    vetter.book = book.as_ref();
-    vetter.leads = (!args.leads.is_empty()).then_some(&leads);
-    vetter.rules.anonymizers = anonymizers;
-    vetter.rules.allowed_tools = args.allow_tool.iter().map(|t| t.to_lowercase()).collect();
-
+    let vetter = setup.vetter();
+    let info = setup.run_info(&records.display().to_string());
+    let file = File::open(records).with_context(|| format!("cannot open {}", records.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let out =
+        File::create(output).with_context(|| format!("cannot create {}", output.display()))?;
     let started = std::time::Instant::now();
-    let (keys, lines, per, diagnostics) = vet_file(&vetter, records)?;
-    if vetter.screener.is_some() {
-        let (people, parties) = vetter.names.sizes();
-        eprintln!(
-            "screened {people} distinct subject names and {parties} distinct counterparty names in {:.1} s (records included)",
-            started.elapsed().as_secs_f64()
-        );
-    }
-    let pb = crate::progress::spinner("Linking subjects");
-    let linked = vetting::link::link(&keys);
-    pb.finish_and_clear();
-    let report = vetting::assemble(&keys, &lines, per, linked);
-    drop(keys);
-
-    let file = std::fs::File::create(output)
-        .with_context(|| format!("cannot create {}", output.display()))?;
-    let mut w = BufWriter::new(file);
-    let run = serde_json::json!({
-        "type": "run",
-        "records": records.display().to_string(),
-        "subjects": report.subjects.len(),
-        "clusters": report.clusters.len(),
-        "diagnostics": diagnostics.len(),
-        "lists": list_versions,
-        "key": key_note,
-        "leads": args.leads.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-    });
-    writeln!(w, "{run}")?;
-    for s in &report.subjects {
-        let mut v = serde_json::to_value(s)?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("type".into(), "subject".into());
-        }
-        writeln!(w, "{v}")?;
-    }
-    for c in &report.clusters {
-        let mut v = serde_json::to_value(c)?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("type".into(), "cluster".into());
-        }
-        writeln!(w, "{v}")?;
-    }
-    for d in &diagnostics {
-        let mut v = serde_json::to_value(d)?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("type".into(), "diagnostic".into());
-        }
-        writeln!(w, "{v}")?;
-    }
-    w.flush()?;
-
+    let mut progress = crate::progress::VetBars::new(size, &vetter, started);
+    let input = BufReader::with_capacity(1 << 20, file);
+    let outcome = pipeline::run(&vetter, input, BufWriter::new(out), &info, &mut progress)?;
+    drop(progress);
     if let Some(h) = &args.html {
-        let lists = if list_versions.is_empty() {
-            "none".to_string()
-        } else {
-            list_versions.join(", ")
-        };
-        let note = format!(
-            "Records: {} · lists: {lists} · {key_note}",
-            records.display()
-        );
-        let page = vetting::html::render(&report, "interdict vetting report", &note);
+        let page = outcome.html(&info);
         std::fs::write(h, page).with_context(|| format!("cannot write {}", h.display()))?;
     }
-
-    let count = |b: Band| report.subjects.iter().filter(|s| s.band == b).count();
-    eprintln!(
-        "{} subjects vetted in {:.1} s: {} blocked, {} high, {} review, {} clear; {} clusters; {} malformed records",
-        report.subjects.len(),
-        started.elapsed().as_secs_f64(),
-        count(Band::Blocked),
-        count(Band::High),
-        count(Band::Review),
-        count(Band::Clear),
-        report.clusters.len(),
-        diagnostics.len()
-    );
-    for d in diagnostics.iter().take(20) {
+    eprintln!("{}", outcome.summary(started.elapsed().as_secs_f64()));
+    for d in outcome.diagnostics.iter().take(20) {
         eprintln!("  {d}");
     }
-    Ok(if count(Band::Blocked) > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(u8::from(outcome.count(Band::Blocked) > 0)))
 }
 
-/// One record's link keys and findings, or the reason it could not be read.
-type RecordResult = Result<(SubjectKeys, Vec<Finding>), String>;
-
-type Vetted = (
-    Vec<SubjectKeys>,
-    Vec<u64>,
-    Vec<Vec<Finding>>,
-    Vec<model::Diagnostic>,
-);
-
-/// Streams the records file in chunks, vetting each chunk in parallel and keeping only compact
-/// link keys and findings, so that memory does not grow with the size of the records.
-fn vet_file(vetter: &Vetter<'_>, path: &Path) -> Result<Vetted> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let pb = crate::progress::bytes(Some(total), "Vetting records");
-    let name = path.display().to_string();
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
-    let mut keys = Vec::new();
-    let mut lines = Vec::new();
-    let mut per = Vec::new();
-    let mut diags = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut line_no: u64 = 0;
-    const CHUNK: usize = 16_384;
-    loop {
-        let mut chunk: Vec<(u64, String)> = Vec::with_capacity(CHUNK);
-        let mut read = 0u64;
-        while chunk.len() < CHUNK {
-            let mut buf = Vec::new();
-            let n = reader.read_until(b'\n', &mut buf)?;
-            if n == 0 {
-                break;
-            }
-            read += n as u64;
-            line_no += 1;
-            match String::from_utf8(buf) {
-                Ok(s) if s.trim().is_empty() => {}
-                Ok(s) => chunk.push((line_no, s)),
-                Err(_) => diags.push(model::Diagnostic::at_line(
-                    model::Severity::Error,
-                    &name,
-                    line_no,
-                    "The line is not valid UTF-8; the record was skipped.",
-                )),
-            }
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let results: Vec<(u64, RecordResult)> = chunk
-            .into_par_iter()
-            .map(|(n, s)| {
-                let r = vetting::parse_line(s.trim())
-                    .map(|rec| (vetter.keys(&rec), vetter.record_findings(&rec)));
-                (n, r)
-            })
-            .collect();
-        for (n, r) in results {
-            match r {
-                Ok((k, f)) => {
-                    if !seen.insert(k.subject_id.clone()) {
-                        diags.push(model::Diagnostic::at_line(
-                            model::Severity::Error,
-                            &name,
-                            n,
-                            "This subject id was already used on an earlier line; the record was skipped.",
-                        ));
-                        continue;
-                    }
-                    keys.push(k);
-                    lines.push(n);
-                    per.push(f);
-                }
-                Err(msg) => diags.push(model::Diagnostic::at_line(
-                    model::Severity::Error,
-                    &name,
-                    n,
-                    msg,
-                )),
-            }
-        }
-        pb.inc(read);
+/// The key from `--key-file` (and `true`), or a random per-run key (and `false`).
+fn key(file: Option<&Path>) -> Result<(HashKey, bool)> {
+    let Some(p) = file else {
+        eprintln!(
+            "note: no --key-file given; sensitive identifiers are hashed with a random per-run key, so hashes do not persist across runs"
+        );
+        let mut key = [0u8; 32];
+        getrandom::getrandom(&mut key).map_err(|e| {
+            anyhow!("cannot draw a random key from the operating system ({e}); pass --key-file")
+        })?;
+        return Ok((HashKey::new(&key), false));
+    };
+    let bytes =
+        std::fs::read(p).with_context(|| format!("cannot read key file {}", p.display()))?;
+    match HashKey::from_secret(&bytes) {
+        Some(k) => Ok((k, true)),
+        None => bail!(
+            "the key file {} holds fewer than {MIN_SECRET_LEN} bytes; use a long random secret",
+            p.display()
+        ),
     }
-    pb.finish_and_clear();
-    Ok((keys, lines, per, diags))
 }
 
-fn random_key() -> Vec<u8> {
-    let mut key = vec![0u8; 32];
-    let ok = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut key))
-        .is_ok();
-    if !ok {
-        // Without /dev/urandom, the standard library's per-process random hasher seeds still give
-        // a key that differs from run to run.
-        use std::hash::{BuildHasher, Hasher};
-        for chunk in key.chunks_mut(8) {
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u128(
-                std::time::SystemTime::now()
-                    .elapsed()
-                    .map(|d| d.as_nanos())
-                    .unwrap_or(0),
-            );
-            chunk.copy_from_slice(&h.finish().to_le_bytes()[..chunk.len()]);
-        }
+/// Refuses, before anything is read, an output (or HTML report) path that is one of the inputs.
+fn refuse_overwrites(global: &Global, args: &VetArgs, records: &Path, output: &Path) -> Result<()> {
+    let mut inputs: Vec<(&str, &Path)> = vec![("the records file", records)];
+    let (lists, leads, anon) = (&args.lists, &args.leads, &args.anonymizers);
+    for (role, paths) in [
+        ("the list", lists),
+        ("the lead file", leads),
+        ("the anonymiser list", anon),
+    ] {
+        inputs.extend(paths.iter().map(|p| (role, p.as_path())));
     }
-    key
+    inputs.extend(args.key_file.iter().map(|p| ("the key file", p.as_path())));
+    let store = crate::datadir::data_dir(global).map(|d| d.join("lists"));
+    if let (false, true, Ok(d)) = (args.no_lists, args.lists.is_empty(), &store) {
+        inputs.push(("the list store", d));
+    }
+    crate::guard::refuse_overwrite(output, &inputs)?;
+    if let Some(h) = &args.html {
+        inputs.push(("the report", output));
+        crate::guard::refuse_overwrite(h, &inputs)?;
+    }
+    Ok(())
+}
+
+/// Reads each file as text, paired with its name as the user gave it.
+fn read_all(paths: &[PathBuf]) -> Result<Vec<(String, String)>> {
+    let read = |p: &PathBuf| {
+        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
+    };
+    paths
+        .iter()
+        .map(|p| Ok((p.display().to_string(), read(p)?)))
+        .collect()
 }
 
 fn generate(g: &GenerateArgs) -> Result<ExitCode> {
     let (records, truth) = vetting::synthetic::generate(g.subjects, g.seed);
-    let file = std::fs::File::create(&g.output)
-        .with_context(|| format!("cannot create {}", g.output.display()))?;
-    let mut w = BufWriter::new(file);
-    for r in &records {
-        serde_json::to_writer(&mut w, r)?;
-        w.write_all(b"\n")?;
-    }
-    w.flush()?;
+    let file =
+        File::create(&g.output).with_context(|| format!("cannot create {}", g.output.display()))?;
+    vetting::synthetic::write_records(&records, BufWriter::new(file))?;
     let base = g.output.display().to_string();
     std::fs::write(
         format!("{base}.anonymizers.txt"),
         vetting::synthetic::ANONYMIZERS,
     )?;
-    let truth_json = serde_json::json!({
-        "infiltration": truth.infiltration,
-        "benign": truth.benign,
-        "scenarios": truth.scenarios,
-    });
-    std::fs::write(
-        format!("{base}.truth.json"),
-        serde_json::to_string_pretty(&truth_json)?,
-    )?;
+    let truth_json = serde_json::to_string_pretty(&truth.to_json())?;
+    std::fs::write(format!("{base}.truth.json"), truth_json)?;
     eprintln!(
         "{} subjects written to {base}; {} planted infiltration, {} benign look-alikes; anonymiser list {base}.anonymizers.txt, truth {base}.truth.json",
         records.len(),

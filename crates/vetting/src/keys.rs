@@ -20,7 +20,17 @@ impl std::fmt::Debug for HashKey {
     }
 }
 
+/// The fewest bytes a configured key may have (after trimming surrounding whitespace).
+pub const MIN_SECRET_LEN: usize = 16;
+
 impl HashKey {
+    /// A key from the content of a key file: surrounding whitespace (a trailing newline) is not
+    /// part of the key; `None` when fewer than [`MIN_SECRET_LEN`] bytes remain.
+    pub fn from_secret(content: &[u8]) -> Option<HashKey> {
+        let trimmed = content.trim_ascii();
+        (trimmed.len() >= MIN_SECRET_LEN).then(|| HashKey::new(trimmed))
+    }
+
     /// A key from arbitrary bytes (RFC 2104: longer keys are hashed first).
     pub fn new(key: &[u8]) -> HashKey {
         let mut block = [0u8; 64];
