@@ -468,6 +468,17 @@ pub struct Parsed {
     pub record: Record,
 }
 
+impl Parsed {
+    /// Records numbered as consecutive input lines from 1, as if written one per line.
+    pub fn numbered(records: impl IntoIterator<Item = Record>) -> Vec<Parsed> {
+        records
+            .into_iter()
+            .zip(1..)
+            .map(|(record, line)| Parsed { line, record })
+            .collect()
+    }
+}
+
 /// Parses JSON-lines records. A line that is not a valid record becomes a diagnostic naming the
 /// line, and the rest still parse; blank lines are skipped. Duplicate subject ids keep the first.
 pub fn parse_lines(file: &str, text: &str) -> (Vec<Parsed>, Vec<Diagnostic>) {

@@ -31,14 +31,7 @@ fn streaming_and_vet_give_the_same_findings_on_the_generated_set() {
     let (records, truth) = synthetic::generate(3000, 7);
     let mut jsonl = Vec::new();
     synthetic::write_records(&records, &mut jsonl).unwrap_or_else(|e| panic!("{e}"));
-    let parsed: Vec<Parsed> = records
-        .into_iter()
-        .enumerate()
-        .map(|(i, record)| Parsed {
-            line: i as u64 + 1,
-            record,
-        })
-        .collect();
+    let parsed = Parsed::numbered(records);
     let direct = vetter().vet(&parsed);
 
     let info = RunInfo {

@@ -161,3 +161,76 @@ fn parquet_needs_the_feature() {
             .starts_with("t.PARQUET: Parquet input needs a build with `--features parquet`")
     );
 }
+
+/// The same transfers as CSV and as Parquet (Ethereum-ETL column names and types) import to
+/// the same graph.
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_and_csv_import_to_the_same_graph() {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Decimal128Array, Int64Array, RecordBatch, StringArray};
+
+    let (ts, _) = crate::small(9, 300, 1500);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("from,to,amount,block,tx\n");
+    for t in &ts {
+        let tx = t.tx.as_deref().unwrap_or("");
+        csv.push_str(&format!(
+            "{},{},{},{},{tx}\n",
+            t.from, t.to, t.amount, t.block
+        ));
+    }
+    let csv_path = tmp.path().join("t.csv");
+    std::fs::write(&csv_path, csv).unwrap();
+    let col = |f: &dyn Fn(&graph::view::Transfer) -> String| -> ArrayRef {
+        Arc::new(StringArray::from(ts.iter().map(f).collect::<Vec<_>>()))
+    };
+    let amounts: Vec<i128> = ts
+        .iter()
+        .map(|t| t.amount.to_string().parse().unwrap())
+        .collect();
+    let batch = RecordBatch::try_from_iter(vec![
+        ("from_address", col(&|t| t.from.clone())),
+        ("to_address", col(&|t| t.to.clone())),
+        (
+            "value",
+            Arc::new(
+                Decimal128Array::from(amounts)
+                    .with_precision_and_scale(38, 0)
+                    .unwrap(),
+            ) as ArrayRef,
+        ),
+        (
+            "block_number",
+            Arc::new(Int64Array::from(
+                ts.iter().map(|t| t.block as i64).collect::<Vec<_>>(),
+            )) as ArrayRef,
+        ),
+        (
+            "transaction_hash",
+            col(&|t| t.tx.clone().unwrap_or_default()),
+        ),
+    ])
+    .unwrap();
+    let pq_path = tmp.path().join("t.parquet");
+    let file = std::fs::File::create(&pq_path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+
+    let options = ImportOptions {
+        append: false,
+        max_diagnostics: 20,
+    };
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let sa = import_files(&a, &[csv_path], options, &mut NoProgress).unwrap();
+    let sb = import_files(&b, &[pq_path], options, &mut NoProgress).unwrap();
+    assert_eq!((sa.rejected, sb.rejected), (0, 0));
+    assert_eq!(sb.meta.edges, ts.len() as u64);
+    let (ga, gb) = (
+        MappedGraph::open(&a).unwrap(),
+        MappedGraph::open(&b).unwrap(),
+    );
+    same(&ga.view(), &gb.view());
+}
