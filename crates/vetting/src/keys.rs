@@ -268,6 +268,22 @@ mod tests {
         );
     }
 
+    #[test]
+    fn key_files_are_trimmed_and_must_be_long_enough() {
+        let secret = b"0123456789abcdef";
+        let want = hex(&HashKey::new(secret).hmac(b"x"));
+        let cases: [(&[u8], Option<&str>); 4] = [
+            (b"0123456789abcdef", Some(&want)),
+            (b"  0123456789abcdef\r\n", Some(&want)),
+            (b"0123456789abcde\n", None),
+            (b"\n\n", None),
+        ];
+        for (content, expected) in cases {
+            let got = HashKey::from_secret(content).map(|k| hex(&k.hmac(b"x")));
+            assert_eq!(got.as_deref(), expected, "{content:?}");
+        }
+    }
+
     fn check_email(input: &str, expected: Option<&str>) {
         assert_eq!(email(input).as_deref(), expected, "{input}");
     }
