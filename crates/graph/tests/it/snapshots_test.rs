@@ -7,7 +7,8 @@ use graph::paths::{PathConfig, paths};
 use graph::trace::{Seeds, TaintModel, TraceConfig, trace};
 use graph::view::{OwnedGraph, Transfer};
 
-fn history() -> Vec<Transfer> {
+/// A small hand-written history: a theft laundered through a mule into a shop and an exchange.
+pub fn history() -> Vec<Transfer> {
     let t = |from: &str, to: &str, amount: u128, block: u64, tx: &str| Transfer {
         from: from.into(),
         to: to.into(),
@@ -27,7 +28,8 @@ fn history() -> Vec<Transfer> {
     ]
 }
 
-fn labels(g: &OwnedGraph) -> NodeLabels {
+/// Labels for the history: the exchange and the thief.
+pub fn labels(g: &OwnedGraph) -> NodeLabels {
     let rec = |a: &str, c: &str| LabelRecord {
         address: a.into(),
         chain: String::new(),
