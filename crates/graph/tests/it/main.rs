@@ -6,7 +6,6 @@ mod brute;
 mod exposure;
 mod import;
 mod paths;
-mod report_text;
 mod shared;
 mod snapshots_test;
 mod storage;
