@@ -28,6 +28,7 @@ pub mod lists;
 pub mod screen;
 pub mod sources;
 pub mod update;
+pub mod vet;
 
 use std::path::{Path, PathBuf};
 

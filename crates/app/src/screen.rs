@@ -360,7 +360,7 @@ pub fn batch(
     obs: &dyn Observer,
 ) -> Result<BatchSummary> {
     if let Sink::File { path, .. } = &sink {
-        crate::files::ensure_distinct(&[path], &[input])?;
+        crate::files::refuse_overwrite(path, &[("the batch input", input)])?;
     }
     let mut queries = read_batch(input)?;
     let mut done = HashSet::new();

@@ -61,12 +61,16 @@ pub fn run(global: &Global, args: AddressArgs) -> Result<ExitCode> {
         None => args.addresses.iter().map(|a| (a.clone(), None)).collect(),
     };
     if let Some(out) = &args.output {
-        let mut inputs: Vec<&std::path::Path> = args.labels.iter().map(PathBuf::as_path).collect();
-        inputs.extend(args.input.as_deref());
+        let mut inputs: Vec<(&str, &std::path::Path)> = args
+            .labels
+            .iter()
+            .map(|p| ("the label file", p.as_path()))
+            .collect();
+        inputs.extend(args.input.as_deref().map(|p| ("the input", p)));
         if let ListSource::Files(files) = &source {
-            inputs.extend(files.iter().map(PathBuf::as_path));
+            inputs.extend(files.iter().map(|p| ("the list file", p.as_path())));
         }
-        app::files::ensure_distinct(&[out], &inputs)?;
+        app::files::refuse_overwrite(out, &inputs)?;
     }
     let book = app::address::book(&ctx, &spec, &Bars::default())?;
     let reports = app::address::screen_all(&book, &queries, args.chain.as_deref());

@@ -152,9 +152,11 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
             let mut out: Box<dyn Write> = match &output {
                 Some(p) => {
                     if let app::sources::ListSource::Files(inputs) = &source {
-                        let inputs: Vec<&std::path::Path> =
-                            inputs.iter().map(PathBuf::as_path).collect();
-                        app::files::ensure_distinct(&[p], &inputs)?;
+                        let inputs: Vec<(&str, &std::path::Path)> = inputs
+                            .iter()
+                            .map(|i| ("the list file", i.as_path()))
+                            .collect();
+                        app::files::refuse_overwrite(p, &inputs)?;
                     }
                     Box::new(std::io::BufWriter::new(
                         std::fs::File::create(p)

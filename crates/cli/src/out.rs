@@ -15,7 +15,17 @@ macro_rules! outln {
 /// Writes one line to standard output; see the module documentation.
 pub fn line(args: std::fmt::Arguments<'_>) {
     let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+    let written = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));
+    check(written);
+}
+
+/// Writes text (with its own line ends) to standard output; see the module documentation.
+pub fn text(s: &str) {
+    check(std::io::stdout().lock().write_all(s.as_bytes()));
+}
+
+fn check(written: std::io::Result<()>) {
+    if let Err(e) = written {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }

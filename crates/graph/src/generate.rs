@@ -341,6 +341,17 @@ pub fn generate(cfg: GenConfig) -> Generator {
     }
 }
 
+impl GroundTruth {
+    /// Writes the planted labels as JSON lines, the form `wallets::labels` reads back.
+    pub fn write_labels(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
+        for l in &self.labels {
+            serde_json::to_writer(&mut w, l)?;
+            writeln!(w)?;
+        }
+        w.flush()
+    }
+}
+
 impl Generator {
     /// What was planted.
     pub fn truth(&self) -> &GroundTruth {

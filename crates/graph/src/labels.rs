@@ -1,7 +1,8 @@
 //! Labels: address → category, resolved to graph nodes.
 //!
 //! Label files are parsed by `wallets::labels` (CSV, JSON lines or plain address lists), the same
-//! parser address screening uses; the binary converts its rows into [`LabelRecord`]s.
+//! parser address screening uses, so a label file means the same to both; [`parse_file`] turns
+//! its rows into [`LabelRecord`]s.
 
 use std::collections::BTreeMap;
 
@@ -93,6 +94,28 @@ impl NodeLabels {
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
+}
+
+/// Parses a label file (CSV, JSON lines or one address per line) into records with lower-case
+/// categories; `default_category` applies to rows and plain lists that name none. Rows that
+/// cannot be used become diagnostics naming `name` and the line.
+pub fn parse_file(
+    name: &str,
+    bytes: &[u8],
+    default_category: &str,
+) -> (Vec<LabelRecord>, Vec<model::Diagnostic>) {
+    let (labels, diagnostics) = wallets::labels::parse(name, bytes, default_category);
+    let records = labels
+        .into_iter()
+        .map(|l| LabelRecord {
+            address: l.address,
+            chain: l.chain.unwrap_or_default(),
+            category: l.category.to_ascii_lowercase(),
+            label: l.label,
+            source: l.source,
+        })
+        .collect();
+    (records, diagnostics)
 }
 
 /// Canonical form of a label's address, as the graph stores it.

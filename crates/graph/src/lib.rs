@@ -6,8 +6,13 @@
 //!   [`trace`] (poison, haircut, FIFO and TIHO replays), [`paths`] (shortest and top-k), plus the
 //!   pieces they need ([`amount`], [`labels`], [`input`] parsing from `impl Read`, and the
 //!   deterministic [`generate`]or). None of these touches a file.
-//! - **Storage** ([`storage`]): the one module that reads and writes the on-disk graph directory
-//!   (flat column files, CSR in both directions with 64-bit offsets, memory-mapped for reading).
+//! - **Storage** ([`storage`]): the module that reads and writes the on-disk graph directory
+//!   (flat column files, CSR in both directions with 64-bit offsets, memory-mapped for reading),
+//!   and [`import`], which opens the input files of an import (CSV, and Parquet with the
+//!   `parquet` feature) and feeds them to the storage builder. No other module touches a file.
+//!
+//! Around the analyses sit the pieces every front end needs: [`query`] resolves addresses,
+//! assets and seed lists, [`report`] renders reports as text, [`bench`] times queries.
 //!
 //! ```
 //! use graph::{amount::Amount, view::{OwnedGraph, Transfer}};
@@ -29,12 +34,16 @@
 //! ```
 
 pub mod amount;
+pub mod bench;
 pub mod build;
 pub mod exposure;
 pub mod generate;
+pub mod import;
 pub mod input;
 pub mod labels;
 pub mod paths;
+pub mod query;
+pub mod report;
 pub mod storage;
 pub mod trace;
 pub mod view;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// The independent evidence categories of vetting.md §7; the high band needs two of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Sanctions-list hits: blocking, outside the score.
@@ -451,6 +452,7 @@ pub fn info(id: &str) -> Option<&'static SignalInfo> {
 
 /// A sanctions-list entry a finding refers to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct ListEntry {
     /// The list (`ofac-sdn`, …).
     pub list: String,
@@ -469,6 +471,7 @@ pub struct ListEntry {
 
 /// Where a research lead comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct LeadSource {
     /// The lead file as named by the caller.
     pub file: String,
@@ -484,6 +487,7 @@ pub struct LeadSource {
 
 /// One finding about a subject.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Finding {
     /// The catalogue id.
     pub signal: &'static str,

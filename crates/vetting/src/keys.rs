@@ -20,7 +20,17 @@ impl std::fmt::Debug for HashKey {
     }
 }
 
+/// The fewest bytes a configured key may have (after trimming surrounding whitespace).
+pub const MIN_SECRET_LEN: usize = 16;
+
 impl HashKey {
+    /// A key from the content of a key file: surrounding whitespace (a trailing newline) is not
+    /// part of the key; `None` when fewer than [`MIN_SECRET_LEN`] bytes remain.
+    pub fn from_secret(content: &[u8]) -> Option<HashKey> {
+        let trimmed = content.trim_ascii();
+        (trimmed.len() >= MIN_SECRET_LEN).then(|| HashKey::new(trimmed))
+    }
+
     /// A key from arbitrary bytes (RFC 2104: longer keys are hashed first).
     pub fn new(key: &[u8]) -> HashKey {
         let mut block = [0u8; 64];
@@ -256,6 +266,22 @@ mod tests {
             hex(&k.hmac(b"Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
+    }
+
+    #[test]
+    fn key_files_are_trimmed_and_must_be_long_enough() {
+        let secret = b"0123456789abcdef";
+        let want = hex(&HashKey::new(secret).hmac(b"x"));
+        let cases: [(&[u8], Option<&str>); 4] = [
+            (b"0123456789abcdef", Some(&want)),
+            (b"  0123456789abcdef\r\n", Some(&want)),
+            (b"0123456789abcde\n", None),
+            (b"\n\n", None),
+        ];
+        for (content, expected) in cases {
+            let got = HashKey::from_secret(content).map(|k| hex(&k.hmac(b"x")));
+            assert_eq!(got.as_deref(), expected, "{content:?}");
+        }
     }
 
     fn check_email(input: &str, expected: Option<&str>) {

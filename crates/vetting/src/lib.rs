@@ -4,6 +4,9 @@
 //! The crate is pure and deterministic: it takes parsed records and reference data and returns
 //! findings, scores, bands and clusters. The `interdict vet` command reads the files.
 //!
+//! [`pipeline::run`] is the whole pipeline for JSON-lines input and output, the one every front
+//! end uses; [`Vetter::vet`] runs the same steps over records already parsed.
+//!
 //! The pipeline is per record ([`Vetter::record_findings`]: single-record rules, sanctions,
 //! leads; and [`link::extract`] to compact link keys), then across records ([`link::link`]),
 //! then [`assemble`], which scores and sorts. The per-record half is independent per record so
@@ -17,6 +20,7 @@ pub mod html;
 pub mod keys;
 pub mod link;
 pub mod net;
+pub mod pipeline;
 pub mod record;
 pub mod rules;
 pub mod screen;
@@ -28,12 +32,14 @@ pub use finding::{Category, Finding, ListEntry};
 pub use keys::HashKey;
 pub use link::{Cluster, Linked, SubjectKeys};
 pub use net::CidrSet;
+pub use pipeline::{Outcome, ReportLine, RunInfo, RunLine, VetProgress};
 pub use record::{Parsed, Record, parse_line, parse_lines};
 pub use rules::RuleConfig;
 pub use screen::{Leads, NameCache};
 
 /// The review band of a subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     /// Below 20: log only.
@@ -120,6 +126,7 @@ pub fn band(score: f64, categories: usize, blocked: bool) -> Band {
 
 /// The vetting result of one subject.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct SubjectReport {
     /// The subject id.
     pub subject_id: String,
@@ -142,6 +149,7 @@ pub struct SubjectReport {
 
 /// The whole result.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Report {
     /// Every subject in input order.
     pub subjects: Vec<SubjectReport>,
@@ -192,17 +200,6 @@ impl<'a> Vetter<'a> {
     /// The compact link keys of a record.
     pub fn keys(&self, r: &Record) -> SubjectKeys {
         link::extract(r, &self.key)
-    }
-
-    /// Vets a set of parsed records in one thread.
-    pub fn vet(&self, records: &[Parsed]) -> Report {
-        let per: Vec<Vec<Finding>> = records
-            .iter()
-            .map(|p| self.record_findings(&p.record))
-            .collect();
-        let keys: Vec<SubjectKeys> = records.iter().map(|p| self.keys(&p.record)).collect();
-        let lines: Vec<u64> = records.iter().map(|p| p.line).collect();
-        assemble(&keys, &lines, per, link::link(&keys))
     }
 }
 

@@ -31,6 +31,7 @@ pub const RESUME_SIMILARITY: f64 = 0.7;
 
 /// What kind of value two subjects share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum KeyKind {
     /// SSN or another government id number (keyed hash).
@@ -364,6 +365,7 @@ pub fn extract(r: &Record, key: &HashKey) -> SubjectKeys {
 
 /// An edge of a cluster graph.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Edge {
     /// One subject.
     pub a: String,
@@ -377,6 +379,7 @@ pub struct Edge {
 
 /// A connected component of subjects linked by shared keys.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Cluster {
     /// `C1`, `C2`, … in order of size, then first subject id.
     pub cluster_id: String,

@@ -21,6 +21,24 @@ impl CidrSet {
     /// is never flagged and never links subjects. The default label is the file name.
     pub fn parse(file: &str, text: &str) -> (CidrSet, Vec<Diagnostic>) {
         let mut set = CidrSet::default();
+        let diags = set.add(file, text);
+        (set, diags)
+    }
+
+    /// Parses several CIDR lists, each given as (file name, text), into one set.
+    pub fn parse_files(files: &[(String, String)]) -> (CidrSet, Vec<Diagnostic>) {
+        let mut set = CidrSet::default();
+        let mut diags = Vec::new();
+        for (name, text) in files {
+            diags.extend(set.add(name, text));
+        }
+        (set, diags)
+    }
+
+    /// Adds the ranges of another CIDR list, as [`CidrSet::parse`] reads it: its diagnostics and
+    /// its default label name `file`, so each of several files keeps its own name and lines.
+    pub fn add(&mut self, file: &str, text: &str) -> Vec<Diagnostic> {
+        let set = self;
         let mut diags = Vec::new();
         for (i, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
@@ -89,7 +107,7 @@ impl CidrSet {
         set.v6.sort_unstable();
         set.allow4.sort_unstable();
         set.allow6.sort_unstable();
-        (set, diags)
+        diags
     }
 
     /// How many flagged ranges the set holds.

@@ -468,6 +468,17 @@ pub struct Parsed {
     pub record: Record,
 }
 
+impl Parsed {
+    /// Records numbered as consecutive input lines from 1, as if written one per line.
+    pub fn numbered(records: impl IntoIterator<Item = Record>) -> Vec<Parsed> {
+        records
+            .into_iter()
+            .zip(1..)
+            .map(|(record, line)| Parsed { line, record })
+            .collect()
+    }
+}
+
 /// Parses JSON-lines records. A line that is not a valid record becomes a diagnostic naming the
 /// line, and the rest still parse; blank lines are skipped. Duplicate subject ids keep the first.
 pub fn parse_lines(file: &str, text: &str) -> (Vec<Parsed>, Vec<Diagnostic>) {
@@ -476,30 +487,50 @@ pub fn parse_lines(file: &str, text: &str) -> (Vec<Parsed>, Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
     for (i, line) in text.lines().enumerate() {
         let n = i as u64 + 1;
-        let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        match parse_line(t) {
-            Ok(record) => {
-                if !seen.insert(record.subject_id.clone()) {
-                    diags.push(
-                        Diagnostic::at_line(
-                            Severity::Error,
-                            file,
-                            n,
-                            "This subject id was already used on an earlier line; the record was skipped.",
-                        )
-                        .with_record(record.subject_id),
-                    );
-                    continue;
-                }
-                out.push(Parsed { line: n, record });
+        match parse_numbered(file, n, line.as_bytes()) {
+            None => {}
+            Some(Ok(record)) if !seen.insert(record.subject_id.clone()) => {
+                diags.push(duplicate(file, n, &record.subject_id));
             }
-            Err(msg) => diags.push(Diagnostic::at_line(Severity::Error, file, n, msg)),
+            Some(Ok(record)) => out.push(Parsed { line: n, record }),
+            Some(Err(d)) => diags.push(d),
         }
     }
     (out, diags)
+}
+
+/// Parses line `n` of `file`: `None` for a blank line, else the record or a diagnostic naming
+/// the line (for bytes that are not UTF-8 or not a record). Shared by [`parse_lines`] and the
+/// streaming pipeline so that both read a line the same way.
+pub(crate) fn parse_numbered(
+    file: &str,
+    n: u64,
+    line: &[u8],
+) -> Option<Result<Record, Diagnostic>> {
+    let Ok(text) = std::str::from_utf8(line) else {
+        return Some(Err(Diagnostic::at_line(
+            Severity::Error,
+            file,
+            n,
+            "The line is not valid UTF-8; the record was skipped.",
+        )));
+    };
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    Some(parse_line(t).map_err(|msg| Diagnostic::at_line(Severity::Error, file, n, msg)))
+}
+
+/// The diagnostic for a subject id already used on an earlier line.
+pub(crate) fn duplicate(file: &str, n: u64, subject_id: &str) -> Diagnostic {
+    Diagnostic::at_line(
+        Severity::Error,
+        file,
+        n,
+        "This subject id was already used on an earlier line; the record was skipped.",
+    )
+    .with_record(subject_id)
 }
 
 /// Parses one record; the error is a sentence for a diagnostic.

@@ -381,6 +381,26 @@ fn ship_elsewhere(r: &mut Record, to: &PostalAddress, changed_days_before: Optio
     }
 }
 
+impl Truth {
+    /// The truth file `interdict vet generate` writes next to the records.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "infiltration": self.infiltration,
+            "benign": self.benign,
+            "scenarios": self.scenarios,
+        })
+    }
+}
+
+/// Writes records as JSON lines, the input form of the vet pipeline.
+pub fn write_records(records: &[Record], mut w: impl std::io::Write) -> std::io::Result<()> {
+    for r in records {
+        serde_json::to_writer(&mut w, r)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()
+}
+
 /// Generates `n` subjects (at least the planted ones) from a seed, with the planted truth.
 pub fn generate(n: usize, seed: u64) -> (Vec<Record>, Truth) {
     let mut g = Gen {

@@ -5,14 +5,7 @@ use vetting::{Band, CidrSet, HashKey, Parsed, Vetter};
 
 fn vet_generated(n: usize, seed: u64) -> (vetting::Report, synthetic::Truth) {
     let (records, truth) = synthetic::generate(n, seed);
-    let parsed: Vec<Parsed> = records
-        .into_iter()
-        .enumerate()
-        .map(|(i, record)| Parsed {
-            line: i as u64 + 1,
-            record,
-        })
-        .collect();
+    let parsed = Parsed::numbered(records);
     let mut v = Vetter::new(HashKey::new(b"test key"));
     v.rules.anonymizers = CidrSet::parse("anon.txt", ANONYMIZERS).0;
     (v.vet(&parsed), truth)

@@ -4,10 +4,12 @@
 
 mod brute;
 mod exposure;
+mod import;
 mod paths;
 mod shared;
 mod snapshots_test;
 mod storage;
+pub use storage::same as storage_same;
 mod trace;
 
 use graph::generate::{GenConfig, GroundTruth, generate};

@@ -1,9 +1,11 @@
 //! Snapshots of the explanations users read: an exposure report, a trace and a path query on a
-//! small hand-written history (review the JSON when semantics change).
+//! small hand-written history, as JSON and as the text the commands print (review both when
+//! semantics change).
 
 use graph::exposure::{Direction, ExposureConfig, exposure};
 use graph::labels::{LabelRecord, NodeLabels};
 use graph::paths::{PathConfig, paths};
+use graph::report;
 use graph::trace::{Seeds, TaintModel, TraceConfig, trace};
 use graph::view::{OwnedGraph, Transfer};
 
@@ -52,6 +54,7 @@ fn exposure_report_snapshot() {
         &ExposureConfig::defaults(Direction::In),
     );
     insta::assert_json_snapshot!(r);
+    insta::assert_snapshot!("exposure_text", report::exposure_text(&r));
 }
 
 #[test]
@@ -71,6 +74,7 @@ fn fifo_trace_snapshot() {
         },
     );
     insta::assert_json_snapshot!(r);
+    insta::assert_snapshot!("trace_text", report::trace_text(&r));
 }
 
 #[test]
@@ -84,4 +88,5 @@ fn path_snapshot() {
         &PathConfig::defaults(),
     );
     insta::assert_json_snapshot!(r);
+    insta::assert_snapshot!("path_text", report::path_text(&r));
 }

@@ -4,7 +4,8 @@ use graph::view::{GraphRef, OwnedGraph, Transfer};
 
 use crate::small;
 
-fn same(a: &GraphRef<'_>, b: &GraphRef<'_>) {
+/// Asserts that two graphs hold the same columns.
+pub fn same(a: &GraphRef<'_>, b: &GraphRef<'_>) {
     assert_eq!(a.out.offsets, b.out.offsets);
     assert_eq!(a.out.nbrs, b.out.nbrs);
     assert_eq!(a.out.eids, b.out.eids);
