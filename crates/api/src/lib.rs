@@ -19,6 +19,7 @@
 //! | `address … --json` (one line per address) | `wallets::Report` |
 //! | `lists --json` | array of [`StoredSnapshot`] |
 //! | `lists import/update --json` | array of [`ImportOutcome`] |
+//! | `vet … --output F` (one line per run, subject, cluster, diagnostic) | `vetting::ReportLine` |
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -298,6 +299,7 @@ pub struct ImportOutcome {
         wallets::Hit,
         wallets::Source,
         wallets::MatchKind,
+        vetting::ReportLine,
     ))
 )]
 pub struct Contract;

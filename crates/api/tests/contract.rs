@@ -27,6 +27,7 @@ fn the_documented_contract_matches_the_types() {
         "ImportOutcome",
         "Warning",
         "ListUsed",
+        "ReportLine",
     ] {
         assert!(schemas.contains_key(name), "{name} missing");
     }

@@ -130,3 +130,45 @@ fn lists_import_and_show_json() {
     assert_eq!(imported[0]["snapshot"], shown[0]);
     insta::assert_snapshot!(stable(shown, dir.path()));
 }
+
+#[test]
+fn vet_report_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = dir.path().join("r.jsonl");
+    let key = dir.path().join("key");
+    std::fs::write(&key, "a long and fixed test secret, not random").unwrap();
+    let r = records.to_str().unwrap();
+    json(
+        dir.path(),
+        &[
+            "vet",
+            "generate",
+            "--subjects",
+            "40",
+            "--seed",
+            "7",
+            "--output",
+            r,
+        ],
+    );
+    let report = dir.path().join("report.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_interdict"))
+        .args(["vet", r, "--no-lists", "--key-file", key.to_str().unwrap()])
+        .arg("--output")
+        .arg(&report)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("INTERDICT_OFFLINE", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c < 2));
+    let lines: Vec<Value> = std::fs::read_to_string(&report)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The run line and the first two subjects pin the shape of every line type but clusters.
+    let head = Value::Array(lines.iter().take(3).cloned().collect());
+    insta::assert_snapshot!(stable(head, dir.path()));
+    assert!(lines.iter().any(|l| l["type"] == "cluster"));
+}
