@@ -23,9 +23,13 @@
 //! best-scoring names. Rare keys count more, so a shared surname such as `Kim` matters less than a
 //! shared rare given name.
 //!
-//! Layout: key hash → (postings start, length, weight) in a hash map (never iterated, so its
-//! order never reaches output), one flat `u32` arena of postings, postings sorted by name id.
-//! Name ids are `u32`s assigned in insertion order.
+//! Layout: one table of key records (mixed key hash, postings start, length, weight) sorted by
+//! mixed hash, with a directory by the hash's top bits, so a key costs one directory read and a
+//! short scan; one flat `u32` arena of postings, postings sorted by name id. Name ids are `u32`s
+//! assigned in insertion order. The table is plain arrays so that [`persist`] stores and opens
+//! it without rebuilding a hash map.
+
+pub mod persist;
 
 use std::collections::HashMap;
 
@@ -227,6 +231,11 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
+/// The directory bucket of a mixed hash: its top `bits` bits.
+fn bucket(h: u64, bits: u32) -> usize {
+    h.checked_shr(64 - bits).unwrap_or(0) as usize
+}
+
 /// Collects names and their keys, then builds a [`NameIndex`].
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
@@ -306,44 +315,56 @@ impl IndexBuilder {
             start = end;
         }
         let n_names = self.name_ends.len() as u32;
-        // Everything retrieval needs of a key sits in its map entry, so a query key costs one
-        // cache miss rather than three (map, offsets, weights).
-        let mut keys: HashMap<u64, KeyEntry, KeyHash> =
-            HashMap::with_capacity_and_hasher(self.key_ids.len(), KeyHash);
-        for (&hash, &k) in &self.key_ids {
-            let k = k as usize;
-            let df = (offsets[k + 1] - offsets[k]).max(1) as f32;
-            keys.insert(
-                hash,
-                KeyEntry {
+        // Everything retrieval needs of a key sits in its record, so a query key costs the
+        // directory read and one or two lines of records rather than three separate lookups.
+        let keys: Vec<KeyRec> = self
+            .key_ids
+            .iter()
+            .map(|(&hash, &k)| {
+                let k = k as usize;
+                let df = (offsets[k + 1] - offsets[k]).max(1) as f32;
+                KeyRec {
+                    hash: mix(hash),
                     start: offsets[k],
                     len: offsets[k + 1] - offsets[k],
                     weight: (1.0 + n_names as f32 / df).ln() * self.kinds[k].factor(),
-                },
-            );
-        }
-        NameIndex {
-            keys,
-            postings,
-            n_names,
-        }
+                }
+            })
+            .collect();
+        NameIndex::from_parts(keys, postings, n_names)
     }
 }
 
 /// The read-only candidate index; share it across threads.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    keys: HashMap<u64, KeyEntry, KeyHash>,
+    /// Key records sorted by mixed hash (see [`mix`]).
+    keys: Vec<KeyRec>,
+    /// For each value of the mixed hash's top `dir_bits` bits, where its records start in
+    /// `keys`; one more entry closes the last bucket.
+    dir: Vec<u32>,
+    dir_bits: u32,
     postings: Vec<u32>,
     n_names: u32,
 }
 
-/// One key of the index: its postings (`postings[start..start + len]`) and its weight.
+/// One key of the index: its mixed hash, its postings (`postings[start..start + len]`) and its
+/// weight.
 #[derive(Debug, Clone, Copy)]
-struct KeyEntry {
+struct KeyRec {
+    hash: u64,
     start: u32,
     len: u32,
     weight: f32,
+}
+
+/// The SplitMix64 finaliser: a bijection of the FNV key hash whose top bits are evenly spread,
+/// so they can address the directory.
+fn mix(h: u64) -> u64 {
+    let mut z = h;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// A retrieved name and its retrieval score.
@@ -379,6 +400,42 @@ const MAX_SCAN_FRACTION: f32 = 0.25;
 const SCAN_BUDGET: usize = 3_000;
 
 impl NameIndex {
+    /// The index over `keys` (in any order), `postings` and `n_names` names: sorts the keys
+    /// by mixed hash and builds the directory by counting, so the directory's ranges always
+    /// lie within the table whatever the records hold.
+    fn from_parts(mut keys: Vec<KeyRec>, postings: Vec<u32>, n_names: u32) -> NameIndex {
+        keys.sort_unstable_by_key(|k| k.hash);
+        // About two records per bucket: the directory stays a fraction of the table's size.
+        let dir_bits = (usize::BITS - keys.len().leading_zeros())
+            .saturating_sub(1)
+            .min(24);
+        let mut dir = vec![0u32; (1usize << dir_bits) + 1];
+        for k in &keys {
+            dir[bucket(k.hash, dir_bits) + 1] += 1;
+        }
+        for i in 1..dir.len() {
+            dir[i] += dir[i - 1];
+        }
+        NameIndex {
+            keys,
+            dir,
+            dir_bits,
+            postings,
+            n_names,
+        }
+    }
+
+    /// The record of a key, by its (unmixed) hash.
+    fn get(&self, hash: u64) -> Option<&KeyRec> {
+        let h = mix(hash);
+        let b = bucket(h, self.dir_bits);
+        let (a, z) = (self.dir.get(b)?, self.dir.get(b + 1)?);
+        self.keys
+            .get(*a as usize..*z as usize)?
+            .iter()
+            .find(|k| k.hash == h)
+    }
+
     /// How many names the index holds.
     pub fn len(&self) -> usize {
         self.n_names as usize
@@ -396,7 +453,9 @@ impl NameIndex {
 
     /// Approximate heap memory of the index in bytes.
     pub fn heap_bytes(&self) -> usize {
-        self.keys.capacity() * (8 + std::mem::size_of::<KeyEntry>()) + self.postings.capacity() * 4
+        self.keys.capacity() * std::mem::size_of::<KeyRec>()
+            + self.dir.capacity() * 4
+            + self.postings.capacity() * 4
     }
 
     /// The names sharing the most weight of keys with `query`, best first (ties by name id), at
@@ -439,7 +498,7 @@ impl NameIndex {
         // starts follow key ids, so ties fall as they always did.
         scratch.ids.clear();
         for k in &scratch.keys {
-            if let Some(e) = self.keys.get(&k.hash) {
+            if let Some(e) = self.get(k.hash) {
                 scratch
                     .ids
                     .push((u64::from(e.len) << 32 | u64::from(e.start), e.weight));

@@ -40,6 +40,7 @@ pub use similarity::{
 pub use skeleton::{
     PHONETIC_LENGTH, PhoneticKey, consonant_key, phonetic_code, phonetic_key, skeleton,
 };
+pub use structure::legal_form_by_canonical;
 
 use std::sync::OnceLock;
 

@@ -7,14 +7,17 @@
 
 mod allow;
 mod explain;
+mod lazy;
 mod ofac;
 mod packed;
+pub mod persist;
 pub mod qualify;
 mod score;
 pub mod synthetic;
 
 pub use allow::{AllowEntry, AllowList, AllowState, fingerprint};
 pub use explain::{Explanation, PartMatch, Qualifier, QualifierKind, UnmatchedPart};
+pub use persist::{ENGINE_VERSION, FORMAT_VERSION, LoadError};
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -58,13 +61,14 @@ struct NameRec {
 /// `Send + Sync`; per-thread scratch memory lives in a thread local).
 #[derive(Debug, Default)]
 pub struct Screener {
-    entities: Vec<Entity>,
+    /// The entities; an opened screener decodes each on first use (see [`lazy`]).
+    entities: lazy::Entities,
     entity_list: Vec<u32>,
     lists: Vec<ListRef>,
-    by_id: HashMap<EntityId, u32>,
-    names: Vec<NameRec>,
+    by_id: lazy::IdMap,
+    names: lazy::NameRecs,
     index: NameIndex,
-    identifiers: HashMap<String, Vec<u32>>,
+    identifiers: lazy::Identifiers,
     /// The listed names again, laid out for the scorer's hot loop (see [`packed`]).
     packed: packed::PackedNames,
     /// The schema of every entity, densely, so the candidate loop need not touch entities.

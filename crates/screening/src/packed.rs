@@ -21,15 +21,28 @@ use crate::score::{Parts, Signature};
 /// The flat store of every listed name's variants and tokens, indexed by name id.
 #[derive(Debug, Default)]
 pub(crate) struct PackedNames {
-    names: Vec<PackedName>,
-    variants: Vec<(u32, u16)>,
-    tokens: Vec<PackedToken>,
+    pub(crate) names: Vec<PackedName>,
+    pub(crate) variants: Vec<(u32, u16)>,
+    pub(crate) tokens: Vec<PackedToken>,
     /// The role of every token, beside `tokens` because only comparisons need it.
-    roles: Vec<Role>,
+    pub(crate) roles: Vec<Role>,
     /// The letter signature of every token's text, read on part-similarity misses.
-    sigs: Vec<Signature>,
-    bytes: String,
-    interner: HashMap<Box<str>, u32>,
+    pub(crate) sigs: Vec<Signature>,
+    pub(crate) bytes: String,
+    pub(crate) interner: HashMap<Box<str>, u32>,
+    /// The interner of a screener opened from its serialised form (see `crate::persist`):
+    /// sorted arrays, so that opening rebuilds no hash map; `interner` is then empty.
+    pub(crate) frozen: Option<FrozenInterner>,
+}
+
+/// Interned strings as sorted arrays: where each id's bytes are in the arena, and the ids in
+/// byte order of their strings.
+#[derive(Debug, Default)]
+pub(crate) struct FrozenInterner {
+    /// Per id, the start and length of its string in the byte arena.
+    pub(crate) spans: Vec<(u32, u32)>,
+    /// The ids sorted by their strings' bytes.
+    pub(crate) sorted: Vec<u32>,
 }
 
 /// One listed name: its entity and kind (read for every candidate) and where its variants are.
@@ -39,26 +52,26 @@ pub(crate) struct PackedName {
     pub entity: u32,
     /// The kind of name (primary, alias, weak alias, …).
     pub kind: model::NameKind,
-    first_variant: u32,
-    n_variants: u16,
+    pub(crate) first_variant: u32,
+    pub(crate) n_variants: u16,
 }
 
 /// One listed token: interned ids, where its bytes are (text, skeleton, primary and alternate
 /// phonetic code, in that order from `at`), its role class and weight.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PackedToken {
-    text_id: u32,
-    skel_id: u32,
-    at: u32,
-    text_len: u16,
-    skel_len: u8,
-    primary_len: u8,
-    alternate_len: u8,
-    class: u8,
+    pub(crate) text_id: u32,
+    pub(crate) skel_id: u32,
+    pub(crate) at: u32,
+    pub(crate) text_len: u16,
+    pub(crate) skel_len: u8,
+    pub(crate) primary_len: u8,
+    pub(crate) alternate_len: u8,
+    pub(crate) class: u8,
     /// The first bytes of the text and the skeleton (0 when empty), for the joined/split
     /// filter: they fit the record's padding and spare it a read of the byte arena.
-    heads: (u8, u8),
-    weight: f32,
+    pub(crate) heads: (u8, u8),
+    pub(crate) weight: f32,
 }
 
 /// The role classes that decide how two parts compare: ordinary parts, legal forms, initials.
@@ -137,6 +150,18 @@ impl PackedNames {
 
     /// The id of an interned text or skeleton, or [`UNKNOWN`].
     pub fn id_of(&self, s: &str) -> u32 {
+        if let Some(f) = &self.frozen {
+            let found = f.sorted.binary_search_by(|&id| {
+                let (at, len) = f.spans.get(id as usize).copied().unwrap_or((0, 0));
+                let at = at as usize;
+                self.bytes
+                    .as_bytes()
+                    .get(at..at.saturating_add(len as usize))
+                    .unwrap_or(&[])
+                    .cmp(s.as_bytes())
+            });
+            return found.map_or(UNKNOWN, |i| f.sorted[i]);
+        }
         self.interner.get(s).copied().unwrap_or(UNKNOWN)
     }
 
