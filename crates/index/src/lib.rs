@@ -338,14 +338,33 @@ impl IndexBuilder {
 /// The read-only candidate index; share it across threads.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    /// Key records sorted by mixed hash (see [`mix`]).
-    keys: Vec<KeyRec>,
-    /// For each value of the mixed hash's top `dir_bits` bits, where its records start in
-    /// `keys`; one more entry closes the last bucket.
+    store: Store,
+    /// For each value of the mixed hash's top `dir_bits` bits, where its records start in the
+    /// key table; one more entry closes the last bucket.
     dir: Vec<u32>,
     dir_bits: u32,
-    postings: Vec<u32>,
     n_names: u32,
+}
+
+/// The key table (records sorted by mixed hash, see [`mix`]) and the postings: built in
+/// memory, or read in place from the bytes of a stored index ([`persist`]), so that opening
+/// one copies neither.
+#[derive(Debug)]
+enum Store {
+    Owned {
+        keys: Vec<KeyRec>,
+        postings: Vec<u32>,
+    },
+    Shared(persist::Shared),
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::Owned {
+            keys: Vec::new(),
+            postings: Vec::new(),
+        }
+    }
 }
 
 /// One key of the index: its mixed hash, its postings (`postings[start..start + len]`) and its
@@ -417,23 +436,41 @@ impl NameIndex {
             dir[i] += dir[i - 1];
         }
         NameIndex {
-            keys,
+            store: Store::Owned { keys, postings },
             dir,
             dir_bits,
-            postings,
             n_names,
         }
     }
 
     /// The record of a key, by its (unmixed) hash.
-    fn get(&self, hash: u64) -> Option<&KeyRec> {
+    fn get(&self, hash: u64) -> Option<KeyRec> {
         let h = mix(hash);
         let b = bucket(h, self.dir_bits);
-        let (a, z) = (self.dir.get(b)?, self.dir.get(b + 1)?);
-        self.keys
-            .get(*a as usize..*z as usize)?
-            .iter()
-            .find(|k| k.hash == h)
+        let (a, z) = (*self.dir.get(b)? as usize, *self.dir.get(b + 1)? as usize);
+        match &self.store {
+            Store::Owned { keys, .. } => keys.get(a..z)?.iter().find(|k| k.hash == h).copied(),
+            Store::Shared(s) => (a..z).filter_map(|i| s.key(i)).find(|k| k.hash == h),
+        }
+    }
+
+    /// Calls `f` with every posting in `postings[a..b]` (an empty range when out of bounds).
+    #[inline]
+    fn each_posting(&self, a: u32, b: u32, mut f: impl FnMut(u32)) {
+        let (a, b) = (a as usize, b as usize);
+        match &self.store {
+            Store::Owned { postings, .. } => {
+                for &name in postings.get(a..b).unwrap_or(&[]) {
+                    f(name);
+                }
+            }
+            Store::Shared(s) => {
+                let bytes = s.postings().get(4 * a..4 * b).unwrap_or(&[]);
+                for c in bytes.chunks_exact(4) {
+                    f(persist::le_u32(c));
+                }
+            }
+        }
     }
 
     /// How many names the index holds.
@@ -448,14 +485,22 @@ impl NameIndex {
 
     /// How many distinct keys the index holds.
     pub fn key_count(&self) -> usize {
-        self.keys.len()
+        match &self.store {
+            Store::Owned { keys, .. } => keys.len(),
+            Store::Shared(s) => s.key_count(),
+        }
     }
 
-    /// Approximate heap memory of the index in bytes.
+    /// Approximate heap memory of the index in bytes (for an opened index, the part of the
+    /// stored bytes it reads in place).
     pub fn heap_bytes(&self) -> usize {
-        self.keys.capacity() * std::mem::size_of::<KeyRec>()
-            + self.dir.capacity() * 4
-            + self.postings.capacity() * 4
+        let store = match &self.store {
+            Store::Owned { keys, postings } => {
+                keys.capacity() * std::mem::size_of::<KeyRec>() + postings.capacity() * 4
+            }
+            Store::Shared(s) => s.byte_len(),
+        };
+        store + self.dir.capacity() * 4
     }
 
     /// The names sharing the most weight of keys with `query`, best first (ties by name id), at
@@ -524,9 +569,13 @@ impl NameIndex {
         // previous load.
         let acc = scratch.acc.as_mut_slice();
         for &(a, b, w) in &scratch.ranges {
-            for &name in &self.postings[a as usize..b as usize] {
-                acc[name as usize] += w;
-            }
+            // A stored index is not checked posting by posting when opened; a name out of range
+            // is skipped here (the same bounds check indexing would make) instead.
+            self.each_posting(a, b, |name| {
+                if let Some(x) = acc.get_mut(name as usize) {
+                    *x += w;
+                }
+            });
         }
         // Exact top-k in one pass over the touched names: every name is written to `out` and
         // kept (the count advances) while its sum reaches the current floor, without a branch
@@ -547,9 +596,12 @@ impl NameIndex {
         let mut kept = 0usize;
         let mut floor = 0.0f32;
         for &(a, b, _) in &scratch.ranges {
-            for &name in &self.postings[a as usize..b as usize] {
+            self.each_posting(a, b, |name| {
                 // Zeroing on the way leaves the accumulator clean and makes repeats score 0.
-                let score = std::mem::take(&mut acc[name as usize]);
+                let Some(x) = acc.get_mut(name as usize) else {
+                    return;
+                };
+                let score = std::mem::take(x);
                 out[kept] = Candidate { name, score };
                 kept += usize::from(score > 0.0 && score >= floor);
                 if kept == cap {
@@ -557,7 +609,7 @@ impl NameIndex {
                     kept = limit;
                     floor = out[limit - 1].score;
                 }
-            }
+            });
         }
         out.truncate(kept);
         if limit > 0 && out.len() > limit {

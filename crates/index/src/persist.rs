@@ -9,7 +9,9 @@
 //! is allocated, and every offset and id is range-checked, so a damaged or foreign file gives a
 //! [`FormatError`] and an index that did load can be searched without panicking.
 
-use crate::{KeyRec, NameIndex};
+use std::sync::Arc;
+
+use crate::{KeyRec, NameIndex, Store};
 
 /// Why stored bytes cannot be read back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -203,78 +205,231 @@ impl<'a> Reader<'a> {
 
 /// A little-endian `u32` from a 4-byte record; shorter input reads as zero-padded, so callers
 /// that pass `chunks_exact(4)` items never see the padding.
+#[inline]
 pub fn le_u32(b: &[u8]) -> u32 {
-    let mut a = [0u8; 4];
-    for (d, s) in a.iter_mut().zip(b) {
-        *d = *s;
+    match b.first_chunk::<4>() {
+        Some(a) => u32::from_le_bytes(*a),
+        None => {
+            let mut a = [0u8; 4];
+            a[..b.len()].copy_from_slice(b);
+            u32::from_le_bytes(a)
+        }
     }
-    u32::from_le_bytes(a)
 }
 
 /// A little-endian `u64` from an 8-byte record (zero-padded like [`le_u32`]).
+#[inline]
 pub fn le_u64(b: &[u8]) -> u64 {
-    let mut a = [0u8; 8];
-    for (d, s) in a.iter_mut().zip(b) {
-        *d = *s;
+    match b.first_chunk::<8>() {
+        Some(a) => u64::from_le_bytes(*a),
+        None => {
+            let mut a = [0u8; 8];
+            a[..b.len()].copy_from_slice(b);
+            u64::from_le_bytes(a)
+        }
     }
-    u64::from_le_bytes(a)
 }
 
-/// The bytes of one stored key: its hash, postings start and length, and weight.
+/// The bytes of one stored key: its mixed hash, postings start and length, and weight.
 const KEY_RECORD: usize = 20;
 
+/// The key table and postings of an opened index, read in place from the stored bytes.
+#[derive(Clone)]
+pub(crate) struct Shared {
+    file: Arc<Vec<u8>>,
+    /// Where the key records start in `file`.
+    keys: usize,
+    n_keys: usize,
+    /// Where the postings start in `file`.
+    postings: usize,
+    n_postings: usize,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Shared({} keys, {} postings)",
+            self.n_keys, self.n_postings
+        )
+    }
+}
+
+impl Shared {
+    /// Key record `i`.
+    #[inline]
+    pub(crate) fn key(&self, i: usize) -> Option<KeyRec> {
+        if i >= self.n_keys {
+            return None;
+        }
+        let at = self.keys + i * KEY_RECORD;
+        let b = self.file.get(at..at + KEY_RECORD)?;
+        Some(KeyRec {
+            hash: le_u64(&b[0..8]),
+            start: le_u32(&b[8..12]),
+            len: le_u32(&b[12..16]),
+            weight: f32::from_bits(le_u32(&b[16..20])),
+        })
+    }
+
+    /// How many keys there are.
+    pub(crate) fn key_count(&self) -> usize {
+        self.n_keys
+    }
+
+    /// The postings as little-endian `u32`s.
+    #[inline]
+    pub(crate) fn postings(&self) -> &[u8] {
+        self.file
+            .get(self.postings..self.postings + 4 * self.n_postings)
+            .unwrap_or(&[])
+    }
+
+    /// How many stored bytes the index reads in place.
+    pub(crate) fn byte_len(&self) -> usize {
+        self.n_keys * KEY_RECORD + self.n_postings * 4
+    }
+}
+
 impl NameIndex {
-    /// Appends the index to `w`: the name count, the key table in hash order and the postings.
+    /// Appends the index to `w`: the name count, the key table in hash order with its
+    /// directory, and the postings.
     pub fn write(&self, w: &mut Writer) {
         w.u32(self.n_names);
-        w.count(self.keys.len());
-        w.buf.reserve(self.keys.len() * KEY_RECORD);
-        for k in &self.keys {
+        w.u32(self.dir_bits);
+        w.u32s(&self.dir);
+        let n_keys = self.key_count();
+        w.count(n_keys);
+        w.buf.reserve(n_keys * KEY_RECORD);
+        let key = |i: usize| match &self.store {
+            Store::Owned { keys, .. } => keys.get(i).copied(),
+            Store::Shared(s) => s.key(i),
+        };
+        for k in (0..n_keys).filter_map(key) {
             w.u64(k.hash);
             w.u32(k.start);
             w.u32(k.len);
             w.f32(k.weight);
         }
-        w.u32s(&self.postings);
+        match &self.store {
+            Store::Owned { postings, .. } => w.u32s(postings),
+            Store::Shared(s) => {
+                w.count(s.n_postings);
+                w.bytes(s.postings());
+            }
+        }
     }
 
-    /// Reads an index written by [`NameIndex::write`] over `names` names.
+    /// Opens an index written by [`NameIndex::write`] over `names` names, from a reader over
+    /// all of `file`. The key table and postings stay in `file` and are read in place.
     ///
-    /// Every key's postings range must lie within the postings, every posting must name one of
-    /// the `names` names and every weight must be finite, so searching the result cannot fail
-    /// whatever the bytes were. A key table out of hash order only loses keys, never panics.
-    pub fn read(r: &mut Reader<'_>, names: usize) -> Result<NameIndex, FormatError> {
+    /// Opening checks the counts and the directory (it must rise within the key table) but
+    /// reads no key or posting: opening costs nothing per key. Search range-checks what it
+    /// reads instead — a postings range outside the postings reads as empty, a posting naming
+    /// no name is skipped, a non-finite weight never ranks — so searching the result cannot
+    /// panic whatever the bytes were; damage only changes which names come back.
+    pub fn read(
+        r: &mut Reader<'_>,
+        names: usize,
+        file: &Arc<Vec<u8>>,
+    ) -> Result<NameIndex, FormatError> {
+        if !std::ptr::eq(r.all(), file.as_slice()) {
+            return Err(r.invalid("index reader over other bytes than the file"));
+        }
         let n_names = r.u32("index name count")?;
         if n_names as usize != names {
             return Err(r.invalid("index name count"));
         }
+        let dir_bits = r.u32("index directory bits")?;
+        let dir = r.u32s("index directory")?;
         let n_keys = r.count(KEY_RECORD, "index keys")?;
-        let keys: Vec<KeyRec> = r
-            .records::<KEY_RECORD>(n_keys, "index keys")?
-            .map(|b| KeyRec {
-                hash: le_u64(&b[0..8]),
-                start: le_u32(&b[8..12]),
-                len: le_u32(&b[12..16]),
-                weight: f32::from_bits(le_u32(&b[16..20])),
-            })
-            .collect();
-        let at = r.position();
-        let postings = r.u32s("index postings")?;
-        let bad_key = keys.iter().any(|k| {
-            u64::from(k.start) + u64::from(k.len) > postings.len() as u64 || !k.weight.is_finite()
-        });
-        if bad_key {
-            return Err(FormatError::Invalid {
-                what: "index key range or weight",
-                at,
-            });
+        let dir_ok = dir_bits <= 24
+            && dir.len() == (1usize << dir_bits) + 1
+            && dir.first() == Some(&0)
+            && dir.windows(2).all(|w| w[0] <= w[1])
+            && dir.last().is_some_and(|&e| e as usize == n_keys);
+        if !dir_ok {
+            return Err(r.invalid("index directory"));
         }
-        if postings.iter().copied().max().is_some_and(|m| m >= n_names) {
-            return Err(FormatError::Invalid {
-                what: "index posting",
-                at,
-            });
+        let keys_at = r.position();
+        r.take(n_keys * KEY_RECORD, "index keys")?;
+        let n_postings = r.count(4, "index postings")?;
+        let postings_at = r.position();
+        r.take(n_postings * 4, "index postings")?;
+        Ok(NameIndex {
+            store: Store::Shared(Shared {
+                file: Arc::clone(file),
+                keys: keys_at,
+                n_keys,
+                postings: postings_at,
+                n_postings,
+            }),
+            dir,
+            dir_bits,
+            n_names,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use names::{NameKind, analyze};
+
+    use super::{Reader, Writer};
+    use crate::{IndexBuilder, NameIndex, Scratch};
+
+    fn stored(list: &[String]) -> (NameIndex, NameIndex) {
+        let mut b = IndexBuilder::new();
+        for n in list {
+            b.add(&analyze(n, NameKind::Unknown));
         }
-        Ok(NameIndex::from_parts(keys, postings, n_names))
+        let built = b.finish();
+        let mut w = Writer::default();
+        built.write(&mut w);
+        let file = Arc::new(w.buf);
+        let opened = NameIndex::read(&mut Reader::new(&file), list.len(), &file);
+        (built, opened.expect("own bytes read back"))
+    }
+
+    proptest::proptest! {
+        /// An index read back from its bytes retrieves exactly what the built one does.
+        #[test]
+        fn read_back_index_retrieves_the_same(
+            list in proptest::collection::vec("[a-f]{1,6}( [a-f]{1,6}){0,2}", 0..50),
+            query in "[a-f]{1,6}( [a-f]{1,6}){0,2}",
+            limit in 0usize..10,
+        ) {
+            let (built, opened) = stored(&list);
+            let q = analyze(&query, NameKind::Unknown);
+            let mut s = Scratch::default();
+            proptest::prop_assert_eq!(built.search(&q, limit, &mut s), opened.search(&q, limit, &mut s));
+            proptest::prop_assert_eq!(built.key_count(), opened.key_count());
+        }
+
+        /// Changed bytes either fail to read or give an index that searches without panicking.
+        #[test]
+        fn damaged_index_bytes_never_panic(
+            flips in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), 1u8..), 1..6),
+            query in "[a-f]{1,6}( [a-f]{1,6}){0,2}",
+        ) {
+            let list: Vec<String> = ["abc def", "bcd efa", "cde", "fab cab dab"].map(String::from).to_vec();
+            let mut w = Writer::default();
+            stored(&list).0.write(&mut w);
+            let mut bytes = w.buf;
+            for (at, x) in flips {
+                let i = at.index(bytes.len());
+                bytes[i] ^= x;
+            }
+            let file = Arc::new(bytes);
+            if let Ok(ix) = NameIndex::read(&mut Reader::new(&file), list.len(), &file) {
+                let mut s = Scratch::default();
+                let q = analyze(&query, NameKind::Unknown);
+                for c in ix.search(&q, 0, &mut s).into_iter().chain(ix.search(&q, 3, &mut s)) {
+                    proptest::prop_assert!((c.name as usize) < list.len());
+                }
+            }
+        }
     }
 }

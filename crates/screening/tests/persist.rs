@@ -234,15 +234,18 @@ proptest! {
     ) {
         let mut bytes = if magic { b"IDXSCRN\x1a".to_vec() } else { Vec::new() };
         bytes.extend(body);
+        if let Ok(s) = Screener::load_without_checksum(bytes.clone()) {
+            exercise(&s);
+        }
         persist::reseal(&mut bytes);
         if let Ok(s) = Screener::load(bytes) {
             exercise(&s);
         }
     }
 
-    /// A real file with bytes changed (checksum recomputed, so the structural checks are what
-    /// stands between the damage and the scorer) or cut short either fails to load or loads into
-    /// a screener that answers without panicking.
+    /// A real file with bytes changed or cut short (opened without the checksum, or with it
+    /// recomputed, so the structural checks are what stands between the damage and the scorer)
+    /// either fails to load or loads into a screener that answers without panicking.
     #[test]
     fn damaged_files_never_panic(
         flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
@@ -256,6 +259,9 @@ proptest! {
         }
         if let Some(c) = cut {
             bytes.truncate(c.index(bytes.len()));
+        }
+        if let Ok(s) = Screener::load_without_checksum(bytes.clone()) {
+            exercise(&s);
         }
         if reseal {
             persist::reseal(&mut bytes);
