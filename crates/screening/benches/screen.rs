@@ -98,6 +98,17 @@ fn index_load(bencher: divan::Bencher) {
         .bench_values(|b| divan::black_box(Screener::load(b).map(|s| s.len()).ok()));
 }
 
+/// Opening without the checksum pass.
+#[divan::bench(sample_count = 50)]
+fn index_load_without_checksum(bencher: divan::Bencher) {
+    let Some((_, bytes)) = saved_full() else {
+        return;
+    };
+    bencher.with_inputs(|| bytes.clone()).bench_values(|b| {
+        divan::black_box(Screener::load_without_checksum(b).map(|s| s.len()).ok())
+    });
+}
+
 /// Opening and then the first query (`Kim Jong Un`, explained), as one `interdict screen` does.
 #[divan::bench(sample_count = 50)]
 fn index_load_and_first_query(bencher: divan::Bencher) {

@@ -8,7 +8,7 @@ mod fixture;
 
 use std::collections::BTreeMap;
 
-use model::{Entity, EntityId, FuzzyDate, Name, NameKind, PartialDate, Schema};
+use model::{Name, NameKind, PartialDate, Schema};
 use screening::{
     AllowList, AllowState, DEFAULT_THRESHOLD, ListRef, Mode, Query, ScreenConfig, Screener, compare,
 };
