@@ -350,10 +350,10 @@ pub fn exposure(
         }
         levels.push(next);
     }
-    if let Some(last) = levels.last() {
-        if levels.len() as u32 > cfg.max_hops {
-            cut.hop_limit += last.iter().map(|s| s.mass).sum::<f64>();
-        }
+    if let Some(last) = levels.last()
+        && levels.len() as u32 > cfg.max_hops
+    {
+        cut.hop_limit += last.iter().map(|s| s.mass).sum::<f64>();
     }
     cut.total = cut.hop_limit + cut.epsilon + cut.degree_cap + cut.no_flow;
 

@@ -230,10 +230,8 @@ pub fn trace(g: &GraphRef<'_>, seeds: &Seeds, cfg: &TraceConfig) -> TraceReport 
                         si.taint = si.taint.saturating_sub(carried);
                     }
                     carried_f = carried.to_f64();
-                    if from_seed {
-                        if let Some(si) = info.get_mut(&ks) {
-                            si.taint = si.taint.saturating_sub(x);
-                        }
+                    if from_seed && let Some(si) = info.get_mut(&ks) {
+                        si.taint = si.taint.saturating_sub(x);
                     }
                 }
                 TaintModel::Haircut => {

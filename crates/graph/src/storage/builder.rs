@@ -366,7 +366,7 @@ fn write_vec<T: Le>(path: &Path, v: &[T]) -> Result<(), StorageError> {
 fn read_vec<T: Le>(path: &Path) -> Result<Vec<T>, StorageError> {
     let mut f = File::open(path).map_err(io_err(path))?;
     let len = f.metadata().map_err(io_err(path))?.len() as usize;
-    if len % T::SIZE != 0 {
+    if !len.is_multiple_of(T::SIZE) {
         return Err(StorageError::Corrupt {
             path: path.display().to_string(),
             message: format!("length {len} is not a multiple of {}", T::SIZE),
