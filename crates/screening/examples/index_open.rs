@@ -10,6 +10,8 @@
 
 #[path = "../tests/support/evalset.rs"]
 mod evalset;
+#[path = "../tests/support/rss.rs"]
+mod rss;
 
 use std::time::Instant;
 
@@ -39,7 +41,7 @@ fn main() -> anyhow::Result<()> {
                 bytes.len(),
                 s.len(),
                 s.name_count(),
-                peak_rss_kb()
+                rss::peak_rss_kb()
             );
         }
         "open" => {
@@ -64,22 +66,10 @@ fn main() -> anyhow::Result<()> {
             println!(
                 "read {read:.2?}, load {load:.2?}, first query {query:.2?} ({} matches), same query again {again:.2?}; peak RSS {} kB",
                 first.len(),
-                peak_rss_kb()
+                rss::peak_rss_kb()
             );
         }
         other => anyhow::bail!("unknown mode {other:?}; use build or open"),
     }
     Ok(())
-}
-
-/// The process's peak resident set (`VmHWM`), in kB; 0 where `/proc` is not there.
-fn peak_rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
 }
