@@ -230,13 +230,17 @@ pub fn le_u64(b: &[u8]) -> u64 {
     }
 }
 
+/// Stored bytes shared by everything opened from them: a file read into memory (`Vec<u8>`) or
+/// any other owner of bytes, such as a memory map the application made.
+pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 /// The bytes of one stored key: its mixed hash, postings start and length, and weight.
 const KEY_RECORD: usize = 20;
 
 /// The key table and postings of an opened index, read in place from the stored bytes.
 #[derive(Clone)]
 pub(crate) struct Shared {
-    file: Arc<Vec<u8>>,
+    file: SharedBytes,
     /// Where the key records start in `file`.
     keys: usize,
     n_keys: usize,
@@ -263,7 +267,7 @@ impl Shared {
             return None;
         }
         let at = self.keys + i * KEY_RECORD;
-        let b = self.file.get(at..at + KEY_RECORD)?;
+        let b = (*self.file).as_ref().get(at..at + KEY_RECORD)?;
         Some(KeyRec {
             hash: le_u64(&b[0..8]),
             start: le_u32(&b[8..12]),
@@ -280,7 +284,8 @@ impl Shared {
     /// The postings as little-endian `u32`s.
     #[inline]
     pub(crate) fn postings(&self) -> &[u8] {
-        self.file
+        (*self.file)
+            .as_ref()
             .get(self.postings..self.postings + 4 * self.n_postings)
             .unwrap_or(&[])
     }
@@ -331,9 +336,9 @@ impl NameIndex {
     pub fn read(
         r: &mut Reader<'_>,
         names: usize,
-        file: &Arc<Vec<u8>>,
+        file: &SharedBytes,
     ) -> Result<NameIndex, FormatError> {
-        if !std::ptr::eq(r.all(), file.as_slice()) {
+        if !std::ptr::eq(r.all(), (**file).as_ref()) {
             return Err(r.invalid("index reader over other bytes than the file"));
         }
         let n_names = r.u32("index name count")?;
@@ -377,7 +382,7 @@ mod tests {
 
     use names::{NameKind, analyze};
 
-    use super::{Reader, Writer};
+    use super::{Reader, SharedBytes, Writer};
     use crate::{IndexBuilder, NameIndex, Scratch};
 
     fn stored(list: &[String]) -> (NameIndex, NameIndex) {
@@ -388,8 +393,8 @@ mod tests {
         let built = b.finish();
         let mut w = Writer::default();
         built.write(&mut w);
-        let file = Arc::new(w.buf);
-        let opened = NameIndex::read(&mut Reader::new(&file), list.len(), &file);
+        let file: SharedBytes = Arc::new(w.buf);
+        let opened = NameIndex::read(&mut Reader::new((*file).as_ref()), list.len(), &file);
         (built, opened.expect("own bytes read back"))
     }
 
@@ -422,8 +427,8 @@ mod tests {
                 let i = at.index(bytes.len());
                 bytes[i] ^= x;
             }
-            let file = Arc::new(bytes);
-            if let Ok(ix) = NameIndex::read(&mut Reader::new(&file), list.len(), &file) {
+            let file: SharedBytes = Arc::new(bytes);
+            if let Ok(ix) = NameIndex::read(&mut Reader::new((*file).as_ref()), list.len(), &file) {
                 let mut s = Scratch::default();
                 let q = analyze(&query, NameKind::Unknown);
                 for c in ix.search(&q, 0, &mut s).into_iter().chain(ix.search(&q, 3, &mut s)) {

@@ -10,20 +10,27 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-use index::persist::{FormatError, Reader, Writer, le_u32};
+use index::persist::{FormatError, Reader, SharedBytes, Writer, le_u32};
 use model::{Entity, EntityId, Schema, SourceKind};
 
 use crate::NameRec;
 
 /// The bytes of an opened file, shared by every table that decodes from them.
-#[derive(Clone, Default)]
-pub(crate) struct File(pub(crate) Arc<Vec<u8>>);
+#[derive(Clone)]
+pub(crate) struct File(pub(crate) SharedBytes);
+
+impl File {
+    /// The stored bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        (*self.0).as_ref()
+    }
+}
 
 impl std::fmt::Debug for File {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "File({} bytes)", self.0.len())
+        write!(f, "File({} bytes)", self.bytes().len())
     }
 }
 
@@ -139,10 +146,10 @@ impl Entities {
         let Some(s) = &self.stored else {
             return placeholder(None);
         };
-        let id = s.ids.str(&s.file.0, i);
+        let id = s.ids.str(s.file.bytes(), i);
         let decoded = s
             .json
-            .get(&s.file.0, i)
+            .get(s.file.bytes(), i)
             .and_then(|b| serde_json::from_slice::<Entity>(b).ok())
             .filter(|e| e.id.as_str() == id);
         decoded.unwrap_or_else(|| placeholder(EntityId::parse(id).ok()))
@@ -201,7 +208,7 @@ impl IdMap {
             .sorted
             .binary_search_by(|&i| {
                 s.ids
-                    .get(&s.file.0, i as usize)
+                    .get(s.file.bytes(), i as usize)
                     .unwrap_or(&[])
                     .cmp(id.as_str().as_bytes())
             })
@@ -279,8 +286,8 @@ impl NameRecs {
         };
         NameRec {
             kind: s.kinds.get(i).copied().unwrap_or(model::NameKind::Primary),
-            full: s.full.str(&s.file.0, i).to_owned(),
-            folded: s.folded.str(&s.file.0, i).to_owned(),
+            full: s.full.str(s.file.bytes(), i).to_owned(),
+            folded: s.folded.str(s.file.bytes(), i).to_owned(),
         }
     }
 }
@@ -338,7 +345,10 @@ impl Identifiers {
         }
         let s = self.stored.as_ref()?;
         let k = find(s.keys.len(), |i| {
-            s.keys.get(&s.file.0, i).unwrap_or(&[]).cmp(key.as_bytes())
+            s.keys
+                .get(s.file.bytes(), i)
+                .unwrap_or(&[])
+                .cmp(key.as_bytes())
         })?;
         let end = *s.ends.get(k)? as usize;
         let start = if k == 0 {
@@ -359,7 +369,7 @@ impl Identifiers {
         if let Some(s) = &self.stored {
             let mut start = 0usize;
             for (i, &end) in s.ends.iter().enumerate() {
-                let key = s.keys.get(&s.file.0, i).unwrap_or(&[]);
+                let key = s.keys.get(s.file.bytes(), i).unwrap_or(&[]);
                 out.push((key, s.entities.get(start..end as usize).unwrap_or(&[])));
                 start = end as usize;
             }

@@ -50,6 +50,9 @@ use crate::{ListRef, Screener};
 /// every change to what the bytes mean (see the module documentation).
 pub const FORMAT_VERSION: u32 = 1;
 
+/// Bytes that [`Screener::load_shared`] can keep: any shared owner of a byte slice.
+pub use index::persist::SharedBytes;
+
 /// The engine identity to put in a cache key: this crate's version and [`FORMAT_VERSION`].
 pub const ENGINE_VERSION: &str = concat!("screening-", env!("CARGO_PKG_VERSION"), "+format-1");
 
@@ -171,8 +174,7 @@ impl Screener {
     /// foreign input gives a [`LoadError`], and nothing a returned screener is asked afterwards
     /// can panic.
     pub fn load(bytes: Vec<u8>) -> Result<Screener, LoadError> {
-        check_header(&bytes, true)?;
-        open(bytes)
+        Screener::load_shared(Arc::new(bytes), true)
     }
 
     /// [`Screener::load`] without the checksum pass over the whole body (about a quarter of the
@@ -181,16 +183,20 @@ impl Screener {
     /// intact (a changed letter in a name, a changed weight), which then changes results. For
     /// files this program wrote itself under a temporary name and renamed into place.
     pub fn load_without_checksum(bytes: Vec<u8>) -> Result<Screener, LoadError> {
-        check_header(&bytes, false)?;
-        open(bytes)
+        Screener::load_shared(Arc::new(bytes), false)
     }
-}
 
-fn open(bytes: Vec<u8>) -> Result<Screener, LoadError> {
-    let file = File(Arc::new(bytes));
-    let mut r = Reader::new(&file.0);
-    r.take(HEADER, "header")?;
-    read_body(&mut r, &file)
+    /// [`Screener::load`] (with `verify_checksum`) or [`Screener::load_without_checksum`] over
+    /// bytes owned by anything that can lend them, such as a memory map of the file: the
+    /// screener keeps them and reads the index, entities and name records in place, so with a
+    /// map and no checksum, opening reads only the pages of the arrays it converts.
+    pub fn load_shared(bytes: SharedBytes, verify_checksum: bool) -> Result<Screener, LoadError> {
+        check_header((*bytes).as_ref(), verify_checksum)?;
+        let file = File(bytes);
+        let mut r = Reader::new(file.bytes());
+        r.take(HEADER, "header")?;
+        read_body(&mut r, &file)
+    }
 }
 
 /// Checks magic, version, length and, with `verify`, the checksum.
@@ -224,7 +230,7 @@ fn check_header(bytes: &[u8], verify: bool) -> Result<(), LoadError> {
 }
 
 fn read_body(r: &mut Reader<'_>, file: &File) -> Result<Screener, LoadError> {
-    let bytes: &[u8] = &file.0;
+    let bytes: &[u8] = file.bytes();
     // Lists.
     let n_lists = {
         let mut peek = r.clone();
