@@ -24,8 +24,12 @@ pub(crate) struct PackedNames {
     pub(crate) names: Vec<PackedName>,
     pub(crate) variants: Vec<(u32, u16)>,
     pub(crate) tokens: Vec<PackedToken>,
-    /// The role of every token, beside `tokens` because only comparisons need it.
-    pub(crate) roles: Vec<Role>,
+    /// The role of every token as a one-byte tag ([`role_tag`]), beside `tokens` because only
+    /// comparisons need it; a `Role` takes 24 bytes, and converting that many on opening a
+    /// stored screener took a third of the time.
+    pub(crate) roles: Vec<u8>,
+    /// The legal forms that role tags at or above [`LEGAL_TAG`] refer to, in first-seen order.
+    pub(crate) forms: Vec<names::LegalForm>,
     /// The letter signature of every token's text, read on part-similarity misses.
     pub(crate) sigs: Vec<Signature>,
     pub(crate) bytes: String,
@@ -83,6 +87,41 @@ pub(crate) fn role_class(r: Role) -> u8 {
     }
 }
 
+/// Role tags at or above this are legal forms, by position in [`PackedNames::forms`].
+pub(crate) const LEGAL_TAG: u8 = 16;
+
+/// The one-byte tag of a role other than a legal form (those are [`LEGAL_TAG`] and up).
+pub(crate) fn role_tag(r: Role) -> u8 {
+    match r {
+        Role::Given => 0,
+        Role::Family => 1,
+        Role::Patronymic => 2,
+        Role::Particle => 3,
+        Role::Title => 4,
+        Role::OrgWord => 5,
+        Role::Stopword => 6,
+        Role::Initial => 7,
+        Role::Unknown => 8,
+        Role::LegalForm(_) => LEGAL_TAG,
+    }
+}
+
+/// The role of a tag, with `forms` for legal forms; `None` for a tag that names no role.
+pub(crate) fn role_of_tag(t: u8, forms: &[names::LegalForm]) -> Option<Role> {
+    Some(match t {
+        0 => Role::Given,
+        1 => Role::Family,
+        2 => Role::Patronymic,
+        3 => Role::Particle,
+        4 => Role::Title,
+        5 => Role::OrgWord,
+        6 => Role::Stopword,
+        7 => Role::Initial,
+        8 => Role::Unknown,
+        _ => Role::LegalForm(*forms.get(usize::from(t.checked_sub(LEGAL_TAG)?))?),
+    })
+}
+
 /// Id of a string that was never interned: equal to no id.
 pub(crate) const UNKNOWN: u32 = u32::MAX;
 
@@ -127,7 +166,25 @@ impl PackedNames {
                     ),
                     weight: t.weight,
                 });
-                self.roles.push(t.role);
+                let tag = match t.role {
+                    Role::LegalForm(f) => {
+                        let at = match self.forms.iter().position(|g| *g == f) {
+                            Some(at) => at,
+                            None => {
+                                self.forms.push(f);
+                                self.forms.len() - 1
+                            }
+                        };
+                        // More distinct legal forms than tags cannot come out of the names
+                        // table (a few dozen); past that a form reads as an unknown word.
+                        u8::try_from(at)
+                            .ok()
+                            .and_then(|a| a.checked_add(LEGAL_TAG))
+                            .unwrap_or(role_tag(Role::Unknown))
+                    }
+                    other => role_tag(other),
+                };
+                self.roles.push(tag);
                 self.sigs.push(Signature::of(text.as_bytes()));
             }
         }
@@ -183,7 +240,7 @@ impl PackedNames {
         let t = start as usize;
         let token = self.tokens.get(t).map_or(0, |t| u64::from(t.text_id));
         let sig = self.sigs.get(t).map_or(0, |s| s.counts());
-        let role = self.roles.get(t).map_or(0, |r| u64::from(role_class(*r)));
+        let role = self.roles.get(t).map_or(0, |&r| u64::from(r));
         token ^ sig ^ role
     }
 
@@ -199,6 +256,7 @@ impl PackedNames {
         Listed {
             tokens: &self.tokens[range.clone()],
             roles: &self.roles[range.clone()],
+            forms: &self.forms,
             sigs: &self.sigs[range],
             bytes: &self.bytes,
         }
@@ -221,7 +279,8 @@ fn prefix(s: &str, max: usize) -> &str {
 #[derive(Clone, Copy)]
 pub(crate) struct Listed<'a> {
     tokens: &'a [PackedToken],
-    roles: &'a [Role],
+    roles: &'a [u8],
+    forms: &'a [names::LegalForm],
     sigs: &'a [Signature],
     bytes: &'a str,
 }
@@ -318,7 +377,7 @@ impl<'a> Parts for Listed<'a> {
     fn view(&self, i: usize) -> PackedView<'a> {
         PackedView {
             token: &self.tokens[i],
-            role: self.roles[i],
+            role: role_of_tag(self.roles[i], self.forms).unwrap_or(Role::Unknown),
             bytes: self.bytes,
         }
     }

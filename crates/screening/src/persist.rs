@@ -39,10 +39,10 @@ use std::sync::Arc;
 use index::NameIndex;
 use index::persist::{FormatError, Reader, Writer, le_u32, le_u64};
 use model::{NameKind, Schema};
-use names::{LegalClass, Role};
+use names::LegalClass;
 
 use crate::lazy::{Entities, File, IdMap, Identifiers, NameRecs, Strings};
-use crate::packed::{FrozenInterner, PackedName, PackedNames, PackedToken};
+use crate::packed::{FrozenInterner, PackedName, PackedNames, PackedToken, role_of_tag};
 use crate::score::Signature;
 use crate::{ListRef, Screener};
 
@@ -318,7 +318,7 @@ const NAME_RECORD: usize = 11;
 const VARIANT_RECORD: usize = 6;
 const SIG_RECORD: usize = 12;
 
-/// Writes the packed names; `None` when the legal forms do not fit their one-byte tags.
+/// Writes the packed names; `None` when a table is too large for the format.
 fn write_packed(w: &mut Writer, p: &PackedNames) -> Option<()> {
     w.count(p.names.len());
     for n in &p.names {
@@ -346,33 +346,15 @@ fn write_packed(w: &mut Writer, p: &PackedNames) -> Option<()> {
         w.u8(t.heads.1);
         w.f32(t.weight);
     }
-    // Legal forms are stored once each, by canonical abbreviation and class; a role refers to
-    // its form by position.
-    let mut forms: Vec<names::LegalForm> = p
-        .roles
-        .iter()
-        .filter_map(|r| match r {
-            Role::LegalForm(f) => Some(*f),
-            _ => None,
-        })
-        .collect();
-    forms.sort_unstable();
-    forms.dedup();
-    if forms.len() > usize::from(u8::MAX - LEGAL_TAG) {
-        return None;
-    }
-    w.count(forms.len());
-    Strings::write(w, forms.iter().map(|f| f.canonical.as_bytes()));
-    for f in &forms {
+    // Legal forms are stored once each, by canonical abbreviation and class; a role tag refers
+    // to its form by position.
+    w.count(p.forms.len());
+    Strings::write(w, p.forms.iter().map(|f| f.canonical.as_bytes()));
+    for f in &p.forms {
         w.u8(class_tag(f.class));
     }
     w.count(p.roles.len());
-    for r in &p.roles {
-        w.u8(match r {
-            Role::LegalForm(f) => LEGAL_TAG + forms.binary_search(f).ok()? as u8,
-            other => role_tag(*other),
-        });
-    }
+    w.bytes(&p.roles);
     w.count(p.sigs.len());
     for s in &p.sigs {
         w.u64(s.counts);
@@ -474,15 +456,10 @@ fn read_packed(
     if r.count(1, "roles")? != n_tokens {
         return Err(r.invalid("role count").into());
     }
-    let roles = r
-        .take(n_tokens, "roles")?
-        .iter()
-        .map(|&t| match t.checked_sub(LEGAL_TAG) {
-            Some(f) => forms.get(usize::from(f)).map(|f| Role::LegalForm(*f)),
-            None => role_of(t),
-        })
-        .collect::<Option<Vec<Role>>>()
-        .ok_or_else(|| r.invalid("role"))?;
+    let roles = r.take(n_tokens, "roles")?.to_vec();
+    if roles.iter().any(|&t| role_of_tag(t, &forms).is_none()) {
+        return Err(r.invalid("role").into());
+    }
     if r.count(SIG_RECORD, "signatures")? != n_tokens {
         return Err(r.invalid("signature count").into());
     }
@@ -535,6 +512,7 @@ fn read_packed(
         variants,
         tokens,
         roles,
+        forms,
         sigs,
         bytes,
         interner: Default::default(),
@@ -545,39 +523,6 @@ fn read_packed(
 /// The whole input of a reader (for string tables, which address the file).
 fn r_bytes<'a>(r: &Reader<'a>) -> &'a [u8] {
     r.all()
-}
-
-/// Role tags at or above this are legal forms, by position in the stored form table.
-const LEGAL_TAG: u8 = 16;
-
-fn role_tag(r: Role) -> u8 {
-    match r {
-        Role::Given => 0,
-        Role::Family => 1,
-        Role::Patronymic => 2,
-        Role::Particle => 3,
-        Role::Title => 4,
-        Role::OrgWord => 5,
-        Role::Stopword => 6,
-        Role::Initial => 7,
-        Role::Unknown => 8,
-        Role::LegalForm(_) => LEGAL_TAG,
-    }
-}
-
-fn role_of(t: u8) -> Option<Role> {
-    Some(match t {
-        0 => Role::Given,
-        1 => Role::Family,
-        2 => Role::Patronymic,
-        3 => Role::Particle,
-        4 => Role::Title,
-        5 => Role::OrgWord,
-        6 => Role::Stopword,
-        7 => Role::Initial,
-        8 => Role::Unknown,
-        _ => return None,
-    })
 }
 
 fn class_tag(c: LegalClass) -> u8 {
