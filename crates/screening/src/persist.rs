@@ -31,7 +31,7 @@
 //! or re-encoded, here or in `index::persist`. A change to what the bytes *contain* — name
 //! analysis, index keys, weights — needs no bump of the format, but the stored screener then no
 //! longer equals a fresh build, so the application's cache key must change too: it includes
-//! [`ENGINE_VERSION`] and should also include something that identifies the binary's build.
+//! [`ENGINE_VERSION`], which carries a fingerprint of the engine's source for that reason.
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -53,8 +53,16 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Bytes that [`Screener::load_shared`] can keep: any shared owner of a byte slice.
 pub use index::persist::SharedBytes;
 
-/// The engine identity to put in a cache key: this crate's version and [`FORMAT_VERSION`].
-pub const ENGINE_VERSION: &str = concat!("screening-", env!("CARGO_PKG_VERSION"), "+format-1");
+/// The engine identity to put in a cache key: this crate's version, [`FORMAT_VERSION`] and a
+/// fingerprint of the source of the crates that decide what a built screener holds (`model`,
+/// `names`, `index`, `screening`; computed by this crate's build script), so that a screener
+/// saved by a build whose analysis, keys or weights differ is never taken for this build's.
+pub const ENGINE_VERSION: &str = concat!(
+    "screening-",
+    env!("CARGO_PKG_VERSION"),
+    "+format-1+src-",
+    env!("SCREENING_SOURCE_HASH")
+);
 
 const MAGIC: [u8; 8] = *b"IDXSCRN\x1a";
 const HEADER: usize = 32;

@@ -313,3 +313,15 @@ fn loaded_real_screener_answers_the_dev_queries_like_the_built_one() -> anyhow::
     assert_eq!(saved(&loaded), bytes);
     Ok(())
 }
+
+#[test]
+fn engine_version_names_the_format_and_the_source() {
+    let v = screening::ENGINE_VERSION;
+    assert!(
+        v.starts_with(&format!("screening-0.0.0+format-{FORMAT_VERSION}+src-")),
+        "{v}"
+    );
+    let hash = v.rsplit("+src-").next().unwrap_or("");
+    assert_eq!(hash.len(), 16, "{v}");
+    assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{v}");
+}
