@@ -9,7 +9,8 @@
 //! # Layout
 //!
 //! A 32-byte header — magic `IDXSCRN` + `0x1a`, [`FORMAT_VERSION`] (`u32`), a reserved `u32`
-//! (zero), the body length (`u64`) and a checksum of the body (`u64`) — then the body: the lists,
+//! (zero), the body length (`u64`) and a checksum of the body (`u64`) — then the body: the
+//! [`ENGINE_VERSION`] that saved it (a file from another engine is refused), the lists,
 //! the entities (ids, one JSON object each, the id order, list numbers, schemas), the name
 //! records, the identifiers, the packed names and the candidate index (`index::persist`). Every
 //! number is little-endian; every array is a `u32` count and raw values, converted in bulk on
@@ -89,6 +90,15 @@ pub enum LoadError {
         /// The actual length.
         found: u64,
     },
+    /// The file was saved by a build with another [`ENGINE_VERSION`]: its analysis, keys or
+    /// weights may differ from this build's, so it must be rebuilt.
+    #[error("stored screener was built by engine {found}, this build is {expected}; rebuild it")]
+    Engine {
+        /// The engine version in the file.
+        found: String,
+        /// This build's engine version.
+        expected: &'static str,
+    },
     /// The body does not match its checksum: the file is damaged.
     #[error("stored screener is damaged (checksum mismatch)")]
     Checksum,
@@ -98,6 +108,12 @@ pub enum LoadError {
 }
 
 impl Screener {
+    /// The lists (name and version) the screener was built from, in build order: what an
+    /// application compares with the snapshots it expects after opening a stored screener.
+    pub fn lists(&self) -> &[ListRef] {
+        &self.lists
+    }
+
     /// Writes the screener in its serialised form (see [`crate::persist`]); [`Screener::load`]
     /// opens the bytes again into a screener that screens exactly like this one.
     ///
@@ -119,6 +135,8 @@ impl Screener {
         let too_large =
             || io::Error::new(io::ErrorKind::InvalidInput, "screener too large to save");
         let mut w = Writer::default();
+        // The engine that built it, checked on opening whatever the caller's cache key says.
+        Strings::write(&mut w, std::iter::once(ENGINE_VERSION.as_bytes()));
         // Lists.
         Strings::write(&mut w, self.lists.iter().map(|l| l.list.as_bytes()));
         Strings::write(&mut w, self.lists.iter().map(|l| l.version.as_bytes()));
@@ -239,6 +257,14 @@ fn check_header(bytes: &[u8], verify: bool) -> Result<(), LoadError> {
 
 fn read_body(r: &mut Reader<'_>, file: &File) -> Result<Screener, LoadError> {
     let bytes: &[u8] = file.bytes();
+    let engine = Strings::read(r, 1, "engine version")?;
+    let found = String::from_utf8_lossy(engine.get(bytes, 0).unwrap_or(&[]));
+    if found != ENGINE_VERSION {
+        return Err(LoadError::Engine {
+            found: found.into_owned(),
+            expected: ENGINE_VERSION,
+        });
+    }
     // Lists.
     let n_lists = {
         let mut peek = r.clone();

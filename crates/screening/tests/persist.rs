@@ -106,6 +106,15 @@ fn loaded_fixture_screener_answers_like_the_built_one() {
     let bytes = saved(&built);
     let loaded = Screener::load(bytes.clone()).expect("own bytes load");
     assert_eq!(loaded.len(), built.len());
+    assert_eq!(loaded.lists(), built.lists());
+    assert_eq!(
+        loaded
+            .lists()
+            .iter()
+            .map(|l| l.version.as_str())
+            .collect::<Vec<_>>(),
+        ["1", "2026-01", "x"]
+    );
     assert_eq!(loaded.name_count(), built.name_count());
     assert_eq!(loaded.index().key_count(), built.index().key_count());
     assert_same_answers(&built, &loaded, &fixture_queries());
@@ -178,6 +187,18 @@ fn foreign_damaged_and_old_files_are_refused_with_their_reason() {
             found: bytes.len() as u64 - 100,
         },
     );
+    // A file from another engine build (here: its version string altered, checksum made good).
+    let mut other = bytes.clone();
+    let at = other
+        .windows(4)
+        .position(|w| w == b"+src")
+        .expect("the engine version is stored");
+    other[at + 5] ^= 0x01;
+    persist::reseal(&mut other);
+    assert!(matches!(
+        Screener::load(other),
+        Err(LoadError::Engine { expected, .. }) if expected == screening::ENGINE_VERSION
+    ));
     let mut flipped = bytes.clone();
     let mid = flipped.len() / 2;
     flipped[mid] ^= 0x10;
