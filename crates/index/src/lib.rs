@@ -424,7 +424,8 @@ impl NameIndex {
     /// lie within the table whatever the records hold.
     fn from_parts(mut keys: Vec<KeyRec>, postings: Vec<u32>, n_names: u32) -> NameIndex {
         keys.sort_unstable_by_key(|k| k.hash);
-        // About two records per bucket: the directory stays a fraction of the table's size.
+        // One to two records per bucket (2^floor(log2 n) buckets): a lookup reads the directory
+        // and one line of records, and the directory stays a sixth of the table's size.
         let dir_bits = (usize::BITS - keys.len().leading_zeros())
             .saturating_sub(1)
             .min(24);
