@@ -121,7 +121,7 @@ pub fn index_dir(ctx: &Context) -> PathBuf {
 /// index behind).
 fn cache_key(resolved: &Resolved) -> Option<String> {
     let mut h = Sha256::new();
-    h.update(pending::ENGINE_VERSION.as_bytes());
+    h.update(screening::ENGINE_VERSION.as_bytes());
     match resolved {
         Resolved::Files(_) => return None,
         Resolved::Stored(metas) => {
@@ -197,22 +197,3 @@ fn save_index(s: &Screener, path: &Path) -> Result<()> {
     }
     Ok(())
 }
-
-// TEMPORARY until the screener's saved form lands (branch `persist`): the same names, doing
-// nothing, so that the cache logic above is in place and tested for keys and fallbacks.
-mod pending {
-    pub const ENGINE_VERSION: &str = "pending";
-    pub trait Persist: Sized {
-        fn save(&self, w: &mut impl std::io::Write) -> std::io::Result<()>;
-        fn load(bytes: Vec<u8>) -> Result<Self, String>;
-    }
-    impl Persist for screening::Screener {
-        fn save(&self, _w: &mut impl std::io::Write) -> std::io::Result<()> {
-            Err(std::io::Error::other("not yet supported"))
-        }
-        fn load(_bytes: Vec<u8>) -> Result<Self, String> {
-            Err("not yet supported".into())
-        }
-    }
-}
-use pending::Persist as _;

@@ -23,9 +23,13 @@
 //! best-scoring names. Rare keys count more, so a shared surname such as `Kim` matters less than a
 //! shared rare given name.
 //!
-//! Layout: key hash → (postings start, length, weight) in a hash map (never iterated, so its
-//! order never reaches output), one flat `u32` arena of postings, postings sorted by name id.
-//! Name ids are `u32`s assigned in insertion order.
+//! Layout: one table of key records (mixed key hash, postings start, length, weight) sorted by
+//! mixed hash, with a directory by the hash's top bits, so a key costs one directory read and a
+//! short scan; one flat `u32` arena of postings, postings sorted by name id. Name ids are `u32`s
+//! assigned in insertion order. The table is plain arrays so that [`persist`] stores and opens
+//! it without rebuilding a hash map.
+
+pub mod persist;
 
 use std::collections::HashMap;
 
@@ -227,6 +231,11 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
+/// The directory bucket of a mixed hash: its top `bits` bits.
+fn bucket(h: u64, bits: u32) -> usize {
+    h.checked_shr(64 - bits).unwrap_or(0) as usize
+}
+
 /// Collects names and their keys, then builds a [`NameIndex`].
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
@@ -306,44 +315,75 @@ impl IndexBuilder {
             start = end;
         }
         let n_names = self.name_ends.len() as u32;
-        // Everything retrieval needs of a key sits in its map entry, so a query key costs one
-        // cache miss rather than three (map, offsets, weights).
-        let mut keys: HashMap<u64, KeyEntry, KeyHash> =
-            HashMap::with_capacity_and_hasher(self.key_ids.len(), KeyHash);
-        for (&hash, &k) in &self.key_ids {
-            let k = k as usize;
-            let df = (offsets[k + 1] - offsets[k]).max(1) as f32;
-            keys.insert(
-                hash,
-                KeyEntry {
+        // Everything retrieval needs of a key sits in its record, so a query key costs the
+        // directory read and one or two lines of records rather than three separate lookups.
+        let keys: Vec<KeyRec> = self
+            .key_ids
+            .iter()
+            .map(|(&hash, &k)| {
+                let k = k as usize;
+                let df = (offsets[k + 1] - offsets[k]).max(1) as f32;
+                KeyRec {
+                    hash: mix(hash),
                     start: offsets[k],
                     len: offsets[k + 1] - offsets[k],
                     weight: (1.0 + n_names as f32 / df).ln() * self.kinds[k].factor(),
-                },
-            );
-        }
-        NameIndex {
-            keys,
-            postings,
-            n_names,
-        }
+                }
+            })
+            .collect();
+        NameIndex::from_parts(keys, postings, n_names)
     }
 }
 
 /// The read-only candidate index; share it across threads.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    keys: HashMap<u64, KeyEntry, KeyHash>,
-    postings: Vec<u32>,
+    store: Store,
+    /// For each value of the mixed hash's top `dir_bits` bits, where its records start in the
+    /// key table; one more entry closes the last bucket.
+    dir: Vec<u32>,
+    dir_bits: u32,
     n_names: u32,
 }
 
-/// One key of the index: its postings (`postings[start..start + len]`) and its weight.
+/// The key table (records sorted by mixed hash, see [`mix`]) and the postings: built in
+/// memory, or read in place from the bytes of a stored index ([`persist`]), so that opening
+/// one copies neither.
+#[derive(Debug)]
+enum Store {
+    Owned {
+        keys: Vec<KeyRec>,
+        postings: Vec<u32>,
+    },
+    Shared(persist::Shared),
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::Owned {
+            keys: Vec::new(),
+            postings: Vec::new(),
+        }
+    }
+}
+
+/// One key of the index: its mixed hash, its postings (`postings[start..start + len]`) and its
+/// weight.
 #[derive(Debug, Clone, Copy)]
-struct KeyEntry {
+struct KeyRec {
+    hash: u64,
     start: u32,
     len: u32,
     weight: f32,
+}
+
+/// The SplitMix64 finaliser: a bijection of the FNV key hash whose top bits are evenly spread,
+/// so they can address the directory.
+fn mix(h: u64) -> u64 {
+    let mut z = h;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// A retrieved name and its retrieval score.
@@ -379,6 +419,61 @@ const MAX_SCAN_FRACTION: f32 = 0.25;
 const SCAN_BUDGET: usize = 3_000;
 
 impl NameIndex {
+    /// The index over `keys` (in any order), `postings` and `n_names` names: sorts the keys
+    /// by mixed hash and builds the directory by counting, so the directory's ranges always
+    /// lie within the table whatever the records hold.
+    fn from_parts(mut keys: Vec<KeyRec>, postings: Vec<u32>, n_names: u32) -> NameIndex {
+        keys.sort_unstable_by_key(|k| k.hash);
+        // One to two records per bucket (2^floor(log2 n) buckets): a lookup reads the directory
+        // and one line of records, and the directory stays a sixth of the table's size.
+        let dir_bits = (usize::BITS - keys.len().leading_zeros())
+            .saturating_sub(1)
+            .min(24);
+        let mut dir = vec![0u32; (1usize << dir_bits) + 1];
+        for k in &keys {
+            dir[bucket(k.hash, dir_bits) + 1] += 1;
+        }
+        for i in 1..dir.len() {
+            dir[i] += dir[i - 1];
+        }
+        NameIndex {
+            store: Store::Owned { keys, postings },
+            dir,
+            dir_bits,
+            n_names,
+        }
+    }
+
+    /// The record of a key, by its (unmixed) hash.
+    fn get(&self, hash: u64) -> Option<KeyRec> {
+        let h = mix(hash);
+        let b = bucket(h, self.dir_bits);
+        let (a, z) = (*self.dir.get(b)? as usize, *self.dir.get(b + 1)? as usize);
+        match &self.store {
+            Store::Owned { keys, .. } => keys.get(a..z)?.iter().find(|k| k.hash == h).copied(),
+            Store::Shared(s) => (a..z).filter_map(|i| s.key(i)).find(|k| k.hash == h),
+        }
+    }
+
+    /// Calls `f` with every posting in `postings[a..b]` (an empty range when out of bounds).
+    #[inline]
+    fn each_posting(&self, a: u32, b: u32, mut f: impl FnMut(u32)) {
+        let (a, b) = (a as usize, b as usize);
+        match &self.store {
+            Store::Owned { postings, .. } => {
+                for &name in postings.get(a..b).unwrap_or(&[]) {
+                    f(name);
+                }
+            }
+            Store::Shared(s) => {
+                let bytes = s.postings().get(4 * a..4 * b).unwrap_or(&[]);
+                for c in bytes.chunks_exact(4) {
+                    f(persist::le_u32(c));
+                }
+            }
+        }
+    }
+
     /// How many names the index holds.
     pub fn len(&self) -> usize {
         self.n_names as usize
@@ -391,12 +486,22 @@ impl NameIndex {
 
     /// How many distinct keys the index holds.
     pub fn key_count(&self) -> usize {
-        self.keys.len()
+        match &self.store {
+            Store::Owned { keys, .. } => keys.len(),
+            Store::Shared(s) => s.key_count(),
+        }
     }
 
-    /// Approximate heap memory of the index in bytes.
+    /// Approximate heap memory of the index in bytes (for an opened index, the part of the
+    /// stored bytes it reads in place).
     pub fn heap_bytes(&self) -> usize {
-        self.keys.capacity() * (8 + std::mem::size_of::<KeyEntry>()) + self.postings.capacity() * 4
+        let store = match &self.store {
+            Store::Owned { keys, postings } => {
+                keys.capacity() * std::mem::size_of::<KeyRec>() + postings.capacity() * 4
+            }
+            Store::Shared(s) => s.byte_len(),
+        };
+        store + self.dir.capacity() * 4
     }
 
     /// The names sharing the most weight of keys with `query`, best first (ties by name id), at
@@ -439,7 +544,7 @@ impl NameIndex {
         // starts follow key ids, so ties fall as they always did.
         scratch.ids.clear();
         for k in &scratch.keys {
-            if let Some(e) = self.keys.get(&k.hash) {
+            if let Some(e) = self.get(k.hash) {
                 scratch
                     .ids
                     .push((u64::from(e.len) << 32 | u64::from(e.start), e.weight));
@@ -465,9 +570,13 @@ impl NameIndex {
         // previous load.
         let acc = scratch.acc.as_mut_slice();
         for &(a, b, w) in &scratch.ranges {
-            for &name in &self.postings[a as usize..b as usize] {
-                acc[name as usize] += w;
-            }
+            // A stored index is not checked posting by posting when opened; a name out of range
+            // is skipped here (the same bounds check indexing would make) instead.
+            self.each_posting(a, b, |name| {
+                if let Some(x) = acc.get_mut(name as usize) {
+                    *x += w;
+                }
+            });
         }
         // Exact top-k in one pass over the touched names: every name is written to `out` and
         // kept (the count advances) while its sum reaches the current floor, without a branch
@@ -488,9 +597,12 @@ impl NameIndex {
         let mut kept = 0usize;
         let mut floor = 0.0f32;
         for &(a, b, _) in &scratch.ranges {
-            for &name in &self.postings[a as usize..b as usize] {
+            self.each_posting(a, b, |name| {
                 // Zeroing on the way leaves the accumulator clean and makes repeats score 0.
-                let score = std::mem::take(&mut acc[name as usize]);
+                let Some(x) = acc.get_mut(name as usize) else {
+                    return;
+                };
+                let score = std::mem::take(x);
                 out[kept] = Candidate { name, score };
                 kept += usize::from(score > 0.0 && score >= floor);
                 if kept == cap {
@@ -498,7 +610,7 @@ impl NameIndex {
                     kept = limit;
                     floor = out[limit - 1].score;
                 }
-            }
+            });
         }
         out.truncate(kept);
         if limit > 0 && out.len() > limit {

@@ -41,6 +41,7 @@ pub use skeleton::{
     PHONETIC_LENGTH, PhoneticKey, codes_match, consonant_key, phonetic_code, phonetic_key, skeleton,
 };
 pub use structure::LEGAL_WORDS;
+pub use structure::legal_form_by_canonical;
 
 use std::sync::OnceLock;
 

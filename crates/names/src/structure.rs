@@ -153,6 +153,19 @@ const LEGAL_FORMS: &[FormEntry] = &[
     lf(&["sue"], "sue", C::StateOwned),
 ];
 
+/// The legal form with this canonical abbreviation and class, as analysis produces it; `None`
+/// when no table entry has both. A stored analysis (the screener's serialised form) keeps a
+/// legal form by these two values and gets the `'static` form back here.
+pub fn legal_form_by_canonical(canonical: &str, class: LegalClass) -> Option<LegalForm> {
+    LEGAL_FORMS
+        .iter()
+        .find(|e| e.canonical == canonical && e.class == class)
+        .map(|e| LegalForm {
+            canonical: e.canonical,
+            class: e.class,
+        })
+}
+
 /// Recognises a legal form starting at `words[i]`; returns it and how many words it spans.
 pub(crate) fn legal_form_at(words: &[&str], i: usize) -> Option<(LegalForm, usize)> {
     let rest = &words[i..];

@@ -57,3 +57,68 @@ fn build_sdn_un(bencher: divan::Bencher) {
         .with_inputs(|| lists.clone())
         .bench_values(|l| divan::black_box(Screener::build(l).len()));
 }
+
+/// The serialised screener over SDN + ALT + UN (every entity, as `interdict screen` loads them):
+/// built once, saved once.
+fn saved_full() -> Option<&'static (Screener, Vec<u8>)> {
+    static S: OnceLock<Option<(Screener, Vec<u8>)>> = OnceLock::new();
+    S.get_or_init(|| {
+        let lists = evalset::load_lists().ok().flatten()?;
+        let s = Screener::build(lists);
+        let mut bytes = Vec::new();
+        s.save(&mut bytes).ok()?;
+        eprintln!("serialised screener: {} bytes", bytes.len());
+        Some((s, bytes))
+    })
+    .as_ref()
+}
+
+/// Writing the serialised screener into memory.
+#[divan::bench(sample_count = 10)]
+fn index_save(bencher: divan::Bencher) {
+    let Some((s, bytes)) = saved_full() else {
+        return;
+    };
+    bencher.bench(|| {
+        let mut out = Vec::with_capacity(bytes.len());
+        s.save(&mut out).ok();
+        divan::black_box(out.len())
+    });
+}
+
+/// Opening the serialised screener from bytes already in memory (the copy of the bytes, which
+/// stands for reading the file, is outside the timing).
+#[divan::bench(sample_count = 50)]
+fn index_load(bencher: divan::Bencher) {
+    let Some((_, bytes)) = saved_full() else {
+        return;
+    };
+    bencher
+        .with_inputs(|| bytes.clone())
+        .bench_values(|b| divan::black_box(Screener::load(b).map(|s| s.len()).ok()));
+}
+
+/// Opening without the checksum pass.
+#[divan::bench(sample_count = 50)]
+fn index_load_without_checksum(bencher: divan::Bencher) {
+    let Some((_, bytes)) = saved_full() else {
+        return;
+    };
+    bencher.with_inputs(|| bytes.clone()).bench_values(|b| {
+        divan::black_box(Screener::load_without_checksum(b).map(|s| s.len()).ok())
+    });
+}
+
+/// Opening and then the first query (`Kim Jong Un`, explained), as one `interdict screen` does.
+#[divan::bench(sample_count = 50)]
+fn index_load_and_first_query(bencher: divan::Bencher) {
+    let Some((_, bytes)) = saved_full() else {
+        return;
+    };
+    let cfg = ScreenConfig::default();
+    let q = screening::Query::name("Kim Jong Un");
+    bencher.with_inputs(|| bytes.clone()).bench_values(|b| {
+        let s = Screener::load(b).ok()?;
+        Some(divan::black_box(s.screen(&q, &cfg).len()))
+    });
+}

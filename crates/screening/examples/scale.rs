@@ -5,6 +5,9 @@
 //! cargo run --release -p screening --example scale -- [--entities 1000000] [--queries 20000]
 //! ```
 
+#[path = "../tests/support/rss.rs"]
+mod rss;
+
 use std::time::Instant;
 
 use screening::{ListRef, Query, ScreenConfig, Screener, synthetic};
@@ -36,7 +39,7 @@ fn main() {
         screener.name_count(),
         screener.index().key_count(),
         screener.index().heap_bytes() as f64 / 1e6,
-        peak_rss_mb()
+        rss::peak_rss_kb() / 1024
     );
     let cfg = ScreenConfig::default();
     let t2 = Instant::now();
@@ -55,17 +58,4 @@ fn main() {
         "{nq} queries on 2 threads in {el:.2?}: {:.0} queries/s ({hits} matches above the floor)",
         nq as f64 / el.as_secs_f64()
     );
-}
-
-/// Peak resident memory from /proc (Linux); 0 elsewhere.
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }

@@ -8,10 +8,12 @@
 mod allow;
 mod build;
 mod explain;
+mod lazy;
 mod memo;
 mod ofac;
 mod packed;
 mod parts;
+pub mod persist;
 pub mod qualify;
 mod rank;
 mod score;
@@ -21,6 +23,7 @@ mod types;
 mod verdicts;
 
 pub use allow::{AllowEntry, AllowList, AllowState, fingerprint};
+pub use persist::{ENGINE_VERSION, FORMAT_VERSION, LoadError};
 pub use rank::{CANDIDATES, ORG_CANDIDATES, compare};
 pub use types::{
     DEFAULT_THRESHOLD, Effect, Effects, Explanation, ListRef, Match, Method, Mode, PartMatch,
@@ -28,11 +31,9 @@ pub use types::{
 };
 pub use verdicts::WEAK_ALIAS_CAP;
 
-use std::collections::HashMap;
-
 use build::NameRec;
 use index::NameIndex;
-use model::{Entity, EntityId, Schema};
+use model::Schema;
 
 /// The screening engine: the candidate index and the entities it points at.
 ///
@@ -40,13 +41,14 @@ use model::{Entity, EntityId, Schema};
 /// `Send + Sync`; per-thread scratch memory lives in a thread local).
 #[derive(Debug, Default)]
 pub struct Screener {
-    entities: Vec<Entity>,
+    /// The entities; an opened screener decodes each on first use (see [`lazy`]).
+    entities: lazy::Entities,
     entity_list: Vec<u32>,
     lists: Vec<ListRef>,
-    by_id: HashMap<EntityId, u32>,
-    names: Vec<NameRec>,
+    by_id: lazy::IdMap,
+    names: lazy::NameRecs,
     index: NameIndex,
-    identifiers: HashMap<String, Vec<u32>>,
+    identifiers: lazy::Identifiers,
     /// The listed names again, laid out for the scorer's hot loop (see [`packed`]).
     packed: packed::PackedNames,
     /// The schema of every entity, densely, so the candidate loop need not touch entities.

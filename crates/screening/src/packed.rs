@@ -22,15 +22,32 @@ use crate::signature::Signature;
 /// The flat store of every listed name's variants and tokens, indexed by name id.
 #[derive(Debug, Default)]
 pub(crate) struct PackedNames {
-    names: Vec<PackedName>,
-    variants: Vec<(u32, u16)>,
-    tokens: Vec<PackedToken>,
-    /// The role of every token, beside `tokens` because only comparisons need it.
-    roles: Vec<Role>,
+    pub(crate) names: Vec<PackedName>,
+    pub(crate) variants: Vec<(u32, u16)>,
+    pub(crate) tokens: Vec<PackedToken>,
+    /// The role of every token as a one-byte tag ([`role_tag`]), beside `tokens` because only
+    /// comparisons need it; a `Role` takes 24 bytes, and converting that many on opening a
+    /// stored screener took a third of the time.
+    pub(crate) roles: Vec<u8>,
+    /// The legal forms that role tags at or above [`LEGAL_TAG`] refer to, in first-seen order.
+    pub(crate) forms: Vec<names::LegalForm>,
     /// The letter signature of every token's text, read on part-similarity misses.
-    sigs: Vec<Signature>,
-    bytes: String,
-    interner: HashMap<Box<str>, u32>,
+    pub(crate) sigs: Vec<Signature>,
+    pub(crate) bytes: String,
+    pub(crate) interner: HashMap<Box<str>, u32>,
+    /// The interner of a screener opened from its serialised form (see `crate::persist`):
+    /// sorted arrays, so that opening rebuilds no hash map; `interner` is then empty.
+    pub(crate) frozen: Option<FrozenInterner>,
+}
+
+/// Interned strings as sorted arrays: where each id's bytes are in the arena, and the ids in
+/// byte order of their strings.
+#[derive(Debug, Default)]
+pub(crate) struct FrozenInterner {
+    /// Per id, the start and length of its string in the byte arena.
+    pub(crate) spans: Vec<(u32, u32)>,
+    /// The ids sorted by their strings' bytes.
+    pub(crate) sorted: Vec<u32>,
 }
 
 /// One listed name: its entity and kind (read for every candidate) and where its variants are.
@@ -40,26 +57,26 @@ pub(crate) struct PackedName {
     pub entity: u32,
     /// The kind of name (primary, alias, weak alias, …).
     pub kind: model::NameKind,
-    first_variant: u32,
-    n_variants: u16,
+    pub(crate) first_variant: u32,
+    pub(crate) n_variants: u16,
 }
 
 /// One listed token: interned ids, where its bytes are (text, skeleton, primary and alternate
 /// phonetic code, in that order from `at`), its role class and weight.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PackedToken {
-    text_id: u32,
-    skel_id: u32,
-    at: u32,
-    text_len: u16,
-    skel_len: u8,
-    primary_len: u8,
-    alternate_len: u8,
-    class: u8,
+    pub(crate) text_id: u32,
+    pub(crate) skel_id: u32,
+    pub(crate) at: u32,
+    pub(crate) text_len: u16,
+    pub(crate) skel_len: u8,
+    pub(crate) primary_len: u8,
+    pub(crate) alternate_len: u8,
+    pub(crate) class: u8,
     /// The first bytes of the text and the skeleton (0 when empty), for the joined/split
     /// filter: they fit the record's padding and spare it a read of the byte arena.
-    heads: (u8, u8),
-    weight: f32,
+    pub(crate) heads: (u8, u8),
+    pub(crate) weight: f32,
 }
 
 /// The role classes that decide how two parts compare: ordinary parts, legal forms, initials.
@@ -69,6 +86,41 @@ pub(crate) fn role_class(r: Role) -> u8 {
         Role::Initial => 2,
         _ => 0,
     }
+}
+
+/// Role tags at or above this are legal forms, by position in [`PackedNames::forms`].
+pub(crate) const LEGAL_TAG: u8 = 16;
+
+/// The one-byte tag of a role other than a legal form (those are [`LEGAL_TAG`] and up).
+pub(crate) fn role_tag(r: Role) -> u8 {
+    match r {
+        Role::Given => 0,
+        Role::Family => 1,
+        Role::Patronymic => 2,
+        Role::Particle => 3,
+        Role::Title => 4,
+        Role::OrgWord => 5,
+        Role::Stopword => 6,
+        Role::Initial => 7,
+        Role::Unknown => 8,
+        Role::LegalForm(_) => LEGAL_TAG,
+    }
+}
+
+/// The role of a tag, with `forms` for legal forms; `None` for a tag that names no role.
+pub(crate) fn role_of_tag(t: u8, forms: &[names::LegalForm]) -> Option<Role> {
+    Some(match t {
+        0 => Role::Given,
+        1 => Role::Family,
+        2 => Role::Patronymic,
+        3 => Role::Particle,
+        4 => Role::Title,
+        5 => Role::OrgWord,
+        6 => Role::Stopword,
+        7 => Role::Initial,
+        8 => Role::Unknown,
+        _ => Role::LegalForm(*forms.get(usize::from(t.checked_sub(LEGAL_TAG)?))?),
+    })
 }
 
 /// Id of a string that was never interned: equal to no id.
@@ -115,7 +167,25 @@ impl PackedNames {
                     ),
                     weight: t.weight,
                 });
-                self.roles.push(t.role);
+                let tag = match t.role {
+                    Role::LegalForm(f) => {
+                        let at = match self.forms.iter().position(|g| *g == f) {
+                            Some(at) => at,
+                            None => {
+                                self.forms.push(f);
+                                self.forms.len() - 1
+                            }
+                        };
+                        // More distinct legal forms than tags cannot come out of the names
+                        // table (a few dozen); past that a form reads as an unknown word.
+                        u8::try_from(at)
+                            .ok()
+                            .and_then(|a| a.checked_add(LEGAL_TAG))
+                            .unwrap_or(role_tag(Role::Unknown))
+                    }
+                    other => role_tag(other),
+                };
+                self.roles.push(tag);
                 self.sigs.push(Signature::of(text.as_bytes()));
             }
         }
@@ -138,6 +208,18 @@ impl PackedNames {
 
     /// The id of an interned text or skeleton, or [`UNKNOWN`].
     pub fn id_of(&self, s: &str) -> u32 {
+        if let Some(f) = &self.frozen {
+            let found = f.sorted.binary_search_by(|&id| {
+                let (at, len) = f.spans.get(id as usize).copied().unwrap_or((0, 0));
+                let at = at as usize;
+                self.bytes
+                    .as_bytes()
+                    .get(at..at.saturating_add(len as usize))
+                    .unwrap_or(&[])
+                    .cmp(s.as_bytes())
+            });
+            return found.map_or(UNKNOWN, |i| f.sorted[i]);
+        }
         self.interner.get(s).copied().unwrap_or(UNKNOWN)
     }
 
@@ -159,7 +241,7 @@ impl PackedNames {
         let t = start as usize;
         let token = self.tokens.get(t).map_or(0, |t| u64::from(t.text_id));
         let sig = self.sigs.get(t).map_or(0, |s| s.counts());
-        let role = self.roles.get(t).map_or(0, |r| u64::from(role_class(*r)));
+        let role = self.roles.get(t).map_or(0, |&r| u64::from(r));
         token ^ sig ^ role
     }
 
@@ -175,6 +257,7 @@ impl PackedNames {
         Listed {
             tokens: &self.tokens[range.clone()],
             roles: &self.roles[range.clone()],
+            forms: &self.forms,
             sigs: &self.sigs[range],
             bytes: &self.bytes,
         }
@@ -197,7 +280,8 @@ fn prefix(s: &str, max: usize) -> &str {
 #[derive(Clone, Copy)]
 pub(crate) struct Listed<'a> {
     tokens: &'a [PackedToken],
-    roles: &'a [Role],
+    roles: &'a [u8],
+    forms: &'a [names::LegalForm],
     sigs: &'a [Signature],
     bytes: &'a str,
 }
@@ -294,7 +378,7 @@ impl<'a> Parts for Listed<'a> {
     fn view(&self, i: usize) -> PackedView<'a> {
         PackedView {
             token: &self.tokens[i],
-            role: self.roles[i],
+            role: role_of_tag(self.roles[i], self.forms).unwrap_or(Role::Unknown),
             bytes: self.bytes,
         }
     }

@@ -10,9 +10,9 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Signature {
     /// Per byte class (`byte & 31`), a 2-bit count saturating at 3.
-    counts: u64,
+    pub(crate) counts: u64,
     /// The first four bytes, little-endian, zero-padded.
-    head: u32,
+    pub(crate) head: u32,
 }
 
 impl Signature {

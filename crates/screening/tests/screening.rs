@@ -3,47 +3,21 @@
 
 #[path = "support/evalset.rs"]
 mod evalset;
+#[path = "support/fixture.rs"]
+mod fixture;
 
 use std::collections::BTreeMap;
 
-use model::{Entity, EntityId, FuzzyDate, Name, NameKind, PartialDate, Schema};
+use model::{Name, NameKind, PartialDate, Schema};
 use screening::{
     AllowList, AllowState, DEFAULT_THRESHOLD, ListRef, Mode, Query, ScreenConfig, Screener, compare,
 };
 
-/// Parses `test_data/entities.txt` (`id|schema|dates|countries|names`, `~` marks a weak alias).
-fn fixture_entities() -> Vec<Entity> {
-    let text = include_str!("../test_data/entities.txt");
-    let mut out = Vec::new();
-    for line in text.lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = line.split('|').collect();
-        let id = EntityId::parse(f[0]).expect("fixture id");
-        let mut e = Entity::new(id, Schema::from(f[1].to_owned()));
-        for d in f[2].split(';').filter(|d| !d.is_empty()) {
-            e.birth_dates
-                .push(FuzzyDate::parse(d).expect("fixture date"));
-        }
-        for c in f[3].split(';').filter(|c| !c.is_empty()) {
-            e.nationalities.push(c.to_owned());
-        }
-        for (i, n) in f[4].split(';').enumerate() {
-            let (kind, n) = match (i, n.strip_prefix('~')) {
-                (_, Some(weak)) => (NameKind::WeakAlias, weak),
-                (0, None) => (NameKind::Primary, n),
-                _ => (NameKind::Alias, n),
-            };
-            e.add_name(Name::new(n, kind));
-        }
-        out.push(e);
-    }
-    out
-}
-
 fn fixture_screener() -> Screener {
-    Screener::build(vec![(ListRef::new("fixture", "1"), fixture_entities())])
+    Screener::build(vec![(
+        ListRef::new("fixture", "1"),
+        fixture::fixture_entities(),
+    )])
 }
 
 #[test]
