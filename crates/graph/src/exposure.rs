@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::amount::Amount;
+use crate::amount::Total;
 use crate::labels::{NodeLabel, NodeLabels};
 use crate::view::{EdgeInfo, GraphRef, NodeId};
 
@@ -105,8 +105,9 @@ pub struct ExposureReport {
     pub target_label: Option<NodeLabel>,
     /// The parameters.
     pub config: ExposureConfig,
-    /// Total received (incoming) or sent (outgoing) by the target in the window.
-    pub total: Amount,
+    /// Total received (incoming) or sent (outgoing) by the target in the window, exact (a
+    /// 320-bit sum: it may exceed 2^256 − 1 and never clamps).
+    pub total: Total,
     /// Exposure per category, largest share first.
     pub categories: Vec<CategoryExposure>,
     /// Sum of the category shares.
@@ -220,7 +221,7 @@ pub fn exposure(
     let mut states = 1u64;
     // Scratch buffers reused for every node.
     let mut scratch: Vec<(u64, NodeId, u64, f64)> = Vec::new();
-    let mut total = Amount::ZERO;
+    let mut total = Total::ZERO;
 
     for level in 0..cfg.max_hops {
         let cur = &levels[level as usize];
@@ -256,7 +257,7 @@ pub fn exposure(
                 }
                 scratch.push((key, v, e, g.amount_f64(e)));
                 if level == 0 {
-                    total = total.saturating_add(g.amount(e));
+                    total = total.add_amount(g.amount(e));
                 }
             };
             match cfg.direction {
@@ -350,10 +351,10 @@ pub fn exposure(
         }
         levels.push(next);
     }
-    if let Some(last) = levels.last() {
-        if levels.len() as u32 > cfg.max_hops {
-            cut.hop_limit += last.iter().map(|s| s.mass).sum::<f64>();
-        }
+    if let Some(last) = levels.last()
+        && levels.len() as u32 > cfg.max_hops
+    {
+        cut.hop_limit += last.iter().map(|s| s.mass).sum::<f64>();
     }
     cut.total = cut.hop_limit + cut.epsilon + cut.degree_cap + cut.no_flow;
 

@@ -4,6 +4,7 @@
 
 mod brute;
 mod exposure;
+mod issue16;
 mod paths;
 mod shared;
 mod snapshots_test;

@@ -45,15 +45,24 @@ fn agree(ts: &[Transfer], seeds: &[&str], seed_txs: &[&str]) {
     ] {
         let got = run(ts, seeds, seed_txs, model);
         let want = brute::trace(&sorted, &s, &st, name);
-        assert_eq!(
-            got.keys().collect::<Vec<_>>(),
-            want.keys().collect::<Vec<_>>(),
-            "{name}: tainted accounts differ"
-        );
-        for (k, w) in &want {
-            let g = got[k];
+        // Haircut rounds each transfer's share down to a base unit (the rest stays with the
+        // sender); the module docs bound the total error by two base units per transfer, so an
+        // account the float replay gives less than that may be clean here.
+        let slack = if name == "haircut" {
+            2.0 * ts.len() as f64
+        } else {
+            0.0
+        };
+        for k in got.keys() {
             assert!(
-                (g - w).abs() <= 1e-6 * w.abs().max(1.0),
+                want.contains_key(k),
+                "{name}: {k:?} tainted only by the engine"
+            );
+        }
+        for (k, w) in &want {
+            let g = got.get(k).copied().unwrap_or(0.0);
+            assert!(
+                (g - w).abs() <= 1e-6 * w.abs().max(1.0) + slack,
                 "{name} {k:?}: {g} vs {w}"
             );
         }
