@@ -149,6 +149,9 @@ struct Info {
     taint: Total,
     lots: Option<VecDeque<(Total, bool)>>,
     first_edge: u64,
+    /// The replay step of the first taint: replay order is edge order except that a TIHO
+    /// transaction replays at its first transfer, so steps, not edge ids, order the links.
+    first_step: u64,
     hop: u32,
 }
 
@@ -301,6 +304,7 @@ pub fn trace(g: &GraphRef<'_>, seeds: &Seeds, cfg: &TraceConfig) -> TraceReport 
     let mut group: Vec<u64> = Vec::new();
     let mut blocks = BlockGroups::default();
     let mut segments: Vec<(Total, bool)> = Vec::new();
+    let mut step = 0u64;
 
     for e in start..e_count {
         if cfg.model == TaintModel::Tiho {
@@ -313,6 +317,7 @@ pub fn trace(g: &GraphRef<'_>, seeds: &Seeds, cfg: &TraceConfig) -> TraceReport 
             group.push(e);
         }
         for &edge in &group {
+            step += 1;
             let i = edge as usize;
             let (s, d, a) = (g.src[i], g.dst[i], g.asset[i]);
             let is_seed_edge = !seed_edges.is_empty() && seed_edges.binary_search(&edge).is_ok();
@@ -427,6 +432,7 @@ pub fn trace(g: &GraphRef<'_>, seeds: &Seeds, cfg: &TraceConfig) -> TraceReport 
             let r = info.entry(kd).or_default();
             if is_new {
                 r.first_edge = edge;
+                r.first_step = step;
                 r.hop = sender_hop + 1;
             }
             r.received = r.received.plus(carried);
@@ -483,7 +489,7 @@ pub fn trace(g: &GraphRef<'_>, seeds: &Seeds, cfg: &TraceConfig) -> TraceReport 
                 held: held.map(Total::to_f64),
                 held_exact: held,
                 hop: i.hop,
-                path: first_taint_path(g, &info, &seed_addr, &seed_edges, i.first_edge),
+                path: first_taint_path(g, &info, &seed_addr, &seed_edges, i),
             }
         })
         .collect();
@@ -513,17 +519,17 @@ fn push_lot(lots: &mut VecDeque<(Total, bool)>, amount: Total, tainted: bool) {
 }
 
 /// Follows first-taint links back to a seed address or a seed transfer, whichever comes first,
-/// so the path has `hop` transfers. Each link is strictly earlier than the one after it (a
+/// so the path has `hop` transfers. Each link was replayed strictly before the one after it (a
 /// sender is tainted before it passes taint on), so the walk ends.
 fn first_taint_path(
     g: &GraphRef<'_>,
     info: &FxMap<u64, Info>,
     seed_addr: &[bool],
     seed_edges: &[EdgeId],
-    first: u64,
+    account: &Info,
 ) -> Vec<EdgeInfo> {
-    let mut edges = vec![first];
-    let mut e = first;
+    let mut edges = vec![account.first_edge];
+    let (mut e, mut step) = (account.first_edge, account.first_step);
     loop {
         let i = e as usize;
         let s = g.src[i];
@@ -531,8 +537,8 @@ fn first_taint_path(
             break;
         }
         match info.get(&key(s, g.asset[i])) {
-            Some(si) if si.first_edge < e => {
-                e = si.first_edge;
+            Some(si) if si.first_step < step => {
+                (e, step) = (si.first_edge, si.first_step);
                 edges.push(e);
             }
             _ => break,

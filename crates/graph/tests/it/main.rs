@@ -6,6 +6,7 @@ mod brute;
 mod exposure;
 mod issue16;
 mod paths;
+mod reference;
 mod shared;
 mod snapshots_test;
 mod storage;
