@@ -292,3 +292,113 @@ fn haircut_is_exact_and_loses_no_taint() {
         });
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Modelling choices the docs state, each with the example the docs give.
+
+fn labelled(v: &GraphRef<'_>, pairs: &[(&str, &str)]) -> NodeLabels {
+    let mut labels = NodeLabels::default();
+    for (a, c) in pairs {
+        labels.insert(
+            v.lookup(a).unwrap(),
+            NodeLabel {
+                category: (*c).into(),
+                label: String::new(),
+                source: String::new(),
+            },
+        );
+    }
+    labels
+}
+
+#[test]
+fn exposure_cuts_in_the_documented_order() {
+    // t received 1 from a, then 3 from b; b had received 5 + 5 from x and y, who received nothing.
+    let ts = rows("x,b,5,,0 / y,b,5,,0 / a,t,1,,1 / b,t,3,,2");
+    let g = OwnedGraph::from_transfers(&ts);
+    let v = g.view();
+    // (labels, hops, cap) → (category share, hop limit, epsilon, degree cap, no flow), epsilon 0.3.
+    let cases: [(&[(&str, &str)], u32, Option<u64>, [f64; 5]); 5] = [
+        // Epsilon cuts a (0.25) before the hop limit counts b (0.75)…
+        (&[], 1, Some(1), [0.0, 0.75, 0.25, 0.0, 0.0]),
+        // …and the hop limit comes before the degree cap: b has 2 in-edges > 1, but at hop 1
+        // of 1 it is counted as hop limit. With a second hop, the cap stops b.
+        (&[], 2, Some(1), [0.0, 0.0, 0.25, 0.75, 0.0]),
+        // Without the cap, x and y get 0.375 each and reach the hop limit…
+        (&[], 2, None, [0.0, 0.75, 0.25, 0.0, 0.0]),
+        // …and one hop further they have no prior flow.
+        (&[], 3, None, [0.0, 0.0, 0.25, 0.0, 0.75]),
+        // A label is credited before epsilon: a's 0.25 counts for its category.
+        (&[("a", "mixer")], 1, Some(1), [0.25, 0.75, 0.0, 0.0, 0.0]),
+    ];
+    for (labels, hops, cap, want) in cases {
+        let cfg = ExposureConfig {
+            max_hops: hops,
+            epsilon: 0.3,
+            degree_cap: cap,
+            ..ExposureConfig::defaults(Direction::In)
+        };
+        let r = exposure(&v, &labelled(&v, labels), v.lookup("t").unwrap(), &cfg);
+        let u = &r.unattributed;
+        let got = [
+            r.attributed_share,
+            u.hop_limit,
+            u.epsilon,
+            u.degree_cap,
+            u.no_flow,
+        ];
+        assert_eq!(got, want, "labels {labels:?}, {hops} hops, cap {cap:?}");
+    }
+}
+
+#[test]
+fn a_labelled_wallet_is_its_own_counterparty_through_a_cycle() {
+    // The exchange t sent 10 to a, and a sent it back: t's inflow came from t.
+    let ts = rows("t,a,10,,1 / a,t,10,,2");
+    let g = OwnedGraph::from_transfers(&ts);
+    let v = g.view();
+    let labels = labelled(&v, &[("t", "exchange")]);
+    let r = exposure(
+        &v,
+        &labels,
+        v.lookup("t").unwrap(),
+        &ExposureConfig::defaults(Direction::In),
+    );
+    assert_eq!(
+        r.target_label.as_ref().map(|l| l.category.as_str()),
+        Some("exchange")
+    );
+    let c = &r.categories[0];
+    assert_eq!(
+        (
+            c.category.as_str(),
+            c.share,
+            c.min_hop,
+            c.counterparties[0].address.as_str()
+        ),
+        ("exchange", 1.0, 2, "t")
+    );
+}
+
+#[test]
+fn the_time_column_does_not_order_transfers() {
+    // Same block: row order says a→m, then m→b; the times say the opposite. Row order wins.
+    let mut ts = rows("a,m,10,,1 / m,b,10,,1");
+    ts[0].time = Some(200);
+    ts[1].time = Some(100);
+    both(&ts, |v| {
+        let t = table(&run(v, &["a"], &[], TaintModel::Poison));
+        assert_eq!(
+            t.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+            ["b", "m"]
+        );
+        let labels = labelled(v, &[("a", "theft")]);
+        let r = exposure(
+            v,
+            &labels,
+            v.lookup("b").unwrap(),
+            &ExposureConfig::defaults(Direction::In),
+        );
+        assert_eq!(r.attributed_share, 1.0);
+    });
+}
