@@ -318,7 +318,8 @@ fn exposure_cuts_in_the_documented_order() {
     let g = OwnedGraph::from_transfers(&ts);
     let v = g.view();
     // (labels, hops, cap) → (category share, hop limit, epsilon, degree cap, no flow), epsilon 0.3.
-    let cases: [(&[(&str, &str)], u32, Option<u64>, [f64; 5]); 5] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], u32, Option<u64>, [f64; 5]);
+    let cases: [Case<'_>; 5] = [
         // Epsilon cuts a (0.25) before the hop limit counts b (0.75)…
         (&[], 1, Some(1), [0.0, 0.75, 0.25, 0.0, 0.0]),
         // …and the hop limit comes before the degree cap: b has 2 in-edges > 1, but at hop 1
