@@ -230,6 +230,25 @@ fn limbs_to_decimal(mut limbs: Vec<u64>) -> String {
     s
 }
 
+/// Amounts and sums serialise as decimal strings, so JSON consumers never round them through
+/// a double.
+macro_rules! decimal_serde {
+    ($t:ty) => {
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$t, D::Error> {
+                let s = String::deserialize(d)?;
+                <$t>::parse_decimal(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 /// An exact sum of amounts: an unsigned 320-bit integer (five little-endian `u64` limbs).
 ///
 /// A graph has fewer than 2^64 transfers, each below 2^256, so any sum of transfer amounts is
@@ -384,18 +403,7 @@ impl fmt::Display for Total {
     }
 }
 
-impl Serialize for Total {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Total {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Total, D::Error> {
-        let s = String::deserialize(d)?;
-        Total::parse_decimal(&s).map_err(serde::de::Error::custom)
-    }
-}
+decimal_serde!(Total);
 
 /// `floor(x · t / b)` exactly, for the haircut model's share of one transfer.
 ///
@@ -522,19 +530,7 @@ impl PartialOrd<u128> for Amount {
     }
 }
 
-/// Amounts serialise as decimal strings, so JSON consumers never round them through a double.
-impl Serialize for Amount {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Amount {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
-        let s = String::deserialize(d)?;
-        Amount::parse_decimal(&s).map_err(serde::de::Error::custom)
-    }
-}
+decimal_serde!(Amount);
 
 #[cfg(test)]
 mod tests {

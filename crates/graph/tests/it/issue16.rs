@@ -6,8 +6,16 @@ use graph::exposure::{Direction, ExposureConfig, exposure};
 use graph::labels::{NodeLabel, NodeLabels};
 use graph::paths::{PathConfig, paths};
 use graph::storage::{GraphBuilder, ImportRecord, MappedGraph};
-use graph::trace::{Seeds, TaintModel, TraceConfig, TraceReport, trace};
+use graph::trace::{Seeds, TaintModel, TraceReport};
 use graph::view::{GraphRef, OwnedGraph, Transfer};
+
+/// Every taint model.
+const MODELS: [TaintModel; 4] = [
+    TaintModel::Poison,
+    TaintModel::Haircut,
+    TaintModel::Fifo,
+    TaintModel::Tiho,
+];
 
 /// 2^256 − 1.
 const M: &str = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
@@ -43,14 +51,7 @@ fn run(view: &GraphRef<'_>, seeds: &[&str], seed_txs: &[&str], model: TaintModel
         addresses: seeds.iter().filter_map(|a| view.lookup(a)).collect(),
         edges: seed_txs.iter().flat_map(|t| view.edges_of_tx(t)).collect(),
     };
-    trace(
-        view,
-        &s,
-        &TraceConfig {
-            model,
-            max_accounts: usize::MAX,
-        },
-    )
+    crate::trace_all(view, &s, model)
 }
 
 /// Every tainted account as (address, received, held, hop, path as tx ids), sorted by address.
@@ -136,15 +137,7 @@ fn sums_past_two_to_the_256_do_not_clamp() {
             vec![row("a", "1", Some("1"), 1, &[""])]
         );
         // Exposure: a received 2M + 1 in all.
-        let mut labels = NodeLabels::default();
-        labels.insert(
-            v.lookup("s").unwrap(),
-            NodeLabel {
-                category: "theft".into(),
-                label: String::new(),
-                source: String::new(),
-            },
-        );
+        let labels = labelled(v, &[("s", "theft")]);
         let r = exposure(
             v,
             &labels,
@@ -172,12 +165,7 @@ fn sums_past_two_to_the_256_do_not_clamp() {
     // TIHO and haircut: a receives 2M tainted; b and c each get M, and the exact total is 2M.
     let ts = rows("s,a,M / s,a,M / a,b,M / a,c,M");
     let two_m = "231584178474632390847141970017375815706539969331281128078915168015826259279870";
-    for model in [
-        TaintModel::Tiho,
-        TaintModel::Haircut,
-        TaintModel::Fifo,
-        TaintModel::Poison,
-    ] {
+    for model in MODELS {
         both(&ts, |v| {
             let held = |h: &str| (model != TaintModel::Poison).then(|| h.to_owned());
             let t = table(&run(v, &["s"], &[], model));
@@ -199,12 +187,7 @@ fn sums_past_two_to_the_256_do_not_clamp() {
 #[test]
 fn a_seed_transfer_starts_the_path_and_the_hop_count() {
     let ts = rows("z,a,5,x1,1 / a,b,5,x2,2");
-    for model in [
-        TaintModel::Poison,
-        TaintModel::Haircut,
-        TaintModel::Fifo,
-        TaintModel::Tiho,
-    ] {
+    for model in MODELS {
         both(&ts, |v| {
             let t = table(&run(v, &["z"], &["x2"], model));
             let b = t.iter().find(|r| r.0 == "b").unwrap();

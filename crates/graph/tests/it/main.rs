@@ -13,7 +13,20 @@ mod storage;
 mod trace;
 
 use graph::generate::{GenConfig, GroundTruth, generate};
-use graph::view::Transfer;
+use graph::trace::{Seeds, TaintModel, TraceConfig, TraceReport, trace};
+use graph::view::{GraphRef, Transfer};
+
+/// A trace that lists every tainted account.
+pub fn trace_all(view: &GraphRef<'_>, seeds: &Seeds, model: TaintModel) -> TraceReport {
+    trace(
+        view,
+        seeds,
+        &TraceConfig {
+            model,
+            max_accounts: usize::MAX,
+        },
+    )
+}
 
 /// A small generated graph with its ground truth, sorted the way the graph orders edges.
 pub fn small(seed: u64, addresses: u32, transfers: u64) -> (Vec<Transfer>, GroundTruth) {

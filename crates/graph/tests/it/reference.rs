@@ -20,7 +20,7 @@ use proptest::prelude::*;
 use graph::amount::Amount;
 use graph::exposure::{Direction, ExposureConfig, StopRule, exposure};
 use graph::labels::{NodeLabel, NodeLabels};
-use graph::trace::{Seeds, TaintModel, TraceConfig, trace};
+use graph::trace::{Seeds, TaintModel};
 use graph::view::{OwnedGraph, Transfer};
 
 const TOKEN: &str = "0x00000000000000000000000000000000000000cc";
@@ -440,14 +440,7 @@ fn check_trace(
         TaintModel::Tiho,
     ] {
         let want = ref_trace(&sorted, seeds, seed_txs, model);
-        let r = trace(
-            &view,
-            &s,
-            &TraceConfig {
-                model,
-                max_accounts: usize::MAX,
-            },
-        );
+        let r = crate::trace_all(&view, &s, model);
         let seed_list: BTreeSet<String> = r.seed_addresses.iter().cloned().collect();
         prop_assert_eq!(
             seed_list.len(),
@@ -833,30 +826,14 @@ fn check_exposure(
         prop_assert_eq!(&names, &w.4);
     }
     let u = &r.unattributed;
-    prop_assert!(
-        close(u.hop_limit, &want.hop_limit),
-        "hop limit {} vs {}",
-        u.hop_limit,
-        want.hop_limit.to_f64()
-    );
-    prop_assert!(
-        close(u.epsilon, &want.epsilon),
-        "epsilon {} vs {}",
-        u.epsilon,
-        want.epsilon.to_f64()
-    );
-    prop_assert!(
-        close(u.degree_cap, &want.degree_cap),
-        "degree cap {} vs {}",
-        u.degree_cap,
-        want.degree_cap.to_f64()
-    );
-    prop_assert!(
-        close(u.no_flow, &want.no_flow),
-        "no flow {} vs {}",
-        u.no_flow,
-        want.no_flow.to_f64()
-    );
+    for (name, got, want) in [
+        ("hop limit", u.hop_limit, &want.hop_limit),
+        ("epsilon", u.epsilon, &want.epsilon),
+        ("degree cap", u.degree_cap, &want.degree_cap),
+        ("no flow", u.no_flow, &want.no_flow),
+    ] {
+        prop_assert!(close(got, want), "{} {} vs {}", name, got, want.to_f64());
+    }
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, HashSet};
 
-use graph::trace::{Seeds, TaintModel, TraceConfig, trace};
+use graph::trace::{Seeds, TaintModel};
 use graph::view::{OwnedGraph, Transfer};
 
 use crate::{brute, small};
@@ -17,14 +17,7 @@ fn run(
         addresses: seeds.iter().filter_map(|a| view.lookup(a)).collect(),
         edges: seed_txs.iter().flat_map(|t| view.edges_of_tx(t)).collect(),
     };
-    let r = trace(
-        &view,
-        &s,
-        &TraceConfig {
-            model,
-            max_accounts: usize::MAX,
-        },
-    );
+    let r = crate::trace_all(&view, &s, model);
     assert_eq!(r.account_count, r.accounts.len());
     r.accounts
         .iter()
