@@ -23,7 +23,9 @@
 //!
 //! Import is one pass over the input: rows are appended to the column files as they come, with
 //! the address dictionary in memory; when the input is not sorted by block, a stable sort
-//! permutes the columns once, one column at a time; the CSRs are then built by counting.
+//! permutes the columns once, one column at a time; a pass in block order then gives each
+//! transaction id one dictionary entry per block, wherever its rows were; the CSRs are then
+//! built by counting.
 //! Append is a rebuild merge: the existing columns are copied, new rows appended, the CSRs
 //! rebuilt, and the new directory renamed over the old one, so readers never see a half-written
 //! graph and node ids stay stable.
