@@ -60,8 +60,7 @@ fn exposure_4_hops(bencher: divan::Bencher) {
     });
 }
 
-#[divan::bench(sample_count = 10)]
-fn fifo_replay() {
+fn replay(model: TaintModel) {
     let f = fixture();
     let view = f.graph.view();
     let seeds = Seeds {
@@ -69,10 +68,25 @@ fn fifo_replay() {
         edges: Vec::new(),
     };
     let cfg = TraceConfig {
-        model: TaintModel::Fifo,
+        model,
         max_accounts: 10,
     };
     divan::black_box(trace(&view, &seeds, &cfg));
+}
+
+#[divan::bench(sample_count = 10)]
+fn fifo_replay() {
+    replay(TaintModel::Fifo);
+}
+
+#[divan::bench(sample_count = 10)]
+fn haircut_replay() {
+    replay(TaintModel::Haircut);
+}
+
+#[divan::bench(sample_count = 10)]
+fn tiho_replay() {
+    replay(TaintModel::Tiho);
 }
 
 #[divan::bench]
