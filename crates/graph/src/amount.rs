@@ -407,8 +407,9 @@ decimal_serde!(Total);
 
 /// `floor(x · t / b)` exactly, for the haircut model's share of one transfer.
 ///
-/// Requires `t <= b` and `x <= b` (the share of a transfer in the sender's balance), so the
-/// result is at most `x` and fits an [`Amount`]; returns zero when `b` is zero.
+/// Requires `t <= b` (a part of the whole), so the result is at most `x` and fits an
+/// [`Amount`] (should the requirement be broken, the result is `x`); returns zero when `b` is
+/// zero.
 pub fn mul_div_floor(x: Amount, t: Total, b: Total) -> Amount {
     if b.is_zero() || t.is_zero() || x.is_zero() {
         return Amount::ZERO;

@@ -42,6 +42,14 @@
 //! Every union that merged two clusters is recorded as a [`Join`] (the transaction and the
 //! two addresses it linked); the joins form a spanning forest, so [`Clustering::explain`] gives
 //! the transactions that connect any two addresses of one cluster.
+//!
+//! # Cluster-level analyses
+//!
+//! [`UtxoSet::transfers`] turns transactions into address-to-address transfers (each output
+//! split over the inputs in proportion to their values, exactly), so `exposure`, `trace` and
+//! `paths` run on UTXO data; [`Clustering::cluster_labels`] carries every label to the other
+//! addresses of its cluster with the joining transactions as evidence, so a customer paid from
+//! any address of a sanctioned address's cluster is exposed to `sanctioned`.
 
 use std::collections::VecDeque;
 use std::io::Read;
@@ -238,6 +246,76 @@ impl UtxoSet {
     pub fn outputs(&self, t: u32) -> (&[u32], &[u64]) {
         let r = self.out_off[t as usize] as usize..self.out_off[t as usize + 1] as usize;
         (&self.out_addr[r.clone()], &self.out_value[r])
+    }
+
+    /// The address-to-address transfers of every transaction, for the account-model analyses
+    /// (`exposure`, `trace`, `paths` on an [`crate::view::OwnedGraph`] or an imported graph).
+    ///
+    /// Each output's value is split over the input addresses in proportion to what each put in
+    /// (values summed per address), rounded down, with the rounding remainder on the last input
+    /// address, so the transfers into an output add up to its value exactly. Inputs without
+    /// values share equally. A transaction without inputs (a coinbase) has no sender and gives
+    /// no transfer: its outputs are money without prior flow. Transfers carry the transaction id
+    /// and block; the asset is native.
+    pub fn transfers(&self) -> Vec<crate::view::Transfer> {
+        let mut out = Vec::new();
+        for t in 0..self.tx_count() as u32 {
+            let (ins, in_values) = self.inputs(t);
+            let mut senders: Vec<(u32, u128)> = ins
+                .iter()
+                .zip(in_values)
+                .map(|(&a, &v)| (a, u128::from(v)))
+                .collect();
+            senders.sort_unstable_by_key(|s| s.0);
+            senders.dedup_by(|b, a| {
+                if a.0 == b.0 {
+                    a.1 += b.1;
+                    true
+                } else {
+                    false
+                }
+            });
+            if senders.is_empty() {
+                continue;
+            }
+            let mut total: u128 = senders.iter().map(|s| s.1).sum();
+            if total == 0 {
+                for s in &mut senders {
+                    s.1 = 1;
+                }
+                total = senders.len() as u128;
+            }
+            let (outs, out_values) = self.outputs(t);
+            for (&o, &v) in outs.iter().zip(out_values) {
+                let v = u128::from(v);
+                let mut left = v;
+                for (k, &(a, w)) in senders.iter().enumerate() {
+                    let part = if k + 1 == senders.len() {
+                        left
+                    } else {
+                        // Exact: w ≤ total, so the share is at most v.
+                        crate::amount::mul_div_floor(
+                            crate::amount::Amount::from(v),
+                            crate::amount::Total::from(w),
+                            crate::amount::Total::from(total),
+                        )
+                        .to_u128()
+                        .unwrap_or(v)
+                    };
+                    left -= part.min(left);
+                    out.push(crate::view::Transfer {
+                        from: self.address(a).to_owned(),
+                        to: self.address(o).to_owned(),
+                        amount: crate::amount::Amount::from(part),
+                        block: self.block(t),
+                        time: None,
+                        asset: String::new(),
+                        tx: Some(self.txid(t).to_owned()),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// Whether transaction `t` is CoinJoin-shaped (see the module docs).
@@ -571,7 +649,68 @@ pub fn cluster(set: &UtxoSet, cfg: &ClusterConfig) -> Clustering {
     }
 }
 
+/// A label carried from a labelled address to another address of its cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClusterLabel {
+    /// The label, for the cluster member (its `label` says which address it came from).
+    pub record: crate::labels::LabelRecord,
+    /// The labelled address it came from.
+    pub via: String,
+    /// The transactions that join the member to the labelled address, in order.
+    pub evidence: Vec<String>,
+}
+
 impl Clustering {
+    /// Extends labels to clusters: for every record whose address is in `set`, a label for
+    /// each other member of its cluster, with the transactions that join them. With these
+    /// labels, a customer paid from any address of a sanctioned address's cluster is exposed
+    /// to `sanctioned`, and the evidence says why. Members already labelled keep their own
+    /// labels (callers resolve records in order, first wins, so pass these after the originals).
+    pub fn cluster_labels(
+        &self,
+        set: &UtxoSet,
+        records: &[crate::labels::LabelRecord],
+    ) -> Vec<ClusterLabel> {
+        let mut members: FxMap<u32, Vec<u32>> = FxMap::default();
+        for (a, &c) in self.cluster.iter().enumerate() {
+            members.entry(c).or_default().push(a as u32);
+        }
+        let mut index: FxMap<&str, u32> = FxMap::default();
+        for a in 0..set.address_count() as u32 {
+            index.insert(set.address(a), a);
+        }
+        let mut out = Vec::new();
+        for r in records {
+            let (key, _) = canonical_address(&r.address);
+            let Some(&a) = index.get(key.as_ref()) else {
+                continue;
+            };
+            let Some(group) = self.cluster_of(a).and_then(|c| members.get(&c)) else {
+                continue;
+            };
+            for &m in group.iter().filter(|&&m| m != a) {
+                let evidence = self
+                    .explain(a, m)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|j| set.txid(j.tx).to_owned())
+                    .collect();
+                out.push(ClusterLabel {
+                    record: crate::labels::LabelRecord {
+                        address: set.address(m).to_owned(),
+                        chain: r.chain.clone(),
+                        category: r.category.clone(),
+                        label: format!("cluster of {}", set.address(a)),
+                        source: r.source.clone(),
+                    },
+                    via: set.address(a).to_owned(),
+                    evidence,
+                });
+            }
+        }
+        out
+    }
+
     /// The cluster id of address `a`.
     pub fn cluster_of(&self, a: u32) -> Option<u32> {
         self.cluster.get(a as usize).copied()
@@ -859,6 +998,57 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert!(ids.len() < 300, "{} clusters", ids.len());
+    }
+
+    #[test]
+    fn a_customer_paid_from_a_sanctioned_cluster_is_exposed() {
+        use crate::exposure::{Direction, ExposureConfig, exposure};
+        use crate::labels::{LabelRecord, NodeLabels};
+        use crate::view::OwnedGraph;
+        // s (sanctioned) and t spend together in j1; later t alone pays the customer c, and an
+        // unrelated u pays c as much.
+        let s = set("tx,side,address,value,block\n\
+            f,out,s,50,1\nf,out,t,50,1\nf,out,u,30,1\n\
+            j1,in,s,50,2\nj1,in,t,50,2\nj1,out,t,60,2\nj1,out,v,40,2\n\
+            p,in,t,60,3\np,out,c,30,3\np,out,t,30,3\n\
+            q,in,u,30,4\nq,out,c,30,4\n");
+        let c = cluster(&s, &ClusterConfig::default());
+        let sanctioned = LabelRecord {
+            address: "s".into(),
+            chain: String::new(),
+            category: "sanctioned".into(),
+            label: "SDN".into(),
+            source: "ofac".into(),
+        };
+        let extra = c.cluster_labels(&s, std::slice::from_ref(&sanctioned));
+        assert_eq!(extra.len(), 1);
+        assert_eq!(
+            (extra[0].record.address.as_str(), extra[0].evidence.clone()),
+            ("t", vec!["j1".to_owned()])
+        );
+        let ts = s.transfers();
+        // j1 splits each output over s and t by their inputs (50/50); sums are exact.
+        let j1_to_v: Vec<u128> = ts
+            .iter()
+            .filter(|t| t.tx.as_deref() == Some("j1") && t.to == "v")
+            .filter_map(|t| t.amount.to_u128())
+            .collect();
+        assert_eq!(j1_to_v, vec![20, 20]);
+        let g = OwnedGraph::from_transfers(&ts);
+        let v = g.view();
+        let mut records = vec![sanctioned];
+        records.extend(extra.into_iter().map(|l| l.record));
+        let labels = NodeLabels::resolve(&v, &records);
+        let r = exposure(
+            &v,
+            &labels,
+            v.lookup("c").unwrap(),
+            &ExposureConfig::defaults(Direction::In),
+        );
+        // Half of c's inflow came directly from t, a member of s's cluster.
+        assert_eq!(r.categories[0].category, "sanctioned");
+        assert_eq!(r.categories[0].direct_share, 0.5);
+        assert_eq!(r.categories[0].counterparties[0].address, "t");
     }
 
     #[test]
