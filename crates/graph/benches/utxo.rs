@@ -27,7 +27,7 @@ fn fixture() -> &'static UtxoSet {
     static F: OnceLock<UtxoSet> = OnceLock::new();
     F.get_or_init(|| {
         let mut b = UtxoBuilder::new();
-        let inputs = generate(&config(), &mut b);
+        let inputs = generate(&config(), &mut b).expect("generated set fits");
         let set = b.finish();
         eprintln!(
             "{inputs} inputs, {} transactions, {} addresses",
@@ -41,7 +41,7 @@ fn fixture() -> &'static UtxoSet {
 #[divan::bench(sample_count = 3)]
 fn generate_and_group() -> UtxoSet {
     let mut b = UtxoBuilder::new();
-    generate(&config(), &mut b);
+    generate(&config(), &mut b).expect("generated set fits");
     b.finish()
 }
 

@@ -56,7 +56,7 @@ use std::io::Read;
 
 use serde::Serialize;
 
-use crate::build::{FxMap, Interner};
+use crate::build::FxMap;
 use crate::input::canonical_address;
 
 /// Which side of a transaction a row describes.
@@ -87,19 +87,29 @@ pub enum UtxoError {
     /// The CSV reader failed (I/O or encoding).
     #[error("unreadable CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// More transactions or addresses than the builder's 32-bit ids hold.
+    #[error("more {0} than one UTXO set holds; split the input by block range")]
+    TooMany(&'static str),
 }
 
 /// Collects input and output rows in any order; [`finish`](Self::finish) groups them by
 /// transaction.
+///
+/// Memory while collecting: one copy of each distinct transaction id and address in a hash
+/// map, 16 bytes per row (transaction with the side in its top bit, address, value) and 8 per
+/// transaction (its block).
 #[derive(Default)]
 pub struct UtxoBuilder {
-    addresses: Interner,
-    addr_names: Vec<Box<str>>,
+    addresses: FxMap<Box<str>, u32>,
     txs: FxMap<Box<str>, u32>,
-    tx_names: Vec<Box<str>>,
     tx_block: Vec<u64>,
-    rows: Vec<(u32, u32, u64, Side)>,
+    row_tx: Vec<u32>,
+    row_addr: Vec<u32>,
+    row_value: Vec<u64>,
 }
+
+/// The top bit of a row's transaction marks an output.
+const OUTPUT_BIT: u32 = 1 << 31;
 
 impl UtxoBuilder {
     /// An empty builder.
@@ -109,42 +119,78 @@ impl UtxoBuilder {
 
     /// Adds one input or output. The address is canonicalised like transfer addresses (a cell
     /// with several addresses becomes one pseudo-address, see the module docs; an empty one is
-    /// ignored); the block of a transaction is the smallest any of its rows gives.
-    pub fn push(&mut self, tx: &str, block: Option<u64>, side: Side, address: &str, value: u64) {
-        let Some((key, parsed)) = address_cell(address) else {
-            return;
+    /// ignored); the block of a transaction is the smallest any of its rows gives. Fails past
+    /// 2^31 − 1 transactions or 2^32 − 1 addresses.
+    pub fn push(
+        &mut self,
+        tx: &str,
+        block: Option<u64>,
+        side: Side,
+        address: &str,
+        value: u64,
+    ) -> Result<(), UtxoError> {
+        let Some((key, _)) = address_cell(address) else {
+            return Ok(());
         };
-        let next = self.tx_names.len() as u32;
-        let t = *self.txs.entry(tx.into()).or_insert(next);
-        if t == next {
-            self.tx_names.push(tx.into());
-            self.tx_block.push(block.unwrap_or(u64::MAX));
-        } else if let Some(b) = block {
-            let cur = &mut self.tx_block[t as usize];
-            *cur = (*cur).min(b);
-        }
-        let names = &mut self.addr_names;
-        let a = self
-            .addresses
-            .intern(&key, parsed, |k| names.push(k.into()));
-        self.rows.push((t, a, value, side));
+        let t = match self.txs.get(tx) {
+            Some(&t) => {
+                if let Some(b) = block {
+                    let cur = &mut self.tx_block[t as usize];
+                    *cur = (*cur).min(b);
+                }
+                t
+            }
+            None => {
+                let t = u32::try_from(self.txs.len())
+                    .ok()
+                    .filter(|&t| t < OUTPUT_BIT)
+                    .ok_or(UtxoError::TooMany("transactions"))?;
+                self.txs.insert(tx.into(), t);
+                self.tx_block.push(block.unwrap_or(u64::MAX));
+                t
+            }
+        };
+        let a = match self.addresses.get(key.as_str()) {
+            Some(&a) => a,
+            None => {
+                let a = u32::try_from(self.addresses.len())
+                    .ok()
+                    .filter(|&a| a < u32::MAX)
+                    .ok_or(UtxoError::TooMany("addresses"))?;
+                self.addresses.insert(key.into(), a);
+                a
+            }
+        };
+        self.row_tx.push(match side {
+            Side::Input => t,
+            Side::Output => t | OUTPUT_BIT,
+        });
+        self.row_addr.push(a);
+        self.row_value.push(value);
+        Ok(())
     }
 
     /// Groups the rows by transaction, transactions in (block, first appearance) order.
     pub fn finish(self) -> UtxoSet {
-        let n = self.tx_names.len();
+        let n = self.tx_block.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_by_key(|&t| (self.tx_block[t as usize], t));
         let mut rank = vec![0u32; n];
         for (r, &t) in order.iter().enumerate() {
             rank[t as usize] = r as u32;
         }
+        // The maps hold the only copy of each string; move them into id order.
+        let mut addresses: Vec<Box<str>> = vec![Box::default(); self.addresses.len()];
+        for (k, a) in self.addresses {
+            addresses[a as usize] = k;
+        }
+        let mut txids: Vec<Box<str>> = vec![Box::default(); n];
+        for (k, t) in self.txs {
+            txids[rank[t as usize] as usize] = k;
+        }
         let mut set = UtxoSet {
-            addresses: self.addr_names,
-            txids: order
-                .iter()
-                .map(|&t| self.tx_names[t as usize].clone())
-                .collect(),
+            addresses,
+            txids,
             blocks: order
                 .iter()
                 .map(|&t| self.tx_block[t as usize])
@@ -152,10 +198,12 @@ impl UtxoBuilder {
                 .collect(),
             ..UtxoSet::default()
         };
+        drop(order);
         for side in [Side::Input, Side::Output] {
+            let wanted = |x: u32| (x & OUTPUT_BIT != 0) == (side == Side::Output);
             let mut count = vec![0u64; n + 1];
-            for r in self.rows.iter().filter(|r| r.3 == side) {
-                count[rank[r.0 as usize] as usize + 1] += 1;
+            for &x in self.row_tx.iter().filter(|&&x| wanted(x)) {
+                count[rank[(x & !OUTPUT_BIT) as usize] as usize + 1] += 1;
             }
             for i in 0..n {
                 count[i + 1] += count[i];
@@ -165,12 +213,12 @@ impl UtxoBuilder {
             let mut addr = vec![0u32; total];
             let mut value = vec![0u64; total];
             // Rows are placed in input order within a transaction.
-            for r in self.rows.iter().filter(|r| r.3 == side) {
-                let t = rank[r.0 as usize] as usize;
+            for (i, &x) in self.row_tx.iter().enumerate().filter(|(_, x)| wanted(**x)) {
+                let t = rank[(x & !OUTPUT_BIT) as usize] as usize;
                 let slot = next[t] as usize;
                 next[t] += 1;
-                addr[slot] = r.1;
-                value[slot] = r.2;
+                addr[slot] = self.row_addr[i];
+                value[slot] = self.row_value[i];
             }
             match side {
                 Side::Input => (set.in_off, set.in_addr, set.in_value) = (count, addr, value),
@@ -448,7 +496,7 @@ pub fn read_csv<R: Read>(
                 }
             },
         };
-        builder.push(tx, block, row_side, address, value);
+        builder.push(tx, block, row_side, address, value)?;
     }
     Ok(diags)
 }
@@ -780,7 +828,7 @@ pub struct UtxoGenConfig {
 }
 
 /// Generates UTXO transactions with planted clusters into `builder` and returns the number of
-/// input rows. Address `w{w}a{i}` belongs to wallet `w`; the planted clusters are the wallets.
+/// input rows (or the builder's error past its limits). Address `w{w}a{i}` belongs to wallet `w`; the planted clusters are the wallets.
 ///
 /// Each wallet is funded by a transaction without inputs, then consolidates all its addresses
 /// in one transaction (so the multi-input heuristic can recover the whole wallet), then spends
@@ -788,7 +836,7 @@ pub struct UtxoGenConfig {
 /// its own (values always differ, so no ordinary spend is CoinJoin-shaped). CoinJoin rounds take
 /// one address from each of up to five wallets and pay equal amounts back to each, plus
 /// distinct change: joining their inputs would merge wallets.
-pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> u64 {
+pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> Result<u64, UtxoError> {
     use crate::generate::Rng;
     let mut rng = Rng::new(cfg.seed);
     let w_count = cfg.wallets.max(2);
@@ -813,17 +861,17 @@ pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> u64 {
                 Side::Output,
                 &name(w, i),
                 100_000 + rng.below(1 << 20),
-            );
+            )?;
         }
     }
     let spend = |b: &mut UtxoBuilder, w: u32, addrs: &[u32], rng: &mut Rng, t: &str, block: u64| {
         for &i in addrs {
-            b.push(t, Some(block), Side::Input, &name(w, i), 1_000);
+            b.push(t, Some(block), Side::Input, &name(w, i), 1_000)?;
         }
         let other = (w + 1 + rng.below(u64::from(w_count - 1)) as u32) % w_count;
         let to = rng.below(u64::from(sizes[other as usize])) as u32;
         let pay = 1 + rng.below(1 << 30);
-        b.push(t, Some(block), Side::Output, &name(other, to), pay);
+        b.push(t, Some(block), Side::Output, &name(other, to), pay)?;
         let back = rng.below(u64::from(sizes[w as usize])) as u32;
         b.push(
             t,
@@ -831,13 +879,13 @@ pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> u64 {
             Side::Output,
             &name(w, back),
             pay + 1 + rng.below(1000),
-        );
-        addrs.len() as u64
+        )?;
+        Ok::<u64, UtxoError>(addrs.len() as u64)
     };
     for w in 0..w_count {
         let all: Vec<u32> = (0..sizes[w as usize]).collect();
         let t = next_tx(&mut block);
-        inputs += spend(builder, w, &all, &mut rng, &t, block);
+        inputs += spend(builder, w, &all, &mut rng, &t, block)?;
     }
     for _ in 0..cfg.spends {
         for w in 0..w_count {
@@ -846,7 +894,7 @@ pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> u64 {
             let first = rng.below(u64::from(n)) as u32;
             let subset: Vec<u32> = (0..k).map(|j| (first + j) % n).collect();
             let t = next_tx(&mut block);
-            inputs += spend(builder, w, &subset, &mut rng, &t, block);
+            inputs += spend(builder, w, &subset, &mut rng, &t, block)?;
         }
     }
     for _ in 0..cfg.coinjoins {
@@ -863,20 +911,20 @@ pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> u64 {
                 Side::Input,
                 &name(w, i),
                 denomination + 50_000,
-            );
+            )?;
             inputs += 1;
             let back = rng.below(u64::from(sizes[w as usize])) as u32;
-            builder.push(&t, Some(block), Side::Output, &name(w, back), denomination);
+            builder.push(&t, Some(block), Side::Output, &name(w, back), denomination)?;
             builder.push(
                 &t,
                 Some(block),
                 Side::Output,
                 &name(w, (back + 1) % sizes[w as usize]),
                 40_000 + u64::from(j),
-            );
+            )?;
         }
     }
-    inputs
+    Ok(inputs)
 }
 
 #[cfg(test)]
@@ -971,7 +1019,7 @@ mod tests {
             seed: 7,
         };
         let mut b = UtxoBuilder::new();
-        let inputs = generate(&cfg, &mut b);
+        let inputs = generate(&cfg, &mut b).unwrap();
         let s = b.finish();
         assert_eq!(s.input_count() as u64, inputs);
         let wallet = |a: u32| s.address(a).split('a').next().unwrap_or("").to_owned();
