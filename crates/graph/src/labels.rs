@@ -1,6 +1,7 @@
 //! Labels: address → category, resolved to graph nodes.
 //!
-//! Label files are parsed by `wallets::labels` (CSV, JSON lines or plain address lists), the same
+//! Label files are parsed by `wallets::labels` (CSV, JSON lines, a JSON array or plain address
+//! lists), the same
 //! parser address screening uses; the binary converts its rows into [`LabelRecord`]s.
 
 use std::collections::BTreeMap;
