@@ -855,7 +855,9 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(3000), failure_persistence: None, ..ProptestConfig::default() })]
+    // Epsilons off round ratios, so mass rarely lies within float rounding of one; the rare case
+    // is skipped, so the reject budget grows with the run.
+    #![proptest_config(ProptestConfig { cases: cases(3000), max_global_rejects: cases(3000) / 20 + 1024, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn exposure_agrees_with_the_reference_model(
@@ -864,7 +866,7 @@ proptest! {
         target in 0usize..NAMES.len(),
         incoming in any::<bool>(),
         hops in 1u32..5,
-        epsilon in prop_oneof![Just(0.0), Just(1e-3), Just(0.05), Just(0.2), Just(0.123_456_789)],
+        epsilon in prop_oneof![Just(0.0), Just(0.000_987_654_3), Just(0.049_876_54), Just(0.198_765_43), Just(0.123_456_789)],
         cap in proptest::option::of(1u64..6),
         window in (proptest::option::of(0u64..3), proptest::option::of(1u64..4)),
         token_only in proptest::option::weighted(0.2, any::<bool>()),
