@@ -130,6 +130,10 @@ pub fn band(score: f64, categories: usize, blocked: bool) -> Band {
 pub struct SubjectReport {
     /// The subject id.
     pub subject_id: String,
+    /// The name as written, for the HTML report; the JSON lines leave it out, so that names
+    /// travel only where the reviewer reads them.
+    #[serde(skip)]
+    pub name: String,
     /// The input line.
     pub line: u64,
     /// The band.
@@ -249,6 +253,10 @@ pub fn assemble(
                 subject_id: keys
                     .get(i)
                     .map(|k| k.subject_id.to_string())
+                    .unwrap_or_default(),
+                name: keys
+                    .get(i)
+                    .map(|k| k.shown_name.to_string())
                     .unwrap_or_default(),
                 line: lines.get(i).copied().unwrap_or(0),
                 band,

@@ -130,6 +130,8 @@ pub struct SubjectKeys {
     pub subject_id: Box<str>,
     /// The normalised legal name.
     pub name: Box<str>,
+    /// The name as written, for reports.
+    pub shown_name: Box<str>,
     /// Normalised other names.
     pub other_names: Vec<Box<str>>,
     /// The surname (last token).
@@ -395,6 +397,7 @@ pub fn extract(r: &Record, key: &HashKey, allowed: &crate::CidrSet) -> SubjectKe
     SubjectKeys {
         subject_id: r.subject_id.clone().into_boxed_str(),
         name: keys::name(&c.name).into_boxed_str(),
+        shown_name: c.name.trim().into(),
         other_names: c
             .other_names
             .iter()
@@ -426,6 +429,30 @@ pub struct Edge {
     pub kind: KeyKind,
     /// The shared value, masked where sensitive.
     pub key: String,
+    /// Whether the key is benign by construction: a household's home, joint account or home
+    /// network, an office or an agency's account. The HTML report does not draw clusters
+    /// held together only by such edges; the JSON lines leave it out.
+    #[serde(skip)]
+    pub benign: bool,
+}
+
+/// Whether a shared key between two subjects is a household's or a shared place's.
+fn benign_edge(a: &SubjectKeys, b: &SubjectKeys, kind: KeyKind, k: u32) -> bool {
+    let Some(ka) = a.keys.get(k as usize) else {
+        return false;
+    };
+    let kb = b
+        .keys
+        .iter()
+        .find(|x| x.kind == ka.kind && x.hash == ka.hash);
+    let home = a.home.is_some() && a.home == b.home;
+    match kind {
+        KeyKind::BankAccount | KeyKind::PayoutAddress | KeyKind::ShippingAddress => {
+            ka.place || home && ka.own && kb.is_some_and(|x| x.own)
+        }
+        KeyKind::Phone | KeyKind::Email | KeyKind::LoginIp => home,
+        _ => false,
+    }
 }
 
 /// A connected component of subjects linked by shared keys.
@@ -567,11 +594,13 @@ pub fn link(subjects: &[SubjectKeys]) -> Linked {
             subjects[b as usize].subject_id.to_string(),
         );
         let (x, y) = if x <= y { (x, y) } else { (y, x) };
+        let benign = kind != KeyKind::Resume && benign_edge(sa, &subjects[b as usize], kind, k);
         cluster_edges[ci].push(Edge {
             a: x,
             b: y,
             kind,
             key,
+            benign,
         });
     }
     let clusters = comps

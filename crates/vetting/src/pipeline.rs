@@ -86,10 +86,19 @@ pub enum ReportLine<'a> {
 impl RunInfo {
     /// The line under the title of the HTML report.
     pub fn html_note(&self) -> String {
+        // Lists by name and publication date where the version carries one, never by the
+        // content hash of a file.
         let lists = if self.lists.is_empty() {
             "none".to_string()
         } else {
-            self.lists.join(", ")
+            self.lists
+                .iter()
+                .map(|l| match l.split_once('@') {
+                    Some((list, version)) => crate::ListEntry::show(list, version),
+                    None => l.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         format!("Records: {} · lists: {lists} · {}", self.records, self.key)
     }

@@ -166,10 +166,20 @@ fn organisation(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Findi
                     ),
                 )
             };
+            if !f.blocking {
+                organisation_note(&mut f);
+            }
             f.list_entry = Some(e);
             out.push(f);
         }
     }
+}
+
+/// An SX-0 note about an organisation asks for what identifies an organisation, not for a
+/// birth date.
+fn organisation_note(f: &mut Finding) {
+    f.benign = &["a different company with a similar name"];
+    f.verify = "Compare registration number, country, owners and addresses with the list entry; no action if they differ.";
 }
 
 /// Memoised name screening, shared by every thread of a run. Generated and real populations
@@ -436,6 +446,11 @@ fn counterparties(r: &Record, s: &Screener, cache: &NameCache, out: &mut Vec<Fin
                     m.score
                 ),
             );
+            f.verify = "Ask about the job: dates, role and whether any payment flowed from or to that organisation; confirm the employer's registration data against the list entry.";
+            f.benign = &[
+                "a different company with a similar name",
+                "past employment before the designation",
+            ];
             f.list_entry = Some(e);
             out.push(f);
         }
