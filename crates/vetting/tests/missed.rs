@@ -286,11 +286,14 @@ fn stolen_funds_hold_above_a_lead_below_sanctions() {
     assert_eq!((band, sigs), (Band::Clear, vec![]));
 }
 
+/// A record, its band and its (signal, weight) pairs.
+type BandCase = (&'static str, Band, &'static [(&'static str, f64)]);
+
 #[test]
 fn single_record_combinations_reach_high() {
     let v = vetter();
     // (record, band, signals).
-    let cases: &[(&str, Band, &[(&str, f64)])] = &[
+    let cases: &[BandCase] = &[
         // Residence contradicted by sign-ins from abroad, plus a remote-access tool.
         (
             r#"{"subject_id":"a","claims":{"residence_country":"US"},"observations":{"logins":[{"time":"2024-01-01T01:00:00Z","ip":"5.5.5.5","country":"CN"},{"time":"2024-01-05T01:00:00Z","ip":"5.5.5.5","country":"CN"}],"devices":[{"serial":"X1","software":["AnyDesk"]}]}}"#,

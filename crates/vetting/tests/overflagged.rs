@@ -55,11 +55,14 @@ fn member(id: &str, name: &str, holder: &str) -> String {
     )
 }
 
+/// A joint holder, the members (id, name) and whether the family phone is a finding.
+type HouseholdCase = (&'static str, [(&'static str, &'static str); 2], bool);
+
 #[test]
 fn households_stay_below_high() {
     // (joint holder, members, whether the family phone is a finding: a parent and child with
     // one name minus the suffix read as one identity, so the phone links nothing new).
-    let cases: &[(&str, [(&str, &str); 2], bool)] = &[
+    let cases: &[HouseholdCase] = &[
         // Spouses with different surnames and a joint account.
         (
             "Maria Garcia and John Smith",
