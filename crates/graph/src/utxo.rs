@@ -56,7 +56,7 @@ use std::io::Read;
 
 use serde::Serialize;
 
-use crate::build::FxMap;
+use crate::build::{FxMap, StrTable};
 use crate::input::canonical_address;
 
 /// Which side of a transaction a row describes.
@@ -95,13 +95,18 @@ pub enum UtxoError {
 /// Collects input and output rows in any order; [`finish`](Self::finish) groups them by
 /// transaction.
 ///
-/// Memory while collecting: one copy of each distinct transaction id and address in a hash
-/// map, 16 bytes per row (transaction with the side in its top bit, address, value) and 8 per
-/// transaction (its block).
+/// Memory while collecting: each distinct address cell and transaction id once in a byte arena
+/// (its text, an 8-byte offset and 8 to 16 bytes of hash table, see [`StrTable`]), 16 bytes per
+/// row (transaction with the side in its top bit, address, value) and 8 per transaction (its
+/// block). Addresses are interned as written and canonicalised once each in `finish`, so the
+/// checksum work of canonicalisation is paid per distinct address, not per row.
 #[derive(Default)]
 pub struct UtxoBuilder {
-    addresses: FxMap<Box<str>, u32>,
-    txs: FxMap<Box<str>, u32>,
+    /// Address cells as written (or, for cells of several addresses, their joined key).
+    cells: StrTable,
+    /// Per cell: whether it is a key already (a multi-address cell), not to canonicalise again.
+    cell_is_key: Vec<bool>,
+    txs: StrTable,
     tx_block: Vec<u64>,
     row_tx: Vec<u32>,
     row_addr: Vec<u32>,
@@ -117,10 +122,15 @@ impl UtxoBuilder {
         UtxoBuilder::default()
     }
 
+    /// Rows pushed so far.
+    pub fn rows(&self) -> u64 {
+        self.row_tx.len() as u64
+    }
+
     /// Adds one input or output. The address is canonicalised like transfer addresses (a cell
     /// with several addresses becomes one pseudo-address, see the module docs; an empty one is
     /// ignored); the block of a transaction is the smallest any of its rows gives. Fails past
-    /// 2^31 − 1 transactions or 2^32 − 1 addresses.
+    /// 2^31 − 1 transactions or 2^32 − 2 address cells.
     pub fn push(
         &mut self,
         tx: &str,
@@ -129,37 +139,32 @@ impl UtxoBuilder {
         address: &str,
         value: u64,
     ) -> Result<(), UtxoError> {
-        let Some((key, _)) = address_cell(address) else {
+        let cell = address.trim();
+        if cell.is_empty() {
             return Ok(());
+        }
+        let many = cell.contains(['[', ',', ';', '|', ' ', '"', '\'']);
+        let a = if many {
+            let Some((key, _)) = address_cell(cell) else {
+                return Ok(());
+            };
+            self.intern_cell(&key, true)?
+        } else {
+            self.intern_cell(cell, false)?
         };
-        let t = match self.txs.get(tx) {
-            Some(&t) => {
+        let t = match self.txs.intern(tx) {
+            Some((t, false)) => {
                 if let Some(b) = block {
                     let cur = &mut self.tx_block[t as usize];
                     *cur = (*cur).min(b);
                 }
                 t
             }
-            None => {
-                let t = u32::try_from(self.txs.len())
-                    .ok()
-                    .filter(|&t| t < OUTPUT_BIT)
-                    .ok_or(UtxoError::TooMany("transactions"))?;
-                self.txs.insert(tx.into(), t);
+            Some((t, true)) if t < OUTPUT_BIT => {
                 self.tx_block.push(block.unwrap_or(u64::MAX));
                 t
             }
-        };
-        let a = match self.addresses.get(key.as_str()) {
-            Some(&a) => a,
-            None => {
-                let a = u32::try_from(self.addresses.len())
-                    .ok()
-                    .filter(|&a| a < u32::MAX)
-                    .ok_or(UtxoError::TooMany("addresses"))?;
-                self.addresses.insert(key.into(), a);
-                a
-            }
+            _ => return Err(UtxoError::TooMany("transactions")),
         };
         self.row_tx.push(match side {
             Side::Input => t,
@@ -170,72 +175,156 @@ impl UtxoBuilder {
         Ok(())
     }
 
+    fn intern_cell(&mut self, cell: &str, is_key: bool) -> Result<u32, UtxoError> {
+        let (a, new) = self
+            .cells
+            .intern(cell)
+            .ok_or(UtxoError::TooMany("addresses"))?;
+        if new {
+            self.cell_is_key.push(is_key);
+        }
+        Ok(a)
+    }
+
     /// Groups the rows by transaction, transactions in (block, first appearance) order.
+    ///
+    /// Address cells are canonicalised here, once each, on two threads; cells that name the
+    /// same address (two spellings of one bech32 address) get one id. Address ids follow the
+    /// first appearance of their canonical key. The row columns are regrouped one at a time, so
+    /// the peak is the collected rows plus one grouped column.
     pub fn finish(self) -> UtxoSet {
-        let n = self.tx_block.len();
+        let UtxoBuilder {
+            cells,
+            cell_is_key,
+            txs,
+            tx_block,
+            mut row_tx,
+            mut row_addr,
+            row_value,
+        } = self;
+        let (addresses, cell_addr, non_canonical) = canonicalise(&cells, &cell_is_key);
+        drop(cells);
+        drop(cell_is_key);
+        for a in &mut row_addr {
+            *a = cell_addr[*a as usize];
+        }
+        drop(cell_addr);
+        let n = tx_block.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_by_key(|&t| (self.tx_block[t as usize], t));
+        order.sort_by_key(|&t| (tx_block[t as usize], t));
+        let txids = txs.permuted(&order);
+        drop(txs);
+        let blocks = order
+            .iter()
+            .map(|&t| tx_block[t as usize])
+            .map(|b| if b == u64::MAX { 0 } else { b })
+            .collect();
+        drop(tx_block);
         let mut rank = vec![0u32; n];
         for (r, &t) in order.iter().enumerate() {
             rank[t as usize] = r as u32;
         }
-        // The maps hold the only copy of each string; move them into id order.
-        let mut addresses: Vec<Box<str>> = vec![Box::default(); self.addresses.len()];
-        for (k, a) in self.addresses {
-            addresses[a as usize] = k;
+        drop(order);
+        // Rows now carry the rank of their transaction (and the side bit).
+        for x in &mut row_tx {
+            *x = rank[(*x & !OUTPUT_BIT) as usize] | (*x & OUTPUT_BIT);
         }
-        let mut txids: Vec<Box<str>> = vec![Box::default(); n];
-        for (k, t) in self.txs {
-            txids[rank[t as usize] as usize] = k;
-        }
+        drop(rank);
         let mut set = UtxoSet {
             addresses,
             txids,
-            blocks: order
-                .iter()
-                .map(|&t| self.tx_block[t as usize])
-                .map(|b| if b == u64::MAX { 0 } else { b })
-                .collect(),
+            blocks,
+            non_canonical,
             ..UtxoSet::default()
         };
-        drop(order);
+        let mut row_value = Some(row_value);
         for side in [Side::Input, Side::Output] {
             let wanted = |x: u32| (x & OUTPUT_BIT != 0) == (side == Side::Output);
-            let mut count = vec![0u64; n + 1];
-            for &x in self.row_tx.iter().filter(|&&x| wanted(x)) {
-                count[rank[(x & !OUTPUT_BIT) as usize] as usize + 1] += 1;
+            let mut off = vec![0u64; n + 1];
+            for &x in row_tx.iter().filter(|&&x| wanted(x)) {
+                off[(x & !OUTPUT_BIT) as usize + 1] += 1;
             }
             for i in 0..n {
-                count[i + 1] += count[i];
+                off[i + 1] += off[i];
             }
-            let total = count[n] as usize;
-            let mut next = count[..n].to_vec();
-            let mut addr = vec![0u32; total];
-            let mut value = vec![0u64; total];
+            let total = off[n] as usize;
             // Rows are placed in input order within a transaction.
-            for (i, &x) in self.row_tx.iter().enumerate().filter(|(_, x)| wanted(**x)) {
-                let t = rank[(x & !OUTPUT_BIT) as usize] as usize;
-                let slot = next[t] as usize;
-                next[t] += 1;
-                addr[slot] = self.row_addr[i];
-                value[slot] = self.row_value[i];
+            let place = |src: &mut dyn FnMut(usize, usize)| {
+                let mut next = off[..n].to_vec();
+                for (i, &x) in row_tx.iter().enumerate().filter(|(_, x)| wanted(**x)) {
+                    let t = (x & !OUTPUT_BIT) as usize;
+                    src(next[t] as usize, i);
+                    next[t] += 1;
+                }
+            };
+            let mut addr = vec![0u32; total];
+            place(&mut |slot, i| addr[slot] = row_addr[i]);
+            let mut value = vec![0u64; total];
+            if let Some(v) = &row_value {
+                place(&mut |slot, i| value[slot] = v[i]);
             }
             match side {
-                Side::Input => (set.in_off, set.in_addr, set.in_value) = (count, addr, value),
-                Side::Output => (set.out_off, set.out_addr, set.out_value) = (count, addr, value),
+                Side::Input => (set.in_off, set.in_addr, set.in_value) = (off, addr, value),
+                Side::Output => {
+                    // The last reader of the values: free them before the last copy grows.
+                    row_value = None;
+                    (set.out_off, set.out_addr, set.out_value) = (off, addr, value);
+                }
             }
         }
+        drop(row_value);
         set
     }
+}
+
+/// Canonicalises every address cell on two threads: the canonical keys interned in first
+/// appearance order, each cell's address id, and how many keys did not parse as an address.
+fn canonicalise(cells: &StrTable, is_key: &[bool]) -> (StrTable, Vec<u32>, u64) {
+    let n = cells.len();
+    let half = n / 2;
+    // `None`: the cell is its own key (a multi-address key, or already canonical).
+    let keys = |range: std::ops::Range<usize>| -> Vec<(Option<Box<str>>, bool)> {
+        range
+            .map(|i| {
+                let cell = cells.get(i as u32);
+                if is_key[i] {
+                    return (None, true);
+                }
+                match canonical_address(cell) {
+                    (std::borrow::Cow::Borrowed(_), parsed) => (None, parsed),
+                    (std::borrow::Cow::Owned(k), parsed) => (Some(k.into_boxed_str()), parsed),
+                }
+            })
+            .collect()
+    };
+    let (first, second) = std::thread::scope(|s| {
+        let h = s.spawn(|| keys(half..n));
+        let first = keys(0..half);
+        (first, h.join().unwrap_or_default())
+    });
+    let mut table = StrTable::new();
+    let mut ids = Vec::with_capacity(n);
+    let mut non_canonical = 0u64;
+    for (i, (key, parsed)) in first.into_iter().chain(second).enumerate() {
+        let key = key.as_deref().unwrap_or_else(|| cells.get(i as u32));
+        // Fewer keys than cells, and cells fit in `u32`, so interning cannot fail.
+        let (id, new) = table.intern(key).unwrap_or((0, false));
+        if new && !parsed {
+            non_canonical += 1;
+        }
+        ids.push(id);
+    }
+    (table, ids, non_canonical)
 }
 
 /// UTXO transactions grouped by id, in (block, first appearance) order, with their inputs and
 /// outputs as address ids and values.
 #[derive(Debug, Clone, Default)]
 pub struct UtxoSet {
-    addresses: Vec<Box<str>>,
-    txids: Vec<Box<str>>,
+    addresses: StrTable,
+    txids: StrTable,
     blocks: Vec<u64>,
+    non_canonical: u64,
     in_off: Vec<u64>,
     in_addr: Vec<u32>,
     in_value: Vec<u64>,
@@ -255,28 +344,40 @@ impl UtxoSet {
         self.addresses.len()
     }
 
+    /// Distinct addresses kept as lower-cased text because they did not parse.
+    pub fn non_canonical(&self) -> u64 {
+        self.non_canonical
+    }
+
     /// Number of input rows.
     pub fn input_count(&self) -> usize {
         self.in_addr.len()
     }
 
-    /// The canonical spelling of address `a`.
-    pub fn address(&self, a: u32) -> &str {
-        self.addresses.get(a as usize).map_or("", |s| s)
+    /// Number of output rows.
+    pub fn output_count(&self) -> usize {
+        self.out_addr.len()
     }
 
-    /// The id of an address, canonicalised first (a linear scan; for tests and explanations).
+    /// The canonical spelling of address `a`.
+    pub fn address(&self, a: u32) -> &str {
+        self.addresses.get(a)
+    }
+
+    /// The addresses, by id.
+    pub fn address_table(&self) -> &StrTable {
+        &self.addresses
+    }
+
+    /// The id of an address, canonicalised first.
     pub fn lookup(&self, address: &str) -> Option<u32> {
         let (key, _) = canonical_address(address);
-        self.addresses
-            .iter()
-            .position(|a| **a == *key)
-            .map(|i| i as u32)
+        self.addresses.find(&key)
     }
 
     /// Transaction `t`'s id as written.
     pub fn txid(&self, t: u32) -> &str {
-        self.txids.get(t as usize).map_or("", |s| s)
+        self.txids.get(t)
     }
 
     /// Transaction `t`'s block (0 when no row gave one).
