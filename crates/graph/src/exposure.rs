@@ -458,6 +458,7 @@ pub fn exposure(
                         category: cat.to_owned(),
                         label: String::new(),
                         source: String::new(),
+                        cluster: None,
                     }),
                     share: a.share,
                     amount: a.share * total_f,

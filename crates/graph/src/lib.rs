@@ -28,7 +28,7 @@
 //! let view = g.view();
 //! let mut labels = NodeLabels::default();
 //! labels.insert(view.lookup("mixer").unwrap(), NodeLabel {
-//!     category: "mixer".into(), label: String::new(), source: String::new() });
+//!     category: "mixer".into(), ..NodeLabel::default() });
 //! let report = exposure(&view, &labels, view.lookup("me").unwrap(), &ExposureConfig::defaults(Direction::In));
 //! assert!((report.categories[0].share - 0.3).abs() < 1e-12);
 //! assert_eq!(report.categories[0].min_hop, 2);
@@ -37,6 +37,7 @@
 pub mod amount;
 pub mod bench;
 pub mod build;
+pub mod clusters;
 pub mod exposure;
 pub mod generate;
 pub mod import;

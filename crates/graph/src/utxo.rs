@@ -408,13 +408,29 @@ impl UtxoSet {
     /// and block; the asset is native.
     pub fn transfers(&self) -> Vec<crate::view::Transfer> {
         let mut out = Vec::new();
+        self.for_each_transfer(|t, from, to, amount| {
+            out.push(crate::view::Transfer {
+                from: from.to_owned(),
+                to: to.to_owned(),
+                amount: crate::amount::Amount::from(amount),
+                block: self.block(t),
+                time: None,
+                asset: String::new(),
+                tx: Some(self.txid(t).to_owned()),
+            });
+        });
+        out
+    }
+
+    /// Calls `f(transaction, from, to, amount)` for every transfer [`transfers`](Self::transfers)
+    /// would return, in the same order, without holding them (an import streams them into a
+    /// graph directory).
+    pub fn for_each_transfer(&self, mut f: impl FnMut(u32, &str, &str, u128)) {
+        let mut senders: Vec<(u32, u128)> = Vec::new();
         for t in 0..self.tx_count() as u32 {
             let (ins, in_values) = self.inputs(t);
-            let mut senders: Vec<(u32, u128)> = ins
-                .iter()
-                .zip(in_values)
-                .map(|(&a, &v)| (a, u128::from(v)))
-                .collect();
+            senders.clear();
+            senders.extend(ins.iter().zip(in_values).map(|(&a, &v)| (a, u128::from(v))));
             senders.sort_unstable_by_key(|s| s.0);
             senders.dedup_by(|b, a| {
                 if a.0 == b.0 {
@@ -442,29 +458,15 @@ impl UtxoSet {
                     let part = if k + 1 == senders.len() {
                         left
                     } else {
-                        // Exact: w ≤ total, so the share is at most v.
-                        crate::amount::mul_div_floor(
-                            crate::amount::Amount::from(v),
-                            crate::amount::Total::from(w),
-                            crate::amount::Total::from(total),
-                        )
-                        .to_u128()
-                        .unwrap_or(v)
+                        // Exact: w ≤ total and v < 2^64, so v·w < 2^128 and the share is at
+                        // most v.
+                        v * w / total
                     };
                     left -= part.min(left);
-                    out.push(crate::view::Transfer {
-                        from: self.address(a).to_owned(),
-                        to: self.address(o).to_owned(),
-                        amount: crate::amount::Amount::from(part),
-                        block: self.block(t),
-                        time: None,
-                        asset: String::new(),
-                        tx: Some(self.txid(t).to_owned()),
-                    });
+                    f(t, self.address(a), self.address(o), part);
                 }
             }
         }
-        out
     }
 
     /// Whether transaction `t` is CoinJoin-shaped (see the module docs).
@@ -490,6 +492,211 @@ impl UtxoSet {
     }
 }
 
+/// Where the fields of a UTXO row are, from a header (see the module docs for the names).
+#[derive(Debug, Clone)]
+pub struct UtxoColumns {
+    tx: usize,
+    address: usize,
+    side: Option<usize>,
+    value: Option<usize>,
+    block: Option<usize>,
+    default_side: Option<Side>,
+}
+
+impl UtxoColumns {
+    /// Maps a header; `side` says which side every row is when there is no side column
+    /// (blockchain-ETL `inputs` or `outputs`).
+    pub fn from_header(header: &[String], side: Option<Side>) -> Result<UtxoColumns, UtxoError> {
+        let header: Vec<String> = header
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        let col = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| header.iter().position(|h| h == n))
+        };
+        let tx = col(&["tx", "txid", "tx_hash", "transaction_hash", "hash"]).ok_or_else(|| {
+            UtxoError::Header(format!(
+                "no transaction column (tx, txid, tx_hash, transaction_hash or hash) in header {header:?}"
+            ))
+        })?;
+        let address = col(&["address", "addresses"]).ok_or_else(|| {
+            UtxoError::Header(format!(
+                "no address column (address or addresses) in header {header:?}"
+            ))
+        })?;
+        let side_col = col(&["side", "direction", "io"]);
+        if side_col.is_none() && side.is_none() {
+            return Err(UtxoError::Header(
+                "no side column (side, direction or io); say whether the file holds inputs or outputs"
+                    .into(),
+            ));
+        }
+        Ok(UtxoColumns {
+            tx,
+            address,
+            side: side_col,
+            value: col(&["value", "amount"]),
+            block: col(&["block", "block_number", "block_height"]),
+            default_side: side,
+        })
+    }
+
+    /// The columns a reader must fill, for readers that convert cells (Parquet).
+    pub fn used(&self) -> Vec<usize> {
+        [Some(self.tx), Some(self.address)]
+            .into_iter()
+            .chain([self.side, self.value, self.block])
+            .flatten()
+            .collect()
+    }
+}
+
+/// Parsed rows on their way from a reader thread to the [`UtxoBuilder`]: the strings of every
+/// row in one buffer, so a batch of thousands of rows is a handful of allocations.
+#[derive(Debug, Default)]
+pub struct UtxoBatch {
+    text: String,
+    /// Per row: end of its transaction id and of its address cell in `text`, block, side,
+    /// value.
+    rows: Vec<(u32, u32, Option<u64>, Side, u64)>,
+    /// Rows that could not be used.
+    pub diagnostics: Vec<UtxoDiagnostic>,
+    /// Bytes of the input read so far (0 when unknown), for progress.
+    pub bytes_read: u64,
+}
+
+impl UtxoBatch {
+    /// Rows held.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether it holds no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Empties the batch, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+        self.diagnostics.clear();
+    }
+
+    /// Parses one row whose cells `get` gives by column index; `line` names it in diagnostics.
+    pub fn parse<'a>(&mut self, cols: &UtxoColumns, line: u64, get: impl Fn(usize) -> Option<&'a str>) {
+        let cell = |c: Option<usize>| c.and_then(&get).map(str::trim).unwrap_or("");
+        let mut bad = |message: String| {
+            self.diagnostics.push(UtxoDiagnostic { line, message });
+        };
+        let tx = cell(Some(cols.tx));
+        if tx.is_empty() {
+            return bad("no transaction id; row skipped".into());
+        }
+        let side = match (cell(cols.side).to_ascii_lowercase().as_str(), cols.default_side) {
+            ("in" | "input" | "inputs" | "vin", _) => Side::Input,
+            ("out" | "output" | "outputs" | "vout", _) => Side::Output,
+            ("", Some(s)) => s,
+            (other, _) => return bad(format!("side {other:?} is neither in nor out; row skipped")),
+        };
+        let address = cell(Some(cols.address));
+        if address.is_empty() {
+            // No address (non-standard script, OP_RETURN): nothing to cluster, not an error.
+            return;
+        }
+        let value = match cell(cols.value) {
+            "" => 0,
+            v => match v.parse::<u64>() {
+                Ok(x) => x,
+                Err(_) => {
+                    return bad(format!(
+                        "value {v:?} is not an integer number of base units; row skipped"
+                    ));
+                }
+            },
+        };
+        let block = match cell(cols.block) {
+            "" => None,
+            b => match b.parse::<u64>() {
+                Ok(x) => Some(x),
+                Err(_) => return bad(format!("block {b:?} is not an integer; row skipped")),
+            },
+        };
+        if self.text.len() + tx.len() + address.len() >= u32::MAX as usize {
+            return bad("batch text overflow; row skipped".into());
+        }
+        self.text.push_str(tx);
+        let tx_end = self.text.len() as u32;
+        self.text.push_str(address);
+        self.rows
+            .push((tx_end, self.text.len() as u32, block, side, value));
+    }
+
+    /// Pushes every row into `builder`.
+    pub fn push_into(&self, builder: &mut UtxoBuilder) -> Result<(), UtxoError> {
+        let mut start = 0usize;
+        for &(tx_end, end, block, side, value) in &self.rows {
+            let (tx_end, end) = (tx_end as usize, end as usize);
+            builder.push(
+                &self.text[start..tx_end],
+                block,
+                side,
+                &self.text[tx_end..end],
+                value,
+            )?;
+            start = end;
+        }
+        Ok(())
+    }
+}
+
+/// A UTXO CSV read in batches.
+pub struct UtxoCsv<R: Read> {
+    rdr: csv::Reader<R>,
+    cols: UtxoColumns,
+    rec: csv::StringRecord,
+    line: u64,
+}
+
+impl<R: Read> UtxoCsv<R> {
+    /// Reads and maps the header; `side` as for [`UtxoColumns::from_header`].
+    pub fn new(input: R, side: Option<Side>) -> Result<UtxoCsv<R>, UtxoError> {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let header: Vec<String> = rdr.headers()?.iter().map(str::to_owned).collect();
+        Ok(UtxoCsv {
+            cols: UtxoColumns::from_header(&header, side)?,
+            rdr,
+            rec: csv::StringRecord::new(),
+            line: 1,
+        })
+    }
+
+    /// Parses up to `max_rows` more rows into `batch`; `false` at the end of the input.
+    pub fn fill(&mut self, batch: &mut UtxoBatch, max_rows: usize) -> bool {
+        for _ in 0..max_rows {
+            match self.rdr.read_record(&mut self.rec) {
+                Ok(false) => return false,
+                Ok(true) => {}
+                Err(e) => {
+                    self.line += 1;
+                    batch.diagnostics.push(UtxoDiagnostic {
+                        line: self.line,
+                        message: format!("unreadable row: {e}"),
+                    });
+                    continue;
+                }
+            }
+            self.line = self.rec.position().map_or(self.line + 1, |p| p.line());
+            let rec = &self.rec;
+            batch.parse(&self.cols, self.line, |c| rec.get(c));
+            batch.bytes_read = self.rdr.position().byte();
+        }
+        true
+    }
+}
+
 /// Reads a UTXO CSV (see the module docs for the layout) into `builder`. `side` says which
 /// side every row is when the file has no side column (blockchain-ETL `inputs` or `outputs`).
 pub fn read_csv<R: Read>(
@@ -497,110 +704,20 @@ pub fn read_csv<R: Read>(
     side: Option<Side>,
     builder: &mut UtxoBuilder,
 ) -> Result<Vec<UtxoDiagnostic>, UtxoError> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let header: Vec<String> = rdr
-        .headers()?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let col = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| header.iter().position(|h| h == n))
-    };
-    let tx_col = col(&["tx", "txid", "tx_hash", "transaction_hash", "hash"]).ok_or_else(|| {
-        UtxoError::Header(format!(
-            "no transaction column (tx, txid, tx_hash, transaction_hash or hash) in header {header:?}"
-        ))
-    })?;
-    let addr_col = col(&["address", "addresses"]).ok_or_else(|| {
-        UtxoError::Header(format!(
-            "no address column (address or addresses) in header {header:?}"
-        ))
-    })?;
-    let side_col = col(&["side", "direction", "io"]);
-    if side_col.is_none() && side.is_none() {
-        return Err(UtxoError::Header(
-            "no side column (side, direction or io); say whether the file holds inputs or outputs"
-                .into(),
-        ));
-    }
-    let value_col = col(&["value", "amount"]);
-    let block_col = col(&["block", "block_number", "block_height"]);
+    let mut reader = UtxoCsv::new(input, side)?;
     let mut diags = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    let mut line = 1u64;
+    let mut batch = UtxoBatch::default();
     loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                line += 1;
-                diags.push(UtxoDiagnostic {
-                    line,
-                    message: format!("unreadable row: {e}"),
-                });
-                continue;
-            }
+        batch.clear();
+        let more = reader.fill(&mut batch, 4096);
+        batch.push_into(builder)?;
+        diags.append(&mut batch.diagnostics);
+        if !more {
+            return Ok(diags);
         }
-        line = rec.position().map_or(line + 1, |p| p.line());
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
-        let tx = get(Some(tx_col));
-        if tx.is_empty() {
-            diags.push(UtxoDiagnostic {
-                line,
-                message: "no transaction id; row skipped".into(),
-            });
-            continue;
-        }
-        let row_side = match (get(side_col).to_ascii_lowercase().as_str(), side) {
-            ("in" | "input" | "inputs" | "vin", _) => Side::Input,
-            ("out" | "output" | "outputs" | "vout", _) => Side::Output,
-            ("", Some(s)) => s,
-            (other, _) => {
-                diags.push(UtxoDiagnostic {
-                    line,
-                    message: format!("side {other:?} is neither in nor out; row skipped"),
-                });
-                continue;
-            }
-        };
-        let address = get(Some(addr_col));
-        if address_cell(address).is_none() {
-            continue;
-        }
-        let value = match get(value_col) {
-            "" => 0,
-            v => match v.parse::<u64>() {
-                Ok(x) => x,
-                Err(_) => {
-                    diags.push(UtxoDiagnostic {
-                        line,
-                        message: format!(
-                            "value {v:?} is not an integer number of base units; row skipped"
-                        ),
-                    });
-                    continue;
-                }
-            },
-        };
-        let block = match get(block_col) {
-            "" => None,
-            b => match b.parse::<u64>() {
-                Ok(x) => Some(x),
-                Err(_) => {
-                    diags.push(UtxoDiagnostic {
-                        line,
-                        message: format!("block {b:?} is not an integer; row skipped"),
-                    });
-                    continue;
-                }
-            },
-        };
-        builder.push(tx, block, row_side, address, value)?;
     }
-    Ok(diags)
 }
+
 
 /// The canonical key of one cell and whether it parsed as an address: one address, or several
 /// (a multisig script) as one pseudo-address.
@@ -631,10 +748,11 @@ fn address_cell(cell: &str) -> Option<(String, bool)> {
 }
 
 /// The optional change heuristic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeHeuristic {
     /// Multi-input only (the default).
+    #[default]
     None,
     /// The one fresh output of a two-output transaction is change (see the module docs).
     FreshAddress,
@@ -658,15 +776,8 @@ impl Default for ClusterConfig {
     }
 }
 
-/// Why two addresses were joined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JoinReason {
-    /// Both spent in the transaction.
-    MultiInput,
-    /// The second received the transaction's change.
-    Change,
-}
+/// Why two addresses were joined (shared with address screening's cluster hits).
+pub use wallets::JoinReason;
 
 /// One union that merged two clusters: evidence that `a` and `b` belong together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -926,10 +1037,81 @@ pub struct UtxoGenConfig {
     pub coinjoins: u32,
     /// Random seed.
     pub seed: u64,
+    /// Spell addresses with 34 characters (`w{w}a{i}x` and hex, like a Base58 address) and
+    /// transaction ids with 64 hex digits, as real data does, so memory and time figures are
+    /// not flattered by short names.
+    pub long_ids: bool,
+}
+
+impl UtxoGenConfig {
+    /// A configuration of `wallets` wallets with the benchmark's shape: up to 16 addresses per
+    /// wallet, 8 spends each (about 45 inputs per wallet), one CoinJoin round per 100 wallets.
+    pub fn with_wallets(wallets: u32, seed: u64) -> UtxoGenConfig {
+        UtxoGenConfig {
+            wallets,
+            max_addresses: 16,
+            spends: 8,
+            coinjoins: wallets / 100,
+            seed,
+            long_ids: true,
+        }
+    }
+}
+
+/// The wallet a generated address belongs to (`w12a3` and `w12a3x…` belong to `w12`).
+pub fn planted_wallet(address: &str) -> &str {
+    address.split('a').next().unwrap_or("")
+}
+
+/// How well a clustering recovers the planted wallets of [`generate`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlantedCheck {
+    /// Planted wallets seen.
+    pub wallets: u64,
+    /// Clusters found.
+    pub clusters: u64,
+    /// Clusters that hold addresses of more than one wallet (a false merge).
+    pub merged: u64,
+    /// Wallets split over more than one cluster.
+    pub split: u64,
+}
+
+impl PlantedCheck {
+    /// Compares `c` with the wallets of the generated `set`.
+    pub fn new(set: &UtxoSet, c: &Clustering) -> PlantedCheck {
+        let wallet_of = |a: u32| -> u32 {
+            planted_wallet(set.address(a))
+                .trim_start_matches('w')
+                .parse()
+                .unwrap_or(u32::MAX)
+        };
+        // Per cluster its first wallet (or a merge), per wallet its first cluster (or a split).
+        let mut cluster_wallet: FxMap<u32, (u32, bool)> = FxMap::default();
+        let mut wallet_cluster: FxMap<u32, (u32, bool)> = FxMap::default();
+        for a in 0..set.address_count() as u32 {
+            let (w, k) = (wallet_of(a), c.cluster[a as usize]);
+            let e = cluster_wallet.entry(k).or_insert((w, false));
+            e.1 |= e.0 != w;
+            let e = wallet_cluster.entry(w).or_insert((k, false));
+            e.1 |= e.0 != k;
+        }
+        PlantedCheck {
+            wallets: wallet_cluster.len() as u64,
+            clusters: cluster_wallet.len() as u64,
+            merged: cluster_wallet.values().filter(|e| e.1).count() as u64,
+            split: wallet_cluster.values().filter(|e| e.1).count() as u64,
+        }
+    }
+
+    /// Whether every wallet is exactly one cluster.
+    pub fn exact(&self) -> bool {
+        self.merged == 0 && self.split == 0
+    }
 }
 
 /// Generates UTXO transactions with planted clusters into `builder` and returns the number of
-/// input rows (or the builder's error past its limits). Address `w{w}a{i}` belongs to wallet `w`; the planted clusters are the wallets.
+/// input rows (or the builder's error past its limits). Address `w{w}a{i}` belongs to wallet `w`
+/// ([`planted_wallet`]); the planted clusters are the wallets.
 ///
 /// Each wallet is funded by a transaction without inputs, then consolidates all its addresses
 /// in one transaction (so the multi-input heuristic can recover the whole wallet), then spends
@@ -938,25 +1120,56 @@ pub struct UtxoGenConfig {
 /// one address from each of up to five wallets and pay equal amounts back to each, plus
 /// distinct change: joining their inputs would merge wallets.
 pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> Result<u64, UtxoError> {
+    generate_rows(cfg, &mut |tx, block, side, address, value| {
+        builder.push(tx, block, side, address, value)
+    })
+}
+
+/// One generated row: transaction, block, side, address, value.
+pub type RowSink<'a, E> = dyn FnMut(&str, Option<u64>, Side, &str, u64) -> Result<(), E> + 'a;
+
+/// [`generate`] into any sink (a builder, a CSV writer, both); returns the number of input
+/// rows.
+pub fn generate_rows<E>(cfg: &UtxoGenConfig, builder: &mut RowSink<'_, E>) -> Result<u64, E> {
     use crate::generate::Rng;
     let mut rng = Rng::new(cfg.seed);
     let w_count = cfg.wallets.max(2);
     let sizes: Vec<u32> = (0..w_count)
         .map(|_| 2 + rng.below(u64::from(cfg.max_addresses.max(2) - 1)) as u32)
         .collect();
-    let name = |w: u32, i: u32| format!("w{w}a{i}");
+    let long = cfg.long_ids;
+    let name = |w: u32, i: u32| {
+        if long {
+            let h = crate::generate::mix(u64::from(w) << 32 | u64::from(i));
+            let mut s = format!("w{w}a{i}x{h:016x}{:016x}", crate::generate::mix(h));
+            // The prefix is at most 16 characters, so the name stays unique.
+            s.truncate(34);
+            s
+        } else {
+            format!("w{w}a{i}")
+        }
+    };
     let mut inputs = 0u64;
     let mut block = 0u64;
     let mut tx = 0u64;
     let mut next_tx = |b: &mut u64| {
         tx += 1;
         *b += 1;
-        format!("t{tx}")
+        if long {
+            let h = crate::generate::mix(tx);
+            format!(
+                "{h:016x}{:016x}{:016x}{tx:016x}",
+                crate::generate::mix(h),
+                crate::generate::mix(h ^ 1)
+            )
+        } else {
+            format!("t{tx}")
+        }
     };
     for w in 0..w_count {
         let t = next_tx(&mut block);
         for i in 0..sizes[w as usize] {
-            builder.push(
+            builder(
                 &t,
                 Some(block),
                 Side::Output,
@@ -965,23 +1178,23 @@ pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> Result<u64, U
             )?;
         }
     }
-    let spend = |b: &mut UtxoBuilder, w: u32, addrs: &[u32], rng: &mut Rng, t: &str, block: u64| {
+    let spend = |b: &mut RowSink<'_, E>, w: u32, addrs: &[u32], rng: &mut Rng, t: &str, block: u64| {
         for &i in addrs {
-            b.push(t, Some(block), Side::Input, &name(w, i), 1_000)?;
+            b(t, Some(block), Side::Input, &name(w, i), 1_000)?;
         }
         let other = (w + 1 + rng.below(u64::from(w_count - 1)) as u32) % w_count;
         let to = rng.below(u64::from(sizes[other as usize])) as u32;
         let pay = 1 + rng.below(1 << 30);
-        b.push(t, Some(block), Side::Output, &name(other, to), pay)?;
+        b(t, Some(block), Side::Output, &name(other, to), pay)?;
         let back = rng.below(u64::from(sizes[w as usize])) as u32;
-        b.push(
+        b(
             t,
             Some(block),
             Side::Output,
             &name(w, back),
             pay + 1 + rng.below(1000),
         )?;
-        Ok::<u64, UtxoError>(addrs.len() as u64)
+        Ok::<u64, E>(addrs.len() as u64)
     };
     for w in 0..w_count {
         let all: Vec<u32> = (0..sizes[w as usize]).collect();
@@ -1006,7 +1219,7 @@ pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> Result<u64, U
         for j in 0..n.min(w_count) {
             let w = (start + j) % w_count;
             let i = rng.below(u64::from(sizes[w as usize])) as u32;
-            builder.push(
+            builder(
                 &t,
                 Some(block),
                 Side::Input,
@@ -1015,8 +1228,8 @@ pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> Result<u64, U
             )?;
             inputs += 1;
             let back = rng.below(u64::from(sizes[w as usize])) as u32;
-            builder.push(&t, Some(block), Side::Output, &name(w, back), denomination)?;
-            builder.push(
+            builder(&t, Some(block), Side::Output, &name(w, back), denomination)?;
+            builder(
                 &t,
                 Some(block),
                 Side::Output,
@@ -1118,6 +1331,7 @@ mod tests {
             spends: 3,
             coinjoins: 200,
             seed: 7,
+            long_ids: false,
         };
         let mut b = UtxoBuilder::new();
         let inputs = generate(&cfg, &mut b).unwrap();

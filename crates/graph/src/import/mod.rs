@@ -7,6 +7,11 @@
 
 #[cfg(feature = "parquet")]
 mod parquet_input;
+mod utxo;
+
+pub use utxo::{
+    UtxoFile, UtxoOptions, UtxoSummary, UtxoTimings, create_csv, generate_utxo, import_utxo,
+};
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -54,6 +59,15 @@ pub enum ImportError {
     ParquetDisabled {
         /// The file as the caller named it.
         path: String,
+    },
+    /// A UTXO input cannot be used (a header without the needed columns, or more
+    /// transactions or addresses than 32-bit ids hold).
+    #[error("{path}")]
+    Utxo {
+        /// The file as the caller named it.
+        path: String,
+        /// What is wrong.
+        source: crate::utxo::UtxoError,
     },
     /// The CSV output of a generation could not be written.
     #[error("cannot write the CSV output")]

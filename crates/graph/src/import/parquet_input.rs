@@ -72,6 +72,53 @@ pub fn read(
     Ok(())
 }
 
+/// Reads a UTXO Parquet file (see [`crate::utxo`] for the columns; blockchain-ETL's
+/// `addresses` list column is joined like the CSV export's) in batches of `batch_size` rows;
+/// `emit` returns `false` to stop early.
+pub fn read_utxo(
+    file: File,
+    side: Option<crate::utxo::Side>,
+    batch_size: usize,
+    mut emit: impl FnMut(crate::utxo::UtxoBatch) -> bool,
+) -> Result<(), Error> {
+    use crate::utxo::{UtxoBatch, UtxoColumns, UtxoDiagnostic};
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)?
+        .with_batch_size(batch_size)
+        .build()?;
+    let mut row = 0u64;
+    for record_batch in reader {
+        let rb = record_batch?;
+        let names: Vec<String> = rb
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let cols = UtxoColumns::from_header(&names, side)?;
+        let wanted = cols.used();
+        let mut values = vec![String::new(); rb.num_columns()];
+        let mut batch = UtxoBatch::default();
+        for r in 0..rb.num_rows() {
+            row += 1;
+            let mut bad = None;
+            for &c in &wanted {
+                values[c].clear();
+                if let Err(t) = cell(rb.column(c).as_ref(), r, &mut values[c]) {
+                    bad = Some(format!("column {}: type {t} is not supported", names[c]));
+                }
+            }
+            match bad {
+                Some(message) => batch.diagnostics.push(UtxoDiagnostic { line: row, message }),
+                None => batch.parse(&cols, row, |i| values.get(i).map(String::as_str)),
+            }
+        }
+        if !emit(batch) {
+            break;
+        }
+    }
+    Ok(())
+}
+
 fn int<T: ArrowPrimitiveType>(col: &dyn Array, r: usize, out: &mut String)
 where
     T::Native: std::fmt::Display,
@@ -124,7 +171,20 @@ fn cell(col: &dyn Array, r: usize, out: &mut String) -> Result<(), DataType> {
         DataType::Binary => hex(col.as_binary::<i32>().value(r), out),
         DataType::LargeBinary => hex(col.as_binary::<i64>().value(r), out),
         DataType::FixedSizeBinary(_) => hex(col.as_fixed_size_binary().value(r), out),
+        // blockchain-ETL's `addresses`: the cells joined by commas, as a multi-address cell.
+        DataType::List(_) => list(col.as_list::<i32>().value(r).as_ref(), out)?,
+        DataType::LargeList(_) => list(col.as_list::<i64>().value(r).as_ref(), out)?,
         other => return Err(other.clone()),
+    }
+    Ok(())
+}
+
+fn list(items: &dyn Array, out: &mut String) -> Result<(), DataType> {
+    for i in 0..items.len() {
+        if i > 0 {
+            out.push(',');
+        }
+        cell(items, i, out)?;
     }
     Ok(())
 }
