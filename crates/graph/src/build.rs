@@ -459,11 +459,20 @@ mod tests {
         }
         assert_eq!(t.intern("w17"), Some((17, false)));
         assert_eq!(t.intern(""), Some((3000, true)));
-        assert_eq!((t.find("w2999"), t.find("x"), t.get(5)), (Some(2999), None, "w5"));
+        assert_eq!(
+            (t.find("w2999"), t.find("x"), t.get(5)),
+            (Some(2999), None, "w5")
+        );
         let p = t.permuted(&[2, 0]);
-        assert_eq!((p.get(0), p.get(1), p.len(), p.find("w2")), ("w2", "w0", 2, None));
+        assert_eq!(
+            (p.get(0), p.get(1), p.len(), p.find("w2")),
+            ("w2", "w0", 2, None)
+        );
         let (bytes, offs) = p.parts();
-        assert_eq!((bytes, offs.collect::<Vec<_>>()), (&b"w2w0"[..], vec![0, 2, 4]));
+        assert_eq!(
+            (bytes, offs.collect::<Vec<_>>()),
+            (&b"w2w0"[..], vec![0, 2, 4])
+        );
     }
 
     #[test]

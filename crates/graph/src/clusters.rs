@@ -294,7 +294,11 @@ impl<'a> ClustersRef<'a> {
 
     /// Adds the other members of every seed address's cluster that occur in `graph` as seeds;
     /// returns how many, and the first [`MAX_LISTED`] with their evidence.
-    pub fn extend_seeds(&self, graph: &GraphRef<'_>, seeds: &mut Seeds) -> (usize, Vec<ClusterSeed>) {
+    pub fn extend_seeds(
+        &self,
+        graph: &GraphRef<'_>,
+        seeds: &mut Seeds,
+    ) -> (usize, Vec<ClusterSeed>) {
         let original = seeds.addresses.clone();
         let mut listed = Vec::new();
         let mut count = 0;
@@ -357,7 +361,12 @@ impl ListedClusters {
 
     /// Adds to `report` a [`wallets::MatchKind::Cluster`] hit for every listed address in the
     /// screened address's cluster (other than itself), with the joining transactions.
-    pub fn screen(&self, book: &AddressBook, clusters: &ClustersRef<'_>, report: &mut wallets::Report) {
+    pub fn screen(
+        &self,
+        book: &AddressBook,
+        clusters: &ClustersRef<'_>,
+        report: &mut wallets::Report,
+    ) {
         let key = report
             .canonical
             .clone()

@@ -586,7 +586,12 @@ impl UtxoBatch {
     }
 
     /// Parses one row whose cells `get` gives by column index; `line` names it in diagnostics.
-    pub fn parse<'a>(&mut self, cols: &UtxoColumns, line: u64, get: impl Fn(usize) -> Option<&'a str>) {
+    pub fn parse<'a>(
+        &mut self,
+        cols: &UtxoColumns,
+        line: u64,
+        get: impl Fn(usize) -> Option<&'a str>,
+    ) {
         let cell = |c: Option<usize>| c.and_then(&get).map(str::trim).unwrap_or("");
         let mut bad = |message: String| {
             self.diagnostics.push(UtxoDiagnostic { line, message });
@@ -595,7 +600,10 @@ impl UtxoBatch {
         if tx.is_empty() {
             return bad("no transaction id; row skipped".into());
         }
-        let side = match (cell(cols.side).to_ascii_lowercase().as_str(), cols.default_side) {
+        let side = match (
+            cell(cols.side).to_ascii_lowercase().as_str(),
+            cols.default_side,
+        ) {
             ("in" | "input" | "inputs" | "vin", _) => Side::Input,
             ("out" | "output" | "outputs" | "vout", _) => Side::Output,
             ("", Some(s)) => s,
@@ -717,7 +725,6 @@ pub fn read_csv<R: Read>(
         }
     }
 }
-
 
 /// The canonical key of one cell and whether it parsed as an address: one address, or several
 /// (a multisig script) as one pseudo-address.
@@ -1178,24 +1185,25 @@ pub fn generate_rows<E>(cfg: &UtxoGenConfig, builder: &mut RowSink<'_, E>) -> Re
             )?;
         }
     }
-    let spend = |b: &mut RowSink<'_, E>, w: u32, addrs: &[u32], rng: &mut Rng, t: &str, block: u64| {
-        for &i in addrs {
-            b(t, Some(block), Side::Input, &name(w, i), 1_000)?;
-        }
-        let other = (w + 1 + rng.below(u64::from(w_count - 1)) as u32) % w_count;
-        let to = rng.below(u64::from(sizes[other as usize])) as u32;
-        let pay = 1 + rng.below(1 << 30);
-        b(t, Some(block), Side::Output, &name(other, to), pay)?;
-        let back = rng.below(u64::from(sizes[w as usize])) as u32;
-        b(
-            t,
-            Some(block),
-            Side::Output,
-            &name(w, back),
-            pay + 1 + rng.below(1000),
-        )?;
-        Ok::<u64, E>(addrs.len() as u64)
-    };
+    let spend =
+        |b: &mut RowSink<'_, E>, w: u32, addrs: &[u32], rng: &mut Rng, t: &str, block: u64| {
+            for &i in addrs {
+                b(t, Some(block), Side::Input, &name(w, i), 1_000)?;
+            }
+            let other = (w + 1 + rng.below(u64::from(w_count - 1)) as u32) % w_count;
+            let to = rng.below(u64::from(sizes[other as usize])) as u32;
+            let pay = 1 + rng.below(1 << 30);
+            b(t, Some(block), Side::Output, &name(other, to), pay)?;
+            let back = rng.below(u64::from(sizes[w as usize])) as u32;
+            b(
+                t,
+                Some(block),
+                Side::Output,
+                &name(w, back),
+                pay + 1 + rng.below(1000),
+            )?;
+            Ok::<u64, E>(addrs.len() as u64)
+        };
     for w in 0..w_count {
         let all: Vec<u32> = (0..sizes[w as usize]).collect();
         let t = next_tx(&mut block);

@@ -174,6 +174,74 @@ impl Report {
     pub fn is_hit(&self) -> bool {
         !self.hits.is_empty()
     }
+
+    /// The report as `interdict address` prints it: a head line, then one line per hit with
+    /// its cluster evidence and currency note.
+    pub fn text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = if self.valid {
+            format!(
+                "{}  valid {} ({})",
+                self.address,
+                self.family.as_deref().unwrap_or(""),
+                self.chains.join(", ")
+            )
+        } else {
+            format!(
+                "{}  INVALID: {}",
+                self.address,
+                self.error.as_deref().unwrap_or("?")
+            )
+        };
+        if let Some(m) = &self.declared_chain_mismatch {
+            let _ = write!(s, "  [declared chain mismatch: {m}]");
+        }
+        let _ = writeln!(s, "  — {} hit(s)", self.hits.len());
+        for h in &self.hits {
+            let how = format!("{:?}", h.matched_on);
+            let _ = match &h.source {
+                Source::List {
+                    list,
+                    list_version,
+                    entity_id,
+                    name,
+                    programs,
+                    currency,
+                } => writeln!(
+                    s,
+                    "    {how:<9} {entity_id:<14} {name}  [{}]  {currency}  ({list}@{list_version})",
+                    programs.join(", ")
+                ),
+                Source::Label {
+                    source,
+                    category,
+                    label,
+                    ..
+                } => writeln!(s, "    {how:<9} {category:<14} {label}  ({source})"),
+            };
+            if let Some(c) = &h.cluster {
+                let _ = writeln!(
+                    s,
+                    "              same UTXO cluster as {}, joined by:",
+                    c.via
+                );
+                for j in &c.evidence {
+                    let _ = writeln!(
+                        s,
+                        "                tx {} (block {}): {} and {} ({:?})",
+                        j.tx, j.block, j.from, j.to, j.reason
+                    );
+                }
+            }
+            if let Some(m) = &h.currency_mismatch {
+                let _ = writeln!(
+                    s,
+                    "              note: the list files this address under a currency it cannot belong to: {m}"
+                );
+            }
+        }
+        s
+    }
 }
 
 #[derive(Debug, Clone)]

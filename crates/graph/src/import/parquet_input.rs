@@ -108,7 +108,9 @@ pub fn read_utxo(
                 }
             }
             match bad {
-                Some(message) => batch.diagnostics.push(UtxoDiagnostic { line: row, message }),
+                Some(message) => batch
+                    .diagnostics
+                    .push(UtxoDiagnostic { line: row, message }),
                 None => batch.parse(&cols, row, |i| values.get(i).map(String::as_str)),
             }
         }

@@ -17,8 +17,8 @@ use super::{FileDiagnostic, ImportError, ImportProgress, Input, Source};
 use crate::input::TransferRef;
 use crate::storage::{ClustersMeta, GraphBuilder, ImportRecord, Meta, write_clusters};
 use crate::utxo::{
-    ClusterConfig, PlantedCheck, Side, UtxoBatch, UtxoBuilder, UtxoCsv, UtxoDiagnostic,
-    UtxoError, UtxoGenConfig, UtxoSet, cluster, generate_rows,
+    ClusterConfig, PlantedCheck, Side, UtxoBatch, UtxoBuilder, UtxoCsv, UtxoDiagnostic, UtxoError,
+    UtxoGenConfig, UtxoSet, cluster, generate_rows,
 };
 
 /// Rows per batch handed from the reader thread to the builder.
@@ -31,6 +31,25 @@ pub struct UtxoFile {
     pub path: PathBuf,
     /// `None` when the file has a side column.
     pub side: Option<Side>,
+}
+
+impl UtxoFile {
+    /// The files of a command line: `files` with a side column, then files of only inputs and
+    /// of only outputs.
+    pub fn sided(files: &[PathBuf], inputs: &[PathBuf], outputs: &[PathBuf]) -> Vec<UtxoFile> {
+        let with = |list: &[PathBuf], side| {
+            list.iter()
+                .map(|p| UtxoFile {
+                    path: p.clone(),
+                    side,
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut all = with(files, None);
+        all.extend(with(inputs, Some(Side::Input)));
+        all.extend(with(outputs, Some(Side::Output)));
+        all
+    }
 }
 
 /// What a UTXO import writes and how it clusters.
@@ -114,9 +133,7 @@ pub fn import_utxo(
         scope.spawn(move || read_inputs(inputs, &tx, &ret_rx));
         for (i, lines, batch) in rx {
             let batch = batch?;
-            batch
-                .push_into(&mut builder)
-                .map_err(utxo_err(&names[i]))?;
+            batch.push_into(&mut builder).map_err(utxo_err(&names[i]))?;
             for d in &batch.diagnostics {
                 rejected += 1;
                 if diagnostics.len() < options.max_diagnostics {
@@ -136,9 +153,8 @@ pub fn import_utxo(
     if let Some(dir) = &options.clusters {
         // The meta was written before the rejected count was known to `finish`; rewrite it.
         let path = dir.join("meta.json");
-        let json = serde_json::to_vec_pretty(&summary.clusters).map_err(|e| {
-            ImportError::Output(std::io::Error::other(e.to_string()))
-        })?;
+        let json = serde_json::to_vec_pretty(&summary.clusters)
+            .map_err(|e| ImportError::Output(std::io::Error::other(e.to_string())))?;
         std::fs::write(&path, json).map_err(ImportError::Output)?;
     }
     Ok(summary)
@@ -196,10 +212,12 @@ pub fn generate_utxo(
 fn check_new(options: &UtxoOptions) -> Result<(), ImportError> {
     for dir in [&options.clusters, &options.graph].into_iter().flatten() {
         if dir.exists() {
-            return Err(ImportError::Storage(crate::storage::StorageError::Corrupt {
-                path: dir.display().to_string(),
-                message: "already exists; choose a new directory".into(),
-            }));
+            return Err(ImportError::Storage(
+                crate::storage::StorageError::Corrupt {
+                    path: dir.display().to_string(),
+                    message: "already exists; choose a new directory".into(),
+                },
+            ));
         }
     }
     Ok(())
@@ -281,7 +299,11 @@ fn file_diagnostic(file: &str, d: &UtxoDiagnostic, lines: bool) -> FileDiagnosti
     FileDiagnostic {
         file: file.to_owned(),
         // CSV lines count the header as line 1; Parquet rows are numbered from 1.
-        row: if lines { d.line.saturating_sub(1) } else { d.line },
+        row: if lines {
+            d.line.saturating_sub(1)
+        } else {
+            d.line
+        },
         line: lines.then_some(d.line),
         message: d.message.clone(),
     }
