@@ -142,15 +142,18 @@ fn cluster_lines(s: &mut String, link: &wallets::ClusterLink) {
         link.evidence.len()
     );
     for j in &link.evidence {
-        let how = match j.reason {
-            wallets::JoinReason::MultiInput => "spent together",
-            wallets::JoinReason::Change => "change to",
+        let _ = match j.reason {
+            wallets::JoinReason::MultiInput => writeln!(
+                s,
+                "        tx {}  block {}: {} and {} spent together",
+                j.tx, j.block, j.from, j.to
+            ),
+            wallets::JoinReason::Change => writeln!(
+                s,
+                "        tx {}  block {}: {} paid change to {}",
+                j.tx, j.block, j.from, j.to
+            ),
         };
-        let _ = writeln!(
-            s,
-            "        tx {}  block {}: {} {how} {}",
-            j.tx, j.block, j.from, j.to
-        );
     }
 }
 
