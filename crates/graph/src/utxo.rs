@@ -96,10 +96,11 @@ pub enum UtxoError {
 /// transaction.
 ///
 /// Memory while collecting: each distinct address cell and transaction id once in a byte arena
-/// (its text, an 8-byte offset and 8 to 16 bytes of hash table, see [`StrTable`]), 16 bytes per
-/// row (transaction with the side in its top bit, address, value) and 8 per transaction (its
-/// block). Addresses are interned as written and canonicalised once each in `finish`, so the
-/// checksum work of canonicalisation is paid per distinct address, not per row.
+/// (its text, an 8-byte offset and 8 to 16 bytes of hash table, see [`StrTable`]), 8 bytes per
+/// input row (transaction, address; 16 with input values, which only the transfers of a graph
+/// need), 16 per output row (transaction, address, value) and 8 per transaction (its block).
+/// Addresses are interned as written and canonicalised once each in `finish`, so the checksum
+/// work of canonicalisation is paid per distinct address, not per row.
 #[derive(Default)]
 pub struct UtxoBuilder {
     /// Address cells as written (or, for cells of several addresses, their joined key).
@@ -108,29 +109,39 @@ pub struct UtxoBuilder {
     cell_is_key: Vec<bool>,
     txs: StrTable,
     tx_block: Vec<u64>,
-    row_tx: Vec<u32>,
-    row_addr: Vec<u32>,
-    row_value: Vec<u64>,
+    keep_input_values: bool,
+    in_tx: Vec<u32>,
+    in_addr: Vec<u32>,
+    in_value: Vec<u64>,
+    out_tx: Vec<u32>,
+    out_addr: Vec<u32>,
+    out_value: Vec<u64>,
 }
 
-/// The top bit of a row's transaction marks an output.
-const OUTPUT_BIT: u32 = 1 << 31;
-
 impl UtxoBuilder {
-    /// An empty builder.
+    /// An empty builder that keeps input values (for [`UtxoSet::transfers`]).
     pub fn new() -> UtxoBuilder {
+        UtxoBuilder {
+            keep_input_values: true,
+            ..UtxoBuilder::default()
+        }
+    }
+
+    /// An empty builder for clustering only: input values are dropped (they read as 0, and
+    /// transfers then split outputs equally over the inputs), 8 bytes less per input row.
+    pub fn for_clustering() -> UtxoBuilder {
         UtxoBuilder::default()
     }
 
     /// Rows pushed so far.
     pub fn rows(&self) -> u64 {
-        self.row_tx.len() as u64
+        (self.in_tx.len() + self.out_tx.len()) as u64
     }
 
     /// Adds one input or output. The address is canonicalised like transfer addresses (a cell
     /// with several addresses becomes one pseudo-address, see the module docs; an empty one is
     /// ignored); the block of a transaction is the smallest any of its rows gives. Fails past
-    /// 2^31 − 1 transactions or 2^32 − 2 address cells.
+    /// 2^32 − 2 transactions or address cells.
     pub fn push(
         &mut self,
         tx: &str,
@@ -160,18 +171,26 @@ impl UtxoBuilder {
                 }
                 t
             }
-            Some((t, true)) if t < OUTPUT_BIT => {
+            Some((t, true)) => {
                 self.tx_block.push(block.unwrap_or(u64::MAX));
                 t
             }
-            _ => return Err(UtxoError::TooMany("transactions")),
+            None => return Err(UtxoError::TooMany("transactions")),
         };
-        self.row_tx.push(match side {
-            Side::Input => t,
-            Side::Output => t | OUTPUT_BIT,
-        });
-        self.row_addr.push(a);
-        self.row_value.push(value);
+        match side {
+            Side::Input => {
+                self.in_tx.push(t);
+                self.in_addr.push(a);
+                if self.keep_input_values {
+                    self.in_value.push(value);
+                }
+            }
+            Side::Output => {
+                self.out_tx.push(t);
+                self.out_addr.push(a);
+                self.out_value.push(value);
+            }
+        }
         Ok(())
     }
 
@@ -190,30 +209,35 @@ impl UtxoBuilder {
     ///
     /// Address cells are canonicalised here, once each, on two threads; cells that name the
     /// same address (two spellings of one bech32 address) get one id. Address ids follow the
-    /// first appearance of their canonical key. The row columns are regrouped one at a time, so
-    /// the peak is the collected rows plus one grouped column.
+    /// first appearance of their cells. Lookup tables are dropped first and each side's row
+    /// columns are regrouped one at a time and freed, so the peak is the collected rows plus
+    /// one grouped column.
     pub fn finish(self) -> UtxoSet {
         let UtxoBuilder {
             cells,
             cell_is_key,
-            txs,
+            mut txs,
             tx_block,
-            mut row_tx,
-            mut row_addr,
-            row_value,
+            keep_input_values: _,
+            in_tx,
+            mut in_addr,
+            in_value,
+            out_tx,
+            mut out_addr,
+            out_value,
         } = self;
-        let (addresses, cell_addr, non_canonical) = canonicalise(&cells, &cell_is_key);
-        drop(cells);
+        txs.freeze();
+        let (mut addresses, cell_addr, non_canonical) = canonicalise(cells, &cell_is_key);
         drop(cell_is_key);
-        for a in &mut row_addr {
-            *a = cell_addr[*a as usize];
+        addresses.freeze();
+        if let Some(map) = cell_addr {
+            for a in in_addr.iter_mut().chain(out_addr.iter_mut()) {
+                *a = map[*a as usize];
+            }
         }
-        drop(cell_addr);
         let n = tx_block.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_by_key(|&t| (tx_block[t as usize], t));
-        let txids = txs.permuted(&order);
-        drop(txs);
         let blocks = order
             .iter()
             .map(|&t| tx_block[t as usize])
@@ -224,97 +248,122 @@ impl UtxoBuilder {
         for (r, &t) in order.iter().enumerate() {
             rank[t as usize] = r as u32;
         }
-        drop(order);
-        // Rows now carry the rank of their transaction (and the side bit).
-        for x in &mut row_tx {
-            *x = rank[(*x & !OUTPUT_BIT) as usize] | (*x & OUTPUT_BIT);
-        }
-        drop(rank);
-        let mut set = UtxoSet {
+        let (in_off, in_addr, in_value) = group(&rank, in_tx, in_addr, in_value);
+        let (out_off, out_addr, out_value) = group(&rank, out_tx, out_addr, out_value);
+        UtxoSet {
             addresses,
-            txids,
+            txs,
+            tx_order: order,
             blocks,
             non_canonical,
-            ..UtxoSet::default()
-        };
-        let mut row_value = Some(row_value);
-        for side in [Side::Input, Side::Output] {
-            let wanted = |x: u32| (x & OUTPUT_BIT != 0) == (side == Side::Output);
-            let mut off = vec![0u64; n + 1];
-            for &x in row_tx.iter().filter(|&&x| wanted(x)) {
-                off[(x & !OUTPUT_BIT) as usize + 1] += 1;
-            }
-            for i in 0..n {
-                off[i + 1] += off[i];
-            }
-            let total = off[n] as usize;
-            // Rows are placed in input order within a transaction.
-            let place = |src: &mut dyn FnMut(usize, usize)| {
-                let mut next = off[..n].to_vec();
-                for (i, &x) in row_tx.iter().enumerate().filter(|(_, x)| wanted(**x)) {
-                    let t = (x & !OUTPUT_BIT) as usize;
-                    src(next[t] as usize, i);
-                    next[t] += 1;
-                }
-            };
-            let mut addr = vec![0u32; total];
-            place(&mut |slot, i| addr[slot] = row_addr[i]);
-            let mut value = vec![0u64; total];
-            if let Some(v) = &row_value {
-                place(&mut |slot, i| value[slot] = v[i]);
-            }
-            match side {
-                Side::Input => (set.in_off, set.in_addr, set.in_value) = (off, addr, value),
-                Side::Output => {
-                    // The last reader of the values: free them before the last copy grows.
-                    row_value = None;
-                    (set.out_off, set.out_addr, set.out_value) = (off, addr, value);
-                }
-            }
+            in_off,
+            in_addr,
+            in_value,
+            out_off,
+            out_addr,
+            out_value,
         }
-        drop(row_value);
-        set
     }
 }
 
-/// Canonicalises every address cell on two threads: the canonical keys interned in first
-/// appearance order, each cell's address id, and how many keys did not parse as an address.
-fn canonicalise(cells: &StrTable, is_key: &[bool]) -> (StrTable, Vec<u32>, u64) {
-    let n = cells.len();
-    let half = n / 2;
-    // `None`: the cell is its own key (a multi-address key, or already canonical).
-    let keys = |range: std::ops::Range<usize>| -> Vec<(Option<Box<str>>, bool)> {
-        range
-            .map(|i| {
-                let cell = cells.get(i as u32);
-                if is_key[i] {
-                    return (None, true);
-                }
-                match canonical_address(cell) {
-                    (std::borrow::Cow::Borrowed(_), parsed) => (None, parsed),
-                    (std::borrow::Cow::Owned(k), parsed) => (Some(k.into_boxed_str()), parsed),
-                }
-            })
-            .collect()
+/// Groups one side's rows by the rank of their transaction (rows keep their input order within
+/// a transaction), freeing each source column once it is placed. An empty `value` stays empty.
+fn group(
+    rank: &[u32],
+    tx: Vec<u32>,
+    addr: Vec<u32>,
+    value: Vec<u64>,
+) -> (Vec<u64>, Vec<u32>, Vec<u64>) {
+    let n = rank.len();
+    let mut off = vec![0u64; n + 1];
+    for &t in &tx {
+        off[rank[t as usize] as usize + 1] += 1;
+    }
+    for i in 0..n {
+        off[i + 1] += off[i];
+    }
+    // Each row's slot, computed once; the columns are then moved one at a time.
+    let mut slot = tx;
+    let mut next = off[..n].to_vec();
+    for t in &mut slot {
+        let r = rank[*t as usize] as usize;
+        *t = next[r] as u32;
+        next[r] += 1;
+    }
+    drop(next);
+    let place_u32 = |src: Vec<u32>| {
+        let mut out = vec![0u32; src.len()];
+        for (i, x) in src.into_iter().enumerate() {
+            out[slot[i] as usize] = x;
+        }
+        out
     };
-    let (first, second) = std::thread::scope(|s| {
-        let h = s.spawn(|| keys(half..n));
-        let first = keys(0..half);
+    let addr = place_u32(addr);
+    let value = if value.is_empty() {
+        value
+    } else {
+        let mut out = vec![0u64; value.len()];
+        for (i, x) in value.into_iter().enumerate() {
+            out[slot[i] as usize] = x;
+        }
+        out
+    };
+    (off, addr, value)
+}
+
+/// Canonicalises every address cell on two threads. Returns the address table, the map from
+/// cell to address id (`None` when every cell already is its canonical key, the common case:
+/// then the cell table is the address table) and how many addresses did not parse.
+fn canonicalise(cells: StrTable, is_key: &[bool]) -> (StrTable, Option<Vec<u32>>, u64) {
+    let n = cells.len();
+    // Per half: the cells whose key differs from their text, and the count that did not parse.
+    let keys = |range: std::ops::Range<usize>| -> (Vec<(u32, Box<str>)>, u64) {
+        let mut owned = Vec::new();
+        let mut unparsed = 0u64;
+        for i in range {
+            if is_key[i] {
+                continue;
+            }
+            let (key, parsed) = canonical_address(cells.get(i as u32));
+            unparsed += u64::from(!parsed);
+            if let std::borrow::Cow::Owned(k) = key {
+                owned.push((i as u32, k.into_boxed_str()));
+            }
+        }
+        (owned, unparsed)
+    };
+    let ((mut owned, u1), (second, u2)) = std::thread::scope(|s| {
+        let h = s.spawn(|| keys(n / 2..n));
+        let first = keys(0..n / 2);
         (first, h.join().unwrap_or_default())
     });
+    owned.extend(second);
+    if owned.is_empty() {
+        // No cell changes under canonicalisation, so distinct cells are distinct addresses.
+        return (cells, None, u1 + u2);
+    }
+    // Rare (upper-case bech32, mixed-case EVM): rebuild the table with keys, merging cells
+    // that name one address.
     let mut table = StrTable::new();
     let mut ids = Vec::with_capacity(n);
     let mut non_canonical = 0u64;
-    for (i, (key, parsed)) in first.into_iter().chain(second).enumerate() {
-        let key = key.as_deref().unwrap_or_else(|| cells.get(i as u32));
+    let mut next_owned = owned.iter().peekable();
+    for i in 0..n as u32 {
+        let key = match next_owned.peek() {
+            Some((j, k)) if *j == i => {
+                next_owned.next();
+                k
+            }
+            _ => cells.get(i),
+        };
         // Fewer keys than cells, and cells fit in `u32`, so interning cannot fail.
         let (id, new) = table.intern(key).unwrap_or((0, false));
-        if new && !parsed {
+        if new && !is_key[i as usize] && !canonical_address(key).1 {
             non_canonical += 1;
         }
         ids.push(id);
     }
-    (table, ids, non_canonical)
+    (table, Some(ids), non_canonical)
 }
 
 /// UTXO transactions grouped by id, in (block, first appearance) order, with their inputs and
@@ -322,7 +371,9 @@ fn canonicalise(cells: &StrTable, is_key: &[bool]) -> (StrTable, Vec<u32>, u64) 
 #[derive(Debug, Clone, Default)]
 pub struct UtxoSet {
     addresses: StrTable,
-    txids: StrTable,
+    /// Transaction ids in first-appearance order; `tx_order[t]` is the id of transaction `t`.
+    txs: StrTable,
+    tx_order: Vec<u32>,
     blocks: Vec<u64>,
     non_canonical: u64,
     in_off: Vec<u64>,
@@ -336,7 +387,7 @@ pub struct UtxoSet {
 impl UtxoSet {
     /// Number of transactions.
     pub fn tx_count(&self) -> usize {
-        self.txids.len()
+        self.tx_order.len()
     }
 
     /// Number of distinct addresses.
@@ -369,15 +420,18 @@ impl UtxoSet {
         &self.addresses
     }
 
-    /// The id of an address, canonicalised first.
+    /// The id of an address, canonicalised first (a linear scan: the set keeps no lookup
+    /// table, to save memory at scale; for tests and explanations).
     pub fn lookup(&self, address: &str) -> Option<u32> {
         let (key, _) = canonical_address(address);
-        self.addresses.find(&key)
+        (0..self.addresses.len() as u32).find(|&a| self.addresses.get(a) == key)
     }
 
     /// Transaction `t`'s id as written.
     pub fn txid(&self, t: u32) -> &str {
-        self.txids.get(t)
+        self.tx_order
+            .get(t as usize)
+            .map_or("", |&id| self.txs.get(id))
     }
 
     /// Transaction `t`'s block (0 when no row gave one).
@@ -388,7 +442,11 @@ impl UtxoSet {
     /// Transaction `t`'s input addresses and values.
     pub fn inputs(&self, t: u32) -> (&[u32], &[u64]) {
         let r = self.in_off[t as usize] as usize..self.in_off[t as usize + 1] as usize;
-        (&self.in_addr[r.clone()], &self.in_value[r])
+        // A builder for clustering only keeps no input values.
+        (
+            &self.in_addr[r.clone()],
+            self.in_value.get(r).unwrap_or(&[]),
+        )
     }
 
     /// Transaction `t`'s output addresses and values.
@@ -430,7 +488,11 @@ impl UtxoSet {
         for t in 0..self.tx_count() as u32 {
             let (ins, in_values) = self.inputs(t);
             senders.clear();
-            senders.extend(ins.iter().zip(in_values).map(|(&a, &v)| (a, u128::from(v))));
+            senders.extend(
+                ins.iter()
+                    .enumerate()
+                    .map(|(k, &a)| (a, u128::from(in_values.get(k).copied().unwrap_or(0)))),
+            );
             senders.sort_unstable_by_key(|s| s.0);
             senders.dedup_by(|b, a| {
                 if a.0 == b.0 {

@@ -279,4 +279,60 @@ mod tests {
         );
         assert_eq!(diags, vec![(2, "empty receiver address".to_owned())]);
     }
+
+    /// blockchain-ETL's inputs table in Parquet: `addresses` is a list column, `value` an
+    /// integer; a row whose value cannot be read is a diagnostic naming its row.
+    #[test]
+    fn blockchain_etl_utxo_parquet_reads_like_csv() {
+        use arrow_array::builder::{ListBuilder, StringBuilder};
+        let mut addresses = ListBuilder::new(StringBuilder::new());
+        for cell in [&["a1"][..], &["a2", "a3"][..], &["a4"][..]] {
+            for a in cell {
+                addresses.values().append_value(a);
+            }
+            addresses.append(true);
+        }
+        let cols: Vec<(&str, ArrayRef)> = vec![
+            (
+                "transaction_hash",
+                Arc::new(StringArray::from(vec!["h1", "h1", "h2"])),
+            ),
+            ("block_number", Arc::new(Int64Array::from(vec![7, 7, 8]))),
+            ("addresses", Arc::new(addresses.finish())),
+            (
+                "value",
+                Arc::new(StringArray::from(vec![Some("5"), Some("6"), Some("x")])),
+            ),
+        ];
+        let batch = RecordBatch::try_from_iter(cols).unwrap();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let mut w =
+            parquet::arrow::ArrowWriter::try_new(file.reopen().unwrap(), batch.schema(), None)
+                .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let mut builder = crate::utxo::UtxoBuilder::new();
+        let mut diags = Vec::new();
+        super::read_utxo(
+            file.reopen().unwrap(),
+            Some(crate::utxo::Side::Input),
+            1024,
+            |b| {
+                b.push_into(&mut builder).unwrap();
+                diags.extend(b.diagnostics.iter().map(|d| (d.line, d.message.clone())));
+                true
+            },
+        )
+        .unwrap();
+        let set = builder.finish();
+        assert_eq!((set.tx_count(), set.input_count()), (1, 2));
+        assert_eq!(set.address(1), "a2+a3");
+        assert_eq!(
+            diags,
+            vec![(
+                3,
+                "value \"x\" is not an integer number of base units; row skipped".to_owned()
+            )]
+        );
+    }
 }
