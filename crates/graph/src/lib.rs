@@ -4,11 +4,13 @@
 //!
 //! - **Pure analyses** over slices ([`view::GraphRef`]): [`exposure`] (the vendor-style walk),
 //!   [`trace`] (poison, haircut, FIFO and TIHO replays), [`paths`] (shortest and top-k),
-//!   [`utxo`] (UTXO transactions and multi-input address clusters), plus the
+//!   [`utxo`] (UTXO transactions and multi-input address clusters), [`clusters`] (clusters as
+//!   slices: evidence, labels and seeds carried to cluster members), plus the
 //!   pieces they need ([`amount`], [`labels`], [`input`] parsing from `impl Read`, and the
 //!   deterministic [`generate`]or). None of these touches a file.
 //! - **Storage** ([`storage`]): the module that reads and writes the on-disk graph directory
-//!   (flat column files, CSR in both directions with 64-bit offsets, memory-mapped for reading),
+//!   (flat column files, CSR in both directions with 64-bit offsets, memory-mapped for reading)
+//!   and clusters directory,
 //!   and [`import`], which opens the input files of an import (CSV, and Parquet with the
 //!   `parquet` feature) and feeds them to the storage builder. No other module touches a file.
 //!

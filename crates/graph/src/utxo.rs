@@ -15,16 +15,27 @@
 //! | block | `block`, `block_number`, `block_height` | optional |
 //!
 //! The public blockchain-ETL exports (`bigquery-public-data.crypto_bitcoin.inputs` and
-//! `.outputs`, exported to CSV with `addresses` flattened by `ARRAY_TO_STRING`) fit as they are:
-//! read the inputs file with [`Side::Input`] and the outputs file with [`Side::Output`]. Rows
-//! without an address (non-standard scripts, `OP_RETURN`) are skipped silently; unreadable rows
-//! become diagnostics with their line.
+//! `.outputs`, exported to CSV with `addresses` flattened by `ARRAY_TO_STRING`, or to Parquet
+//! with `addresses` as a list column, read with the `parquet` feature) fit as they are:
+//! read the inputs file with [`Side::Input`] and the outputs file with [`Side::Output`]
+//! (`interdict graph utxo import --inputs FILE --outputs FILE`). Rows without an address
+//! (non-standard scripts, `OP_RETURN`) are skipped silently; unreadable rows become diagnostics
+//! with their line (CSV) or row (Parquet). Values must be integers of base units: blockchain-ETL
+//! values are satoshi. A transaction's block is the smallest any of its rows gives; a file
+//! without blocks puts every transaction in block 0, ordered by first appearance.
+//!
+//! Addresses are canonicalised like transfer addresses ([`crate::input::canonical_address`]:
+//! `BC1Q…` and `bc1q…` are one address; Base58 is case-sensitive; text that is no address is
+//! kept lower-cased and counted as non-canonical), once per distinct spelling.
 //!
 //! # Clustering
 //!
 //! **Multi-input heuristic**: all input addresses of one transaction are controlled by one
 //! entity, so they join one cluster (union-find; a cluster's id is its smallest address id,
-//! addresses numbered by first appearance).
+//! addresses numbered by first appearance). Clusters are transitive: `a+b` in one transaction
+//! and `b+c` in another put `a`, `b`, `c` together, and the evidence of `a`–`c` is both
+//! transactions. Outputs never join anything unless the change heuristic is on: receiving
+//! together proves nothing about control.
 //!
 //! **CoinJoin exclusion** (on by default): a transaction is CoinJoin-shaped when at least two
 //! distinct addresses spend in it, its most common output value occurs `k >= 2` times, those
@@ -41,15 +52,44 @@
 //!
 //! Every union that merged two clusters is recorded as a [`Join`] (the transaction and the
 //! two addresses it linked); the joins form a spanning forest, so [`Clustering::explain`] gives
-//! the transactions that connect any two addresses of one cluster.
+//! the transactions that connect any two addresses of one cluster. The evidence is *a* chain of
+//! joins, the one the forest holds (the earliest transactions that merged the two sides), not
+//! every transaction that would link them.
+//!
+//! # At scale
+//!
+//! [`UtxoBuilder`] keeps each distinct address and transaction id once, in byte arenas with
+//! open-addressing tables ([`StrTable`]), and rows as `u32` columns, one per side (input values
+//! only when a graph is wanted); [`UtxoBuilder::finish`] drops the lookup tables, canonicalises
+//! addresses on two threads and regroups one column at a time. Union-find runs over `u32` arrays
+//! with path halving and union by size. `interdict graph utxo import` reads files on a second
+//! thread while the main thread interns, and writes a clusters directory
+//! ([`crate::storage::write_clusters`]: the join forest rooted at each cluster id, so evidence is
+//! a walk up two parent chains) that `--clusters` memory-maps ([`crate::clusters`]). Everything
+//! is in memory until the write: about 60 bytes per input row of generated data with real-length
+//! ids (`docs/benchmarks.md`), so a machine clusters as many inputs as its memory allows; past
+//! that, split the input by block range.
 //!
 //! # Cluster-level analyses
 //!
 //! [`UtxoSet::transfers`] turns transactions into address-to-address transfers (each output
-//! split over the inputs in proportion to their values, exactly), so `exposure`, `trace` and
-//! `paths` run on UTXO data; [`Clustering::cluster_labels`] carries every label to the other
-//! addresses of its cluster with the joining transactions as evidence, so a customer paid from
-//! any address of a sanctioned address's cluster is exposed to `sanctioned`.
+//! split over the inputs in proportion to their values, exactly; equally when the inputs carry
+//! no values; a coinbase gives none), so `exposure`, `trace` and `paths` run on UTXO data
+//! (`graph utxo import --graph DIR`); [`Clustering::cluster_labels`] (in memory) and
+//! [`crate::clusters::ClustersRef::extend_labels`] (from a clusters directory, `--clusters`)
+//! carry every label to the other addresses of its cluster with the joining transactions as
+//! evidence, so a customer paid from any address of a sanctioned address's cluster is exposed
+//! to `sanctioned`. The choices, with the example in `tests/it/clusters.rs`:
+//!
+//! - A carried label keeps the category, source and is named `cluster of <labelled address>`;
+//!   an address with its own label keeps it (the first label of a node wins).
+//! - Cluster level is a statement about control, so a carried label stops an exposure walk
+//!   like the original, and counts as direct exposure when the customer was paid by the member.
+//! - `trace --clusters` adds every member of a seed address's cluster that occurs in the graph
+//!   as a seed; the report counts them and lists the first 50 with evidence.
+//! - `address --clusters` reports a listed or labelled address of the screened address's
+//!   cluster as a hit with `matched_on: cluster`, the listed address as `via` and the joining
+//!   transactions; exact hits stay exact.
 
 use std::collections::VecDeque;
 use std::io::Read;
