@@ -424,6 +424,14 @@ pub fn utxo_text(u: &UtxoSummary) -> String {
     let m = &u.clusters;
     let t = &u.seconds;
     let mut s = String::new();
+    if u.clusters_dir.is_none() && u.graph.is_none() && u.planted.is_none() && m.addresses == 0 {
+        let _ = writeln!(
+            s,
+            "{} input and {} output rows generated in {:.1} s",
+            m.inputs, m.outputs, t.read
+        );
+        return s;
+    }
     let _ = writeln!(
         s,
         "{} transactions, {} inputs, {} outputs ({} rejected rows); {} addresses ({} not canonical) in {} clusters (largest {}), {} CoinJoin-shaped transactions {}",

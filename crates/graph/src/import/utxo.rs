@@ -179,7 +179,7 @@ pub fn generate_utxo(
     progress.start(0);
     let mut rows = 0u64;
     let gen_name = "generated";
-    generate_rows::<ImportError>(cfg, &mut |tx, block, side, address, value| {
+    let inputs = generate_rows::<ImportError>(cfg, &mut |tx, block, side, address, value| {
         if let Some(w) = csv.as_mut() {
             let side = if side == Side::Input { "in" } else { "out" };
             writeln!(w, "{tx},{side},{address},{value},{}", block.unwrap_or(0))
@@ -204,6 +204,25 @@ pub fn generate_utxo(
         "generated: {} wallets, {} spends, {} CoinJoin rounds, seed {}",
         cfg.wallets, cfg.spends, cfg.coinjoins, cfg.seed
     );
+    if !want_set {
+        // CSV only: nothing was grouped or clustered, so only the row counts are known.
+        return Ok(UtxoSummary {
+            clusters: ClustersMeta {
+                inputs,
+                outputs: rows - inputs,
+                sources: vec![source],
+                ..ClustersMeta::default()
+            },
+            clusters_dir: None,
+            graph: None,
+            diagnostics: Vec::new(),
+            planted: None,
+            seconds: UtxoTimings {
+                read,
+                ..UtxoTimings::default()
+            },
+        });
+    }
     let mut summary = finish(builder, vec![source], options, progress, true)?;
     summary.seconds.read = read;
     Ok(summary)
