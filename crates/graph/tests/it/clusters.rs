@@ -211,7 +211,7 @@ fn planted_clusters_are_recovered_exactly_through_a_clusters_directory() {
     // The CSV imported from disk gives the same clusters, read back from the directory.
     let dir = tmp.path().join("imported");
     let imported = import_utxo(
-        &UtxoFile::sided(&[csv_path.clone()], &[], &[]),
+        &UtxoFile::sided(std::slice::from_ref(&csv_path), &[], &[]),
         &UtxoOptions {
             clusters: Some(dir.clone()),
             ..UtxoOptions::default()
