@@ -32,6 +32,11 @@ enum ListsCommand {
         /// Print every diagnostic, not only the first few.
         #[arg(long)]
         diagnostics: bool,
+        /// The list the files are, where their content cannot tell (ofac-sdn or ofac-cons).
+        #[arg(long, value_name = "LIST")]
+        list: Option<String>,
+        #[command(flatten)]
+        accept: Accept,
     },
     /// Download lists from their official URLs and store any new version.
     Update {
@@ -50,9 +55,8 @@ enum ListsCommand {
         /// Attempts per file.
         #[arg(long, default_value_t = 3)]
         retries: u32,
-        /// Accept a new version even if it has fewer than half the entities of the current one.
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        accept: Accept,
     },
     /// Show the stored snapshots (the default).
     Show,
@@ -80,6 +84,41 @@ enum ListsCommand {
     },
 }
 
+/// The replacement policy's flags, shared by import and update: a new version becomes current
+/// only when it is at least as new and plausible, unless the operator accepts what changed.
+#[derive(Debug, Args)]
+struct Accept {
+    /// Make current a version published before the current one.
+    #[arg(long)]
+    accept_older: bool,
+    /// Make current a version with fewer entities than the bound allows, a schema gone, or a
+    /// record count different from the one the file declares.
+    #[arg(long, alias = "force")]
+    accept_shrink: bool,
+    /// Make current a version whose parsers dropped records.
+    #[arg(long)]
+    accept_errors: bool,
+    /// Make current a filtered export (one program of a list, say) as the list.
+    #[arg(long)]
+    accept_filtered: bool,
+    /// The largest drop in entities, in percent of the current version, accepted without
+    /// --accept-shrink.
+    #[arg(long, value_name = "PERCENT", default_value_t = 5.0)]
+    max_drop: f64,
+}
+
+impl Accept {
+    fn policy(&self) -> app::update::Policy {
+        app::update::Policy {
+            accept_older: self.accept_older,
+            accept_shrink: self.accept_shrink,
+            accept_errors: self.accept_errors,
+            accept_filtered: self.accept_filtered,
+            max_drop: self.max_drop / 100.0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ExportFormat {
     /// FollowTheMoney JSON lines.
@@ -93,10 +132,20 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
     let ctx = global.context()?;
     match args.command.unwrap_or(ListsCommand::Show) {
         ListsCommand::Show => show(global, &ctx),
-        ListsCommand::Import { paths, diagnostics } => {
-            let outcomes = app::update::import(&ctx, &paths, &Bars::default())?;
+        ListsCommand::Import {
+            paths,
+            diagnostics,
+            list,
+            accept,
+        } => {
+            let list = match list {
+                Some(l) => app::update::parse_list_names_only(&[l])?.first().copied(),
+                None => None,
+            };
+            let outcomes =
+                app::update::import(&ctx, &paths, list, accept.policy(), &Bars::default())?;
             report_saved(global, &outcomes, diagnostics)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(held_status(&outcomes))
         }
         ListsCommand::Update {
             lists,
@@ -104,7 +153,7 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
             connect_timeout,
             timeout,
             retries,
-            force,
+            accept,
         } => {
             let mut fetcher = app::download::Fetcher::new(
                 Duration::from_secs(connect_timeout),
@@ -116,7 +165,7 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
                 fetcher.backoff = Duration::from_millis(10);
             }
             let lists = app::update::parse_list_names(&lists)?;
-            let policy = app::update::Policy { force };
+            let policy = accept.policy();
             let results = app::update::update(&ctx, &lists, &fetcher, policy, &Bars::default())?;
             let mut outcomes = Vec::new();
             let mut failures = Vec::new();
@@ -134,7 +183,7 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
                 eprintln!("The stored snapshots of the lists that failed are unchanged.");
                 return Ok(ExitCode::from(2));
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(held_status(&outcomes))
         }
         ListsCommand::Diff { old, new } => diff(global, &ctx, &old, &new),
         ListsCommand::Export {
@@ -242,7 +291,34 @@ fn print_diagnostics(diags: &[Diagnostic], all: bool) {
     }
 }
 
+/// Exit status 2 when any version was kept without becoming current: the operator must look.
+fn held_status(outcomes: &[Outcome]) -> ExitCode {
+    if outcomes.iter().all(Outcome::is_current) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
 fn report_saved(global: &Global, results: &[Outcome], all_diags: bool) -> Result<()> {
+    for o in results.iter().filter(|o| !o.is_current()) {
+        eprintln!(
+            "error: {} was not made current: {}. The current snapshot is unchanged.",
+            o.saved.meta().name(),
+            app::update::held_text(&o.held)
+        );
+        if global.json {
+            // The JSON on stdout has no diagnostics; the errors that held the version back
+            // are named here, with file and offset.
+            let errors: Vec<Diagnostic> = o
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == model::Severity::Error)
+                .cloned()
+                .collect();
+            print_diagnostics(&errors, all_diags);
+        }
+    }
     if global.json {
         let rows: Vec<api::ImportOutcome> = results
             .iter()
@@ -252,7 +328,12 @@ fn report_saved(global: &Global, results: &[Outcome], all_diags: bool) -> Result
                 } else {
                     api::ImportStatus::Unchanged
                 },
-                snapshot: api::StoredSnapshot::new(o.saved.meta().clone(), true),
+                snapshot: api::StoredSnapshot::new(o.saved.meta().clone(), o.is_current()),
+                held: o
+                    .held
+                    .iter()
+                    .map(|c| format!("{c} ({})", c.flag()))
+                    .collect(),
             })
             .collect();
         outln!("{}", serde_json::to_string_pretty(&rows)?);

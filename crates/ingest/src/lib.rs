@@ -102,12 +102,69 @@ pub struct Parsed {
     /// The list the content says it is, when that differs from the format's default
     /// (`CONS_ENHANCED.XML` is the consolidated list, not the SDN list).
     pub list: Option<ListId>,
+    /// The filters of a filtered export (`sanctionsPrograms: IRGC`), as the file states them;
+    /// empty when the file is a complete list.
+    pub filters: Vec<String>,
+    /// The number of records the file declares it holds (OFAC classic XML `Record_Count`).
+    pub declared_count: Option<u64>,
+    /// The number of records the file holds, counted as the declared count counts them.
+    pub record_count: Option<u64>,
 }
 
 impl Parsed {
     /// The entity with this id, if the file has it.
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.id.as_str() == id)
+    }
+}
+
+/// Moves OFAC entities between the SDN (`ofac:`) and consolidated (`ofac-cons:`) id prefixes,
+/// relations included, when the content (or the user) says which of the two lists a file is.
+pub(crate) fn recode_ofac(entities: &mut [Entity], to: ListId) {
+    let kind = match to {
+        ListId::OfacCons => model::SourceKind::OfacCons,
+        _ => model::SourceKind::Ofac,
+    };
+    let recode = |id: &EntityId| {
+        if matches!(
+            id.source(),
+            model::SourceKind::Ofac | model::SourceKind::OfacCons
+        ) {
+            EntityId::new(kind, id.local()).unwrap_or_else(|_| id.clone())
+        } else {
+            id.clone()
+        }
+    };
+    for e in entities {
+        e.id = recode(&e.id);
+        for r in &mut e.relations {
+            r.target_id = r.target_id.as_ref().map(recode);
+        }
+    }
+}
+
+impl ParsedList {
+    /// Restates which list the content is, as the user says (`lists import --list ofac-cons`)
+    /// where the content cannot tell: only between the two OFAC lists, whose formats are the
+    /// same; any other change is refused because the content says otherwise.
+    pub fn restate(&mut self, list: ListId) -> Result<(), IngestError> {
+        if list == self.list {
+            return Ok(());
+        }
+        let ofac = |l: ListId| matches!(l, ListId::OfacSdn | ListId::OfacCons);
+        if !(ofac(list) && ofac(self.list)) {
+            let file = self.files.first().map(|f| f.0.as_str()).unwrap_or("?");
+            return Err(IngestError::BadSet {
+                message: format!(
+                    "{file}: the content is the {} list and cannot be imported as {}; --list only chooses between ofac-sdn and ofac-cons",
+                    self.list.as_str(),
+                    list.as_str()
+                ),
+            });
+        }
+        recode_ofac(&mut self.parsed.entities, list);
+        self.list = list;
+        Ok(())
     }
 }
 

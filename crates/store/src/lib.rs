@@ -24,6 +24,7 @@ use model::{Diagnostic, Entity, EntityId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub mod policy;
 mod time;
 
 pub use time::utc_now;
@@ -110,6 +111,19 @@ pub struct SnapshotMeta {
     pub counts: BTreeMap<String, u64>,
     /// Number of diagnostics.
     pub diagnostics: u64,
+    /// Number of error-level diagnostics: records the parsers dropped.
+    #[serde(default)]
+    pub errors: u64,
+    /// The filters a filtered export states (one program of a list, say); empty for a complete
+    /// list. A filtered snapshot never silently replaces a complete one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<String>,
+    /// The number of records the files declare (OFAC classic XML `Record_Count`), if they do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_count: Option<u64>,
+    /// The number of records the files hold, as the declared count counts them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_count: Option<u64>,
 }
 
 impl SnapshotMeta {
@@ -133,12 +147,24 @@ pub struct Snapshot {
     pub entities: Vec<Entity>,
 }
 
+/// A snapshot ready to be written: what [`Store::prepare`] returns, so that the caller can
+/// judge it against the current snapshot before [`Store::commit`] writes it.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Its metadata, as it will be stored.
+    pub meta: SnapshotMeta,
+    /// The same content, already stored under this metadata (then nothing is written).
+    pub existing: Option<SnapshotMeta>,
+    entities: Vec<Entity>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// The outcome of [`Store::save`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Saved {
-    /// A new snapshot was written and made current.
+    /// A new snapshot was written.
     New(SnapshotMeta),
-    /// The same content was already stored; nothing was written (it was made current).
+    /// The same content was already stored; nothing was written.
     Unchanged(SnapshotMeta),
 }
 
@@ -363,6 +389,17 @@ impl Store {
     /// Saves a parsed list as a new snapshot and makes it current, unless the same content is
     /// already stored. A delta is applied to the list's current snapshot first.
     pub fn save(&self, parsed: ParsedList, files: Vec<SourceFile>) -> Result<Saved, StoreError> {
+        let prepared = self.prepare(parsed, files)?;
+        self.commit(prepared, true)
+    }
+
+    /// Builds the snapshot a parsed list would become (applying a delta to the current
+    /// snapshot) without writing anything, and finds the same content if it is already stored.
+    pub fn prepare(
+        &self,
+        parsed: ParsedList,
+        files: Vec<SourceFile>,
+    ) -> Result<Prepared, StoreError> {
         let list = parsed.list;
         let mut files = files;
         let mut entities = parsed.parsed.entities;
@@ -384,20 +421,22 @@ impl Store {
         if !base_hash.is_empty() {
             hash = sha256_hex(format!("{base_hash}{hash}").as_bytes());
         }
-        if let Some(existing) = self
+        let existing = self
             .snapshots()?
             .into_iter()
-            .find(|m| m.list == list && m.content_hash == hash)
-        {
-            self.set_current(list, &existing.version)?;
-            return Ok(Saved::Unchanged(existing));
-        }
+            .find(|m| m.list == list && m.content_hash == hash);
         entities.sort_by(|a, b| a.id.cmp(&b.id));
         let now = utc_now();
         let publish_date = parsed.parsed.publish_date.map(|d| d.to_string());
         let date_part = publish_date
             .clone()
             .unwrap_or_else(|| now[..10].to_string());
+        let errors = parsed
+            .parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == model::Severity::Error)
+            .count() as u64;
         let meta = SnapshotMeta {
             list,
             version: format!("{date_part}-{}", &hash[..12]),
@@ -407,10 +446,35 @@ impl Store {
             files,
             counts: count_by_schema(&entities),
             diagnostics: parsed.parsed.diagnostics.len() as u64,
+            errors,
+            filters: parsed.parsed.filters,
+            declared_count: parsed.parsed.declared_count,
+            record_count: parsed.parsed.record_count,
         };
-        self.write_snapshot(&meta, &entities, &parsed.parsed.diagnostics)?;
-        self.set_current(list, &meta.version)?;
-        Ok(Saved::New(meta))
+        Ok(Prepared {
+            meta,
+            existing,
+            entities,
+            diagnostics: parsed.parsed.diagnostics,
+        })
+    }
+
+    /// Writes a prepared snapshot (nothing when the content is already stored) and makes it
+    /// current when `make_current` is true; otherwise it is kept as a non-current version that
+    /// can be inspected, diffed and promoted later.
+    pub fn commit(&self, prepared: Prepared, make_current: bool) -> Result<Saved, StoreError> {
+        let list = prepared.meta.list;
+        let saved = match prepared.existing {
+            Some(existing) => Saved::Unchanged(existing),
+            None => {
+                self.write_snapshot(&prepared.meta, &prepared.entities, &prepared.diagnostics)?;
+                Saved::New(prepared.meta)
+            }
+        };
+        if make_current {
+            self.set_current(list, &saved.meta().version)?;
+        }
+        Ok(saved)
     }
 
     fn write_snapshot(
