@@ -340,7 +340,7 @@ fn load_labels(
 ) -> Result<NodeLabels> {
     let mut records = Vec::new();
     for f in files {
-        let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let bytes = app::files::read_input(f)?;
         let name = f.display().to_string();
         let (r, diags) = labels::parse_file(&name, &bytes, category.unwrap_or("flagged"));
         for d in diags.iter().take(10) {
@@ -403,8 +403,7 @@ pub fn run_exposure(global: &Global, args: ExposureArgs) -> Result<ExitCode> {
 pub fn run_trace(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     let g = open(&args.graph)?;
     let view = g.view();
-    let text = std::fs::read_to_string(&args.seeds)
-        .with_context(|| format!("cannot read {}", args.seeds.display()))?;
+    let text = app::files::read_input_text(&args.seeds)?;
     let list = query::parse_seeds(&view, &args.seeds.display().to_string(), &text);
     for w in &list.warnings {
         eprintln!("{w}");

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub mod detect;
 pub mod eu;
 pub mod ftm;
+mod limits;
 pub mod ofac_advanced;
 pub mod ofac_csv;
 pub mod ofac_enhanced;
@@ -28,6 +29,7 @@ mod xml_util;
 mod zipped;
 
 pub use detect::{Format, detect};
+pub use limits::Limits;
 
 /// One input file: its name as the user gave it (used in diagnostics) and its bytes.
 #[derive(Debug, Clone, Copy)]
@@ -244,11 +246,20 @@ impl IngestError {
 /// Returns one [`ParsedList`] per list found, in [`ListId`] order. Fails when any file is
 /// unusable, so that a snapshot is never built from part of what the user asked for.
 pub fn parse_files(inputs: &[Input<'_>]) -> Result<Vec<ParsedList>, IngestError> {
+    parse_files_within(inputs, &Limits::default())
+}
+
+/// [`parse_files`] within explicit [`Limits`]: ZIP archives are unpacked within their member,
+/// size and ratio limits and over-long names are dropped with error diagnostics.
+pub fn parse_files_within(
+    inputs: &[Input<'_>],
+    limits: &Limits,
+) -> Result<Vec<ParsedList>, IngestError> {
     let mut expanded: Vec<(String, Vec<u8>)> = Vec::new();
     let mut direct: Vec<Input<'_>> = Vec::new();
     for input in inputs {
         if detect::is_zip(input.bytes) {
-            for (name, bytes) in zipped::members(input)? {
+            for (name, bytes) in zipped::members(input, limits)? {
                 expanded.push((name, bytes));
             }
         } else {
@@ -303,6 +314,7 @@ pub fn parse_files(inputs: &[Input<'_>]) -> Result<Vec<ParsedList>, IngestError>
         });
     }
     for p in &mut out {
+        limits::cap_names(p, limits);
         resolve::resolve_relations(&mut p.parsed.entities);
     }
     out.sort_by_key(|p| p.list);
