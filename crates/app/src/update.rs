@@ -34,6 +34,50 @@ impl Outcome {
     pub fn is_current(&self) -> bool {
         self.held.is_empty()
     }
+
+    /// The outcome as the output contract has it.
+    pub fn to_api(&self) -> api::ImportOutcome {
+        api::ImportOutcome {
+            status: if matches!(self.saved, Saved::New(_)) {
+                api::ImportStatus::New
+            } else {
+                api::ImportStatus::Unchanged
+            },
+            snapshot: api::StoredSnapshot::new(self.saved.meta().clone(), self.is_current()),
+            held: self
+                .held
+                .iter()
+                .map(|c| format!("{c} ({})", c.flag()))
+                .collect(),
+        }
+    }
+
+    /// The one-line text report: what was stored, its counts and diagnostics.
+    pub fn text(&self) -> String {
+        let m = self.saved.meta();
+        let status = match self.saved {
+            Saved::New(_) => "imported",
+            Saved::Unchanged(_) => "unchanged (already stored)",
+        };
+        format!(
+            "{}: {status}, {} entities ({}), {} diagnostics",
+            m.name(),
+            m.entity_count(),
+            crate::lists::counts_text(m),
+            m.diagnostics
+        )
+    }
+
+    /// Why the version was not made current, as an error line; `None` when it is current.
+    pub fn held_line(&self) -> Option<String> {
+        (!self.is_current()).then(|| {
+            format!(
+                "error: {} was not made current: {}. The current snapshot is unchanged.",
+                self.saved.meta().name(),
+                held_text(&self.held)
+            )
+        })
+    }
 }
 
 /// How import and update decide whether a new version becomes current.
@@ -84,6 +128,8 @@ fn store_checked(
     policy: &Policy,
 ) -> Result<Outcome> {
     let diagnostics = p.parsed.diagnostics.clone();
+    // One writer at a time from reading the current snapshot to replacing it.
+    let _lock = store.lock()?;
     let current = store.current(p.list)?;
     let prepared = store.prepare(p, sources)?;
     let candidate = prepared.existing.as_ref().unwrap_or(&prepared.meta);

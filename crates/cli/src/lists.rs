@@ -1,15 +1,14 @@
 //! `interdict lists …`: import, update, show, diff and export.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use app::update::Outcome;
 use clap::{Args, Subcommand, ValueEnum};
 use model::Diagnostic;
-use store::{Saved, SnapshotMeta};
+use store::Saved;
 
 use crate::Global;
 use crate::progress::Bars;
@@ -198,37 +197,22 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
                 ExportFormat::Json => app::lists::ExportFormat::Json,
             };
             let source = app::sources::ListSource::from_args(&lists);
-            let mut out: Box<dyn Write> = match &output {
-                Some(p) => {
-                    if let app::sources::ListSource::Files(inputs) = &source {
-                        let inputs: Vec<(&str, &std::path::Path)> = inputs
-                            .iter()
-                            .map(|i| ("the list file", i.as_path()))
-                            .collect();
-                        app::files::refuse_overwrite(p, &inputs)?;
-                    }
-                    Box::new(std::io::BufWriter::new(
-                        std::fs::File::create(p)
-                            .with_context(|| format!("cannot create {}", p.display()))?,
-                    ))
-                }
-                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            };
-            let n = app::lists::export(&ctx, &source, &only, format, &mut out, &Bars::default())?;
+            let mut stdout = std::io::stdout().lock();
+            let n = app::lists::export_to(
+                &ctx,
+                &source,
+                &only,
+                format,
+                output.as_deref(),
+                &mut stdout,
+                &Bars::default(),
+            )?;
             if output.is_some() {
                 eprintln!("Wrote {n} objects.");
             }
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-fn counts_text(meta: &SnapshotMeta) -> String {
-    meta.counts
-        .iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn show(global: &Global, ctx: &app::Context) -> Result<ExitCode> {
@@ -239,37 +223,9 @@ fn show(global: &Global, ctx: &app::Context) -> Result<ExitCode> {
             .map(|(m, current)| api::StoredSnapshot::new(m, current))
             .collect();
         outln!("{}", serde_json::to_string_pretty(&rows)?);
-        return Ok(ExitCode::SUCCESS);
+    } else {
+        outln!("{}", app::lists::snapshots_text(ctx, &all).trim_end());
     }
-    if all.is_empty() {
-        outln!(
-            "No lists stored in {}.\nRun `interdict lists update` (needs internet) or `interdict lists import FILE...`.",
-            ctx.data_dir().display()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    outln!(
-        "{:<1} {:<13} {:<24} {:<10} {:>8} {:>6}  by schema",
-        "",
-        "list",
-        "version",
-        "published",
-        "entities",
-        "diags"
-    );
-    for (m, current) in &all {
-        outln!(
-            "{:<1} {:<13} {:<24} {:<10} {:>8} {:>6}  {}",
-            if *current { "*" } else { "" },
-            m.list.as_str(),
-            m.version,
-            m.publish_date.as_deref().unwrap_or("-"),
-            m.entity_count(),
-            m.diagnostics,
-            counts_text(m)
-        );
-    }
-    outln!("(* = current; data directory {})", ctx.data_dir().display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -301,12 +257,8 @@ fn held_status(outcomes: &[Outcome]) -> ExitCode {
 }
 
 fn report_saved(global: &Global, results: &[Outcome], all_diags: bool) -> Result<()> {
-    for o in results.iter().filter(|o| !o.is_current()) {
-        eprintln!(
-            "error: {} was not made current: {}. The current snapshot is unchanged.",
-            o.saved.meta().name(),
-            app::update::held_text(&o.held)
-        );
+    for (o, line) in results.iter().filter_map(|o| Some((o, o.held_line()?))) {
+        eprintln!("{line}");
         if global.json {
             // The JSON on stdout has no diagnostics; the errors that held the version back
             // are named here, with file and offset.
@@ -320,38 +272,12 @@ fn report_saved(global: &Global, results: &[Outcome], all_diags: bool) -> Result
         }
     }
     if global.json {
-        let rows: Vec<api::ImportOutcome> = results
-            .iter()
-            .map(|o| api::ImportOutcome {
-                status: if matches!(o.saved, Saved::New(_)) {
-                    api::ImportStatus::New
-                } else {
-                    api::ImportStatus::Unchanged
-                },
-                snapshot: api::StoredSnapshot::new(o.saved.meta().clone(), o.is_current()),
-                held: o
-                    .held
-                    .iter()
-                    .map(|c| format!("{c} ({})", c.flag()))
-                    .collect(),
-            })
-            .collect();
+        let rows: Vec<api::ImportOutcome> = results.iter().map(Outcome::to_api).collect();
         outln!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
     for o in results {
-        let m = o.saved.meta();
-        let status = match o.saved {
-            Saved::New(_) => "imported",
-            Saved::Unchanged(_) => "unchanged (already stored)",
-        };
-        outln!(
-            "{}: {status}, {} entities ({}), {} diagnostics",
-            m.name(),
-            m.entity_count(),
-            counts_text(m),
-            m.diagnostics
-        );
+        outln!("{}", o.text());
         if matches!(o.saved, Saved::New(_)) {
             print_diagnostics(&o.diagnostics, all_diags);
         }
@@ -363,30 +289,11 @@ fn diff(global: &Global, ctx: &app::Context, old: &str, new: &str) -> Result<Exi
     let (old_name, new_name, d) = app::lists::diff(ctx, old, new)?;
     if global.json {
         outln!("{}", serde_json::to_string_pretty(&d)?);
-        return Ok(ExitCode::SUCCESS);
-    }
-    outln!(
-        "{old_name} → {new_name}: {} added, {} removed, {} changed",
-        d.added.len(),
-        d.removed.len(),
-        d.changed.len()
-    );
-    for e in &d.added {
-        outln!("+ {} [{}] {}", e.id, e.schema, e.caption);
-    }
-    for e in &d.removed {
-        outln!("- {} [{}] {}", e.id, e.schema, e.caption);
-    }
-    for c in &d.changed {
-        outln!("~ {} {}", c.id, c.caption);
-        for f in &c.changes {
-            for v in &f.removed {
-                outln!("    - {}: {v}", f.field);
-            }
-            for v in &f.added {
-                outln!("    + {}: {v}", f.field);
-            }
-        }
+    } else {
+        outln!(
+            "{}",
+            app::lists::diff_text(&old_name, &new_name, &d).trim_end()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

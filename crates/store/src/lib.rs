@@ -234,6 +234,40 @@ impl Store {
         &self.root
     }
 
+    /// Takes the store's writer lock: an exclusive advisory lock (`flock`) on `lists/.lock`,
+    /// held until the returned guard is dropped. Every writer holds it from reading the current
+    /// snapshot to making the new one current, so two imports (in two processes, or two
+    /// containers sharing the volume) run one after the other and each judges the other's
+    /// result. The lock dies with its process, so a writer killed with `kill -9` never leaves
+    /// the store locked; the temporary files it left are removed here, once no writer can
+    /// still be using them.
+    pub fn lock(&self) -> Result<WriteLock, StoreError> {
+        let path = self.root.join("lists").join(".lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        file.lock().map_err(io_err(&path))?;
+        for list in ListId::ALL {
+            let dir = self.list_dir(list);
+            let Ok(rd) = fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in rd.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with(".tmp-") {
+                    let _ = fs::remove_dir_all(entry.path());
+                } else if name.starts_with(".CURRENT.") {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
+        Ok(WriteLock { _file: file })
+    }
+
     fn list_dir(&self, list: ListId) -> PathBuf {
         self.root.join("lists").join(list.as_str())
     }
@@ -389,6 +423,7 @@ impl Store {
     /// Saves a parsed list as a new snapshot and makes it current, unless the same content is
     /// already stored. A delta is applied to the list's current snapshot first.
     pub fn save(&self, parsed: ParsedList, files: Vec<SourceFile>) -> Result<Saved, StoreError> {
+        let _lock = self.lock()?;
         let prepared = self.prepare(parsed, files)?;
         self.commit(prepared, true)
     }
@@ -485,10 +520,13 @@ impl Store {
     ) -> Result<(), StoreError> {
         let dir = self.list_dir(meta.list);
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        let tmp = dir.join(format!(".tmp-{}-{}", meta.version, std::process::id()));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+        let target = dir.join(&meta.version);
+        if target.is_dir() {
+            // Another writer stored the same content first (the same version name means the
+            // same content hash): nothing to write.
+            return Ok(());
         }
+        let tmp = dir.join(format!(".tmp-{}-{}", meta.version, unique_suffix()));
         fs::create_dir(&tmp).map_err(io_err(&tmp))?;
         let result = (|| {
             write_jsonl(&tmp.join("entities.jsonl"), entities)?;
@@ -499,8 +537,8 @@ impl Store {
                 message: e.to_string(),
             })?;
             write_synced(&path, &json)?;
-            let target = dir.join(&meta.version);
-            fs::rename(&tmp, &target).map_err(io_err(&target))
+            fs::rename(&tmp, &target).map_err(io_err(&target))?;
+            sync_dir(&dir)
         })();
         if result.is_err() {
             let _ = fs::remove_dir_all(&tmp);
@@ -510,11 +548,42 @@ impl Store {
 
     fn set_current(&self, list: ListId, version: &str) -> Result<(), StoreError> {
         let dir = self.list_dir(list);
-        let tmp = dir.join(format!(".CURRENT.{}", std::process::id()));
+        let tmp = dir.join(format!(".CURRENT.{}", unique_suffix()));
         write_synced(&tmp, format!("{version}\n").as_bytes())?;
         let path = dir.join("CURRENT");
-        fs::rename(&tmp, &path).map_err(io_err(&path))
+        fs::rename(&tmp, &path).map_err(io_err(&path))?;
+        sync_dir(&dir)
     }
+}
+
+/// The store's writer lock ([`Store::lock`]); released when dropped or when the process ends.
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: fs::File,
+}
+
+/// A name part no other writer uses: the process id (not enough alone: two containers sharing
+/// a volume both run as PID 1), the time in nanoseconds and 64 bits from the standard
+/// library's per-process random hash keys.
+pub fn unique_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(nanos);
+    format!("{}-{nanos:x}-{:016x}", std::process::id(), h.finish())
+}
+
+/// Makes a rename in `dir` durable (a no-op where directories cannot be opened, as on Windows).
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(dir))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
