@@ -32,7 +32,7 @@ pub fn book(ctx: &Context, spec: &BookSpec<'_>, obs: &dyn Observer) -> Result<Ad
         }
     }
     for path in spec.labels {
-        let bytes = std::fs::read(path).map_err(AppError::io(path))?;
+        let bytes = crate::files::read_input(path)?;
         let name = path.display().to_string();
         let (labels, diags) = wallets::labels::parse(&name, &bytes, spec.category);
         for d in &diags {
@@ -52,7 +52,7 @@ pub fn book(ctx: &Context, spec: &BookSpec<'_>, obs: &dyn Observer) -> Result<Ad
 /// Reads the addresses of a query file: CSV with an `address` column and an optional `chain`
 /// column, or plain text with one address per line (`#` starts a comment line).
 pub fn read_queries(path: &Path) -> Result<Vec<(String, Option<String>)>> {
-    let bytes = std::fs::read(path).map_err(AppError::io(path))?;
+    let bytes = crate::files::read_input(path)?;
     let text =
         String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned();
     let first = text.lines().next().unwrap_or("").to_ascii_lowercase();

@@ -176,14 +176,7 @@ fn save_index(s: &Screener, path: &Path) -> Result<()> {
         .parent()
         .ok_or_else(|| AppError::Invalid("an index path has no folder".into()))?;
     std::fs::create_dir_all(dir).map_err(AppError::io(dir))?;
-    let tmp = dir.join(format!(
-        ".tmp-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-    ));
+    let tmp = dir.join(format!(".tmp-{}", store::unique_suffix()));
     let write = || -> std::io::Result<()> {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         s.save(&mut f)?;

@@ -113,7 +113,7 @@ const BATCH_ROWS: usize = 16_384;
 /// Why an import or a generation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// An input file could not be opened.
+    /// An input file could not be opened (or is not a regular file).
     #[error("cannot open {path}")]
     Open {
         /// The file as the caller named it.
@@ -250,7 +250,18 @@ impl Input<'static> {
             path: name.clone(),
             source,
         })?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = file.metadata().map_err(|source| ImportError::Open {
+            path: name.clone(),
+            source,
+        })?;
+        // A device or FIFO (`/dev/zero`) never ends: only regular files are read.
+        if !meta.is_file() {
+            return Err(ImportError::Open {
+                path: name,
+                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
+            });
+        }
+        let size = meta.len();
         #[cfg(feature = "parquet")]
         if parquet {
             return Ok(Input {

@@ -52,8 +52,14 @@ pub fn read(
                     bad = Some(format!("column {}: type {t} is not supported", names[c]));
                 }
             }
+            let long = wanted.iter().map(|&c| values[c].len()).sum::<usize>()
+                > crate::input::MAX_LINE_BYTES;
             let parsed = match bad {
                 Some(m) => Err(m),
+                None if long => Err(format!(
+                    "the row is longer than the {}-byte limit; it was skipped",
+                    crate::input::MAX_LINE_BYTES
+                )),
                 None => parse_fields(&cols, |i| values.get(i).map(String::as_str)),
             };
             match parsed {

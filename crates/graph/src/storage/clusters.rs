@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::builder::{tmp_dir, write_vec};
+use super::builder::{lock, tmp_dir, write_vec};
 use super::{StorageError, io_err};
 use crate::build::sorted_order;
 use crate::clusters::{Forest, NO_PARENT};
@@ -84,6 +84,9 @@ pub fn write_clusters(
     c: &Clustering,
     mut meta: ClustersMeta,
 ) -> Result<ClustersMeta, StorageError> {
+    // One writer at a time, as for graph directories: the lock also clears what a killed
+    // writer left behind.
+    let _lock = lock(dir)?;
     if dir.exists() {
         return Err(StorageError::Corrupt {
             path: dir.display().to_string(),

@@ -43,6 +43,13 @@
 //! Append is a rebuild merge: the existing columns are copied, new rows appended, the CSRs
 //! rebuilt, and the new directory renamed over the old one, so readers never see a half-written
 //! graph and node ids stay stable.
+//!
+//! One writer at a time: import and append hold an advisory lock on `.<name>.interdict-lock`
+//! beside the directory for the whole write. Temporary directories (`.<name>.interdict-tmp-…`,
+//! unique per writer) and the backup an append keeps between its two renames
+//! (`.<name>.interdict-old`) are hidden and marked, and a graph name containing `.interdict-`
+//! is refused, so the tool's names never collide with a graph. A reader that finds only the
+//! backup opens it; the next writer renames it back or removes it.
 
 mod builder;
 mod clusters;
@@ -116,6 +123,20 @@ pub enum StorageError {
     /// More distinct addresses than `u32` ids.
     #[error("more than 4,294,967,295 distinct addresses; shard the input by chain")]
     TooManyNodes,
+}
+
+/// What marks the tool's own names beside a graph directory (its lock, temporary directories
+/// and backup); a graph's own name may not contain it, so the two can never collide.
+pub(crate) const SIDE_MARK: &str = ".interdict-";
+
+/// The hidden path beside graph `dir` the tool uses for `what` (`lock`, `old`, `tmp-…`):
+/// `.<name>.interdict-<what>`.
+pub(crate) fn side_path(dir: &std::path::Path, what: &str) -> std::path::PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(dir.file_name().unwrap_or_default());
+    name.push(SIDE_MARK);
+    name.push(what);
+    dir.with_file_name(name)
 }
 
 fn io_err(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StorageError + '_ {
