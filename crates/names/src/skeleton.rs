@@ -200,6 +200,44 @@ const CURATED: &[(&str, &str)] = &[
     ("an", "an"),
 ];
 
+/// English number words and the digits they stand for: `FIVE` and `5` in a vessel's or a
+/// company's name are the same part, so they share a skeleton.
+const NUMBER_WORDS: &[(&str, &str)] = &[
+    ("zero", "0"),
+    ("one", "1"),
+    ("two", "2"),
+    ("three", "3"),
+    ("four", "4"),
+    ("five", "5"),
+    ("six", "6"),
+    ("seven", "7"),
+    ("eight", "8"),
+    ("nine", "9"),
+    ("ten", "10"),
+    ("eleven", "11"),
+    ("twelve", "12"),
+    ("thirteen", "13"),
+    ("fourteen", "14"),
+    ("fifteen", "15"),
+    ("sixteen", "16"),
+    ("seventeen", "17"),
+    ("eighteen", "18"),
+    ("nineteen", "19"),
+    ("twenty", "20"),
+    ("thirty", "30"),
+    ("forty", "40"),
+    ("fifty", "50"),
+    ("hundred", "100"),
+];
+
+/// The digits of an English number word, if the token is one.
+fn number_word(token: &str) -> Option<&'static str> {
+    NUMBER_WORDS
+        .iter()
+        .find(|(w, _)| *w == token)
+        .map(|(_, d)| *d)
+}
+
 fn curated(token: &str) -> Option<&'static str> {
     // A hash map rather than a scan: this runs for every token of every variant.
     static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
@@ -434,6 +472,13 @@ fn parse_korean(s: &[u8], left: usize, out: &mut Vec<u8>) -> bool {
 /// other input is accepted and folded byte by byte. See the module documentation for what the
 /// key collapses.
 pub fn skeleton(token: &str) -> String {
+    if let Some(digits) = number_word(token) {
+        return digits.to_owned();
+    }
+    // Numbers are compared as written: folding doubled letters would make `100` equal `10`.
+    if token.bytes().all(|b| b.is_ascii_digit()) {
+        return token.to_owned();
+    }
     let base = curated(token).unwrap_or(token);
     let folded = general_fold(base);
     let mut korean = Vec::with_capacity(folded.len() + 2);
@@ -547,6 +592,14 @@ pub fn phonetic_code(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_words_share_their_digits_skeleton() {
+        for (word, digits) in [("five", "5"), ("twelve", "12"), ("one", "1"), ("hundred", "100")] {
+            assert_eq!(skeleton(word), skeleton(digits), "{word}");
+        }
+        assert_ne!(skeleton("fiver"), skeleton("5"));
+    }
 
     #[test]
     fn collapses_equivalent_spellings() {

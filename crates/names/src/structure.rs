@@ -34,11 +34,69 @@ use LegalClass as C;
 /// Legal forms in many languages and scripts (after romanisation), longest spellings first so
 /// that `limited liability company` wins over `company`.
 const LEGAL_FORMS: &[FormEntry] = &[
+    // Spelled-out forms in the languages of the lists' companies, longest first.
     lf(
         &["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"],
         "llc",
         C::Llc,
     ),
+    lf(
+        &["sociedad", "de", "responsabilidad", "limitada"],
+        "srl",
+        C::Llc,
+    ),
+    lf(
+        &["societe", "a", "responsabilite", "limitee"],
+        "sarl",
+        C::Llc,
+    ),
+    lf(&["societa", "a", "responsabilita", "limitata"], "srl", C::Llc),
+    lf(
+        &["gesellschaft", "mit", "beschrankter", "haftung"],
+        "gmbh",
+        C::Llc,
+    ),
+    lf(
+        &["gesellschaft", "mit", "beschraenkter", "haftung"],
+        "gmbh",
+        C::Llc,
+    ),
+    lf(
+        &["zakrytoye", "aktsionernoye", "obshchestvo"],
+        "cjsc",
+        C::JointStock,
+    ),
+    lf(
+        &["zakrytoe", "aktsionernoe", "obshchestvo"],
+        "cjsc",
+        C::JointStock,
+    ),
+    lf(
+        &["otkrytoye", "aktsionernoye", "obshchestvo"],
+        "ojsc",
+        C::JointStock,
+    ),
+    lf(
+        &["otkrytoe", "aktsionernoe", "obshchestvo"],
+        "ojsc",
+        C::JointStock,
+    ),
+    lf(
+        &["publichnoye", "aktsionernoye", "obshchestvo"],
+        "pjsc",
+        C::JointStock,
+    ),
+    lf(
+        &["publichnoe", "aktsionernoe", "obshchestvo"],
+        "pjsc",
+        C::JointStock,
+    ),
+    lf(&["sociedad", "anonima"], "sa", C::JointStock),
+    lf(&["societe", "anonyme"], "sa", C::JointStock),
+    lf(&["societa", "per", "azioni"], "spa", C::JointStock),
+    lf(&["naamloze", "vennootschap"], "nv", C::JointStock),
+    lf(&["besloten", "vennootschap"], "bv", C::Limited),
+    lf(&["aktiengesellschaft"], "ag", C::JointStock),
     lf(
         &["obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"],
         "llc",
@@ -282,6 +340,12 @@ pub const LEGAL_WORDS: &[&str] = &[
     "as",
     "tov",
     "too",
+    "anonima",
+    "anonyme",
+    "haftung",
+    "beschrankter",
+    "limitada",
+    "aktiengesellschaft",
 ];
 
 /// Honorifics, religious and military titles that precede names and carry little identity.
@@ -335,6 +399,15 @@ const TITLES: &[&str] = &[
     "imam",
     "ayatollah",
     "hojatoleslam",
+    "president",
+    "minister",
+    "senator",
+    "ambassador",
+    "governor",
+    "chairman",
+    "director",
+    "deputy",
+    "prime",
     "sayyed",
     "sayyid",
 ];

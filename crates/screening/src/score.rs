@@ -19,6 +19,21 @@ use crate::types::{PartMatch, PartRole, UnmatchedPart};
 /// How much an unmatched listed part costs, relative to its role weight.
 pub(crate) const LISTED_EXTRA: f32 = 0.3;
 
+/// How much an unmatched query given name, patronymic or initial costs, relative to its role
+/// weight: customer records routinely carry more given and middle names than the lists
+/// (`Vladimir Alexei Vladimirovich Putin` for `PUTIN, Vladimir Vladimirovich`), while an extra
+/// family name or organisation word says the query is someone or something else and keeps its
+/// full weight.
+pub(crate) const QUERY_EXTRA_GIVEN: f32 = 0.5;
+
+/// The cost of an unmatched query part of this role and weight (see [`QUERY_EXTRA_GIVEN`]).
+fn query_extra(role: Role, weight: f32) -> f32 {
+    match role {
+        Role::Given | Role::Patronymic | Role::Initial => weight * QUERY_EXTRA_GIVEN,
+        _ => weight,
+    }
+}
+
 /// Similarity of two parts for scoring, with the transformation that explains it.
 ///
 /// `compare_tokens` reports Jaro–Winkler for pairs that no transformation equates; raw
@@ -268,11 +283,20 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
         for j in 0..nl {
             let (sim, how) = sim(i, j);
             if sim > 0.0 {
+                // An initial agreeing with a name's first letter is only as much evidence as
+                // the initial carries, so the pair weighs what the initial weighs: the full
+                // name's weight would make the pair's 0.6 similarity drag the score down more
+                // than leaving the initial out would (`V. V. Putin`).
+                let weight = if how == Transform::Initial {
+                    q.weight(i).min(l.weight(j))
+                } else {
+                    (q.weight(i) + l.weight(j)) / 2.0
+                };
                 edges.push(Edge {
                     q: (i as u8, i as u8 + 1),
                     l: (j as u8, j as u8 + 1),
                     sim,
-                    weight: (q.weight(i) + l.weight(j)) / 2.0,
+                    weight,
                     how,
                 });
             }
@@ -312,7 +336,7 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
     }
     for i in 0..nq {
         if q_used & (1 << i) == 0 {
-            den += q.weight(i);
+            den += query_extra(q.view(i).role(), q.weight(i));
         }
     }
     for j in 0..nl {
@@ -335,7 +359,9 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
         }
         for i in 0..nq {
             if q_used & (1 << i) == 0 {
-                d.unmatched_query.push(unmatched(&q.view(i), q.weight(i)));
+                let v = q.view(i);
+                let w = query_extra(v.role(), q.weight(i));
+                d.unmatched_query.push(unmatched(&v, w));
             }
         }
         for j in 0..nl {

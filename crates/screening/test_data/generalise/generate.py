@@ -120,13 +120,50 @@ def cap(w):
     return "-".join(p[:1].upper() + p[1:].lower() for p in w.split("-"))
 
 
+def fold(token):
+    """A crude spelling-variant fold, as names-dev's negatives use: `al-` dropped, doubled
+    letters single, `y` as `i`, `ou` as `u`, `ee` as `i`, `kh` as `h`."""
+    t = re.sub(r"[^a-z]", "", token.lower())
+    t = re.sub(r"^(al|el)(?=.{3})", "", t)
+    for a, b in (("kh", "h"), ("ou", "u"), ("ee", "i"), ("y", "i")):
+        t = t.replace(a, b)
+    return re.sub(r"(.)\1", r"\1", t)
+
+
 def main():
     rng = random.Random(SEED)
     entities = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
     listed = set()
+    # Folded token sets of listed person names, for the negatives' filter below.
+    listed_tokens = []
     for e in entities:
         for n in e["names"]:
             listed.add(" ".join(sorted(re.sub(r"[^a-z0-9 ]", " ", n.lower()).split())))
+            if e["schema"] == "Person":
+                listed_tokens.append({fold(w) for w in re.split(r"[^A-Za-z]+", n) if w})
+
+    def variants(t):
+        """The token and its one-deletion forms: two tokens are at most one substitution,
+        insertion or deletion apart exactly when these sets meet."""
+        return {t} | {t[:i] + t[i + 1:] for i in range(len(t))}
+
+    near = {}
+    for k, lt in enumerate(listed_tokens):
+        for u in lt:
+            for v in variants(u):
+                near.setdefault(v, set()).add(k)
+
+    def is_listed(name):
+        """names-dev's definition of a name that is not a negative: every token (two or more)
+        within one edit of a token of one listed name, after folding spelling variants."""
+        toks = [fold(w) for w in re.split(r"[^A-Za-z]+", name) if w]
+        common = None
+        for t in toks:
+            hits = set().union(*(near.get(v, set()) for v in variants(t)))
+            common = hits if common is None else common & hits
+            if not common:
+                return False
+        return bool(common)
     people = []
     for e in entities:
         if e["schema"] != "Person":
@@ -223,7 +260,7 @@ def main():
             tries += 1
             g, f = rng.choice(GIVEN[c]), rng.choice(FAMILY[c])
             key = " ".join(sorted(re.sub(r"[^a-z0-9 ]", " ", f"{g} {f}".lower()).split()))
-            if key in listed:
+            if key in listed or is_listed(f"{g} {f}"):
                 continue
             listed.add(key)
             name = f"{f} {g}" if c in FAMILY_FIRST else f"{g} {f}"
