@@ -38,7 +38,8 @@ pub use similarity::{
     levenshtein_similarity,
 };
 pub use skeleton::{
-    PHONETIC_LENGTH, PhoneticKey, codes_match, consonant_key, phonetic_code, phonetic_key, skeleton,
+    PHONETIC_LENGTH, PhoneticKey, codes_match, consonant_key, is_korean_syllable, phonetic_code,
+    phonetic_key, skeleton,
 };
 pub use structure::LEGAL_WORDS;
 
@@ -451,7 +452,9 @@ fn build_tokens(
     if is_org {
         for (t, r) in tagged.iter_mut() {
             match *r {
-                Role::Unknown if structure::is_org_word(t) => *r = Role::OrgWord,
+                Role::Unknown if structure::is_org_word(t) || structure::is_place_word(t) => {
+                    *r = Role::OrgWord
+                }
                 Role::Unknown if structure::is_stopword(t) => *r = Role::Stopword,
                 Role::Title => *r = Role::Unknown,
                 _ => {}

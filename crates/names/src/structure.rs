@@ -508,6 +508,28 @@ pub(crate) fn is_org_word(t: &str) -> bool {
     set_of(&SET, ORG_WORDS).contains(t)
 }
 
+/// Countries, regions and descriptive words that many organisation names of one place or
+/// sector share (`Korea`, `Pacific`, `Golden`, `Eastern`): inside a name already known to be an
+/// organisation's they say as little as `trading` does. Not used to decide that a name is an
+/// organisation's: `Jordan` and `Golden` are also people's names.
+const PLACE_WORDS: &[&str] = &[
+    "korea", "korean", "dprk", "chosun", "choson", "joson", "china", "chinese", "hong", "kong",
+    "syria", "syrian", "iran", "iranian", "persia", "persian", "iraq", "iraqi", "russia",
+    "russian", "rus", "lebanon", "lebanese", "yemen", "libya", "libyan", "sudan", "cuba",
+    "venezuela", "belarus", "ukraine", "turkey", "dubai", "emirates", "gulf", "arab", "arabian",
+    "asia", "asian", "euro", "europe", "european", "africa", "african", "america", "american",
+    "pacific", "atlantic", "eastern", "east", "western", "west", "northern", "north",
+    "southern", "south", "central", "national", "united", "golden", "gold", "star", "new",
+    "first", "grand", "royal", "great", "world", "universal", "mega", "best", "top", "premier",
+    "prime", "ocean", "sea", "marine", "maritime", "oriental", "orient", "sun", "silk", "road",
+];
+
+/// Whether a word of an organisation's name is a place or descriptive word ([`PLACE_WORDS`]).
+pub(crate) fn is_place_word(t: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    set_of(&SET, PLACE_WORDS).contains(t)
+}
+
 pub(crate) fn is_stopword(t: &str) -> bool {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     set_of(&SET, STOPWORDS).contains(t)

@@ -134,7 +134,7 @@ fn assigns_roles() {
     check_roles(
         "KOREA SAENAL TRADING COMPANY",
         NameKind::Unknown,
-        "korea:Unknown saenal:Unknown trading:OrgWord co:LegalForm",
+        "korea:OrgWord saenal:Unknown trading:OrgWord co:LegalForm",
     );
     check_roles(
         "LIMITED LIABILITY COMPANY SIGNATEK",
@@ -253,6 +253,16 @@ fn titles_and_offices_before_a_name_are_titles() {
     );
     // A title word alone is the name.
     check_roles("Director", NameKind::Person, "director:Unknown");
+}
+
+#[test]
+fn chinese_names_get_no_half_korean_reading() {
+    // 建 and 军 have no Korean reading in the table: the name is read as Chinese only.
+    check(
+        "刘建军",
+        NameKind::Person,
+        &["Pinyin: liu jian jun", "Pinyin+: liu jianjun"],
+    );
 }
 
 #[test]
