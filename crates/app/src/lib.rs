@@ -55,6 +55,24 @@ impl Context {
         }
     }
 
+    /// The context a front end runs with: `data_dir` when given, else the platform's
+    /// per-user data directory; `INTERDICT_OFFLINE` (any non-empty value) and
+    /// `INTERDICT_MIRROR` from the environment.
+    pub fn from_env(data_dir: Option<PathBuf>) -> Result<Context> {
+        let dir = data_dir.or_else(default_data_dir).ok_or_else(|| {
+            AppError::Invalid(
+                "cannot work out a data directory; pass --data-dir DIR or set INTERDICT_HOME"
+                    .into(),
+            )
+        })?;
+        let mut ctx = Context::new(dir);
+        ctx.offline = std::env::var_os("INTERDICT_OFFLINE").is_some_and(|v| !v.is_empty());
+        ctx.mirror = std::env::var("INTERDICT_MIRROR")
+            .ok()
+            .filter(|m| !m.is_empty());
+        Ok(ctx)
+    }
+
     /// The data directory.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir

@@ -55,12 +55,24 @@ pub fn run(
             }
             let lists = resolved.load(ctx)?;
             obs.start("Building the name index", None, crate::Unit::Items);
-            let s = Sanctions::build(
+            let dates: Vec<(String, String, Option<String>)> = lists
+                .iter()
+                .map(|l| {
+                    let d = l.used.publish_date.clone();
+                    (l.list.as_str().to_string(), l.version.clone(), d)
+                })
+                .collect();
+            let mut s = Sanctions::build(
                 lists
                     .into_iter()
                     .map(|l| (ListRef::new(l.list.as_str(), l.version), l.entities))
                     .collect(),
             );
+            for (list, version, date) in dates {
+                if let Some(d) = date {
+                    s.set_published(&list, &version, &d);
+                }
+            }
             obs.finish();
             Some(s)
         }

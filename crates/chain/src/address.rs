@@ -419,7 +419,9 @@ fn parse_cashaddr(s: &[u8]) -> Result<Address, AddressError> {
 /// Base58 strings can start with `bc1`, `zs1`, `vg1` or `TB1` too (OFAC lists the Tron address
 /// `TB1Bcv3x…`), so when the bech32 reading fails we accept a valid Base58 reading instead. When
 /// both fail we report the bech32 error, unless the input mixes case with a non-lower-case prefix,
-/// which bech32 never allows and which points at a mistyped Base58 address.
+/// which bech32 never allows and which points at a mistyped Base58 address. A mixed-case string
+/// whose lower-case spelling is a valid bech32 address is a bech32 address with its case mixed
+/// (`BC1qar0…`), and gets the bech32 mixed-case error rather than a Base58 alphabet error.
 fn try_bech32(s: &[u8]) -> Option<Result<Address, AddressError>> {
     let r = try_bech32_only(s)?;
     Some(match r {
@@ -429,6 +431,22 @@ fn try_bech32(s: &[u8]) -> Option<Result<Address, AddressError>> {
             Err(b58) => {
                 let mixed =
                     s.iter().any(u8::is_ascii_uppercase) && s.iter().any(u8::is_ascii_lowercase);
+                if mixed && matches!(try_bech32_only(&s.to_ascii_lowercase()), Some(Ok(_))) {
+                    let first_upper = s
+                        .iter()
+                        .find(|c| c.is_ascii_alphabetic())
+                        .is_some_and(u8::is_ascii_uppercase);
+                    let pos = s
+                        .iter()
+                        .position(|c| {
+                            c.is_ascii_alphabetic() && c.is_ascii_uppercase() != first_upper
+                        })
+                        .unwrap_or(0);
+                    return Some(Err(AddressError::MixedCase {
+                        pos,
+                        format: Format::Bech32,
+                    }));
+                }
                 let lower_prefix = s
                     .iter()
                     .take_while(|&&c| c != b'1')

@@ -105,6 +105,28 @@ fn segwit() {
         "bc1qw508d6qejxtdg4y5r3zarvarY0c5xw7kv8f3t4",
         Err(ErrorKind::MixedCase),
     );
+    // An upper-case prefix with a lower-case body is a bech32 address with mixed case, not a
+    // Base58 address with a bad character (issue 16).
+    for (input, message) in [
+        (
+            "BC1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+            "mixed case in bech32 at position 3",
+        ),
+        (
+            "Bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+            "mixed case in bech32 at position 1",
+        ),
+        (
+            "bc1QAR0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+            "mixed case in bech32 at position 3",
+        ),
+    ] {
+        check(input, Err(ErrorKind::MixedCase));
+        assert_eq!(
+            parse(input).map(|_| ()).map_err(|e| e.to_string()),
+            Err(message.into())
+        );
+    }
     check(
         "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3tb",
         Err(ErrorKind::BadChar),

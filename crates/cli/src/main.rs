@@ -35,23 +35,9 @@ pub struct Global {
 }
 
 impl Global {
-    /// The application context: the data directory (`--data-dir`, else `INTERDICT_HOME`, else
-    /// the platform's), `INTERDICT_OFFLINE` and `INTERDICT_MIRROR`.
+    /// The application context: `--data-dir` (or `INTERDICT_HOME`), else the platform's.
     pub fn context(&self) -> anyhow::Result<app::Context> {
-        let dir = match &self.data_dir {
-            Some(d) => d.clone(),
-            None => app::default_data_dir().ok_or_else(|| {
-                anyhow::anyhow!(
-                    "cannot work out a data directory; pass --data-dir DIR or set INTERDICT_HOME"
-                )
-            })?,
-        };
-        let mut ctx = app::Context::new(dir);
-        ctx.offline = std::env::var_os("INTERDICT_OFFLINE").is_some_and(|v| !v.is_empty());
-        ctx.mirror = std::env::var("INTERDICT_MIRROR")
-            .ok()
-            .filter(|m| !m.is_empty());
-        Ok(ctx)
+        Ok(app::Context::from_env(self.data_dir.clone())?)
     }
 }
 

@@ -60,8 +60,7 @@ fn exposure_4_hops(bencher: divan::Bencher) {
     });
 }
 
-#[divan::bench(sample_count = 10)]
-fn fifo_replay() {
+fn replay(model: TaintModel) {
     let f = fixture();
     let view = f.graph.view();
     let seeds = Seeds {
@@ -69,10 +68,53 @@ fn fifo_replay() {
         edges: Vec::new(),
     };
     let cfg = TraceConfig {
-        model: TaintModel::Fifo,
+        model,
         max_accounts: 10,
     };
     divan::black_box(trace(&view, &seeds, &cfg));
+}
+
+#[divan::bench(sample_count = 10)]
+fn fifo_replay() {
+    replay(TaintModel::Fifo);
+}
+
+#[divan::bench(sample_count = 10)]
+fn haircut_replay() {
+    replay(TaintModel::Haircut);
+}
+
+#[divan::bench(sample_count = 10)]
+fn tiho_replay() {
+    replay(TaintModel::Tiho);
+}
+
+/// Import to disk (columns, re-sort, transaction ids, CSRs) of 1,000,000 generated transfers
+/// with 66-character transaction hashes, in input order.
+#[divan::bench(sample_count = 3)]
+fn disk_import_1m_with_tx_hashes(bencher: divan::Bencher) {
+    static T: OnceLock<Vec<Transfer>> = OnceLock::new();
+    let ts = T.get_or_init(|| {
+        generate(GenConfig {
+            addresses: 100_000,
+            transfers: 1_000_000,
+            seed: 6,
+            tx_hashes: true,
+        })
+        .collect()
+    });
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let mut n = 0;
+    bencher.bench_local(|| {
+        n += 1;
+        let mut b = graph::storage::GraphBuilder::create(&tmp.path().join(format!("g{n}")))
+            .expect("new graph directory");
+        for t in ts {
+            b.push(&t.as_ref()).expect("write");
+        }
+        b.finish(graph::storage::ImportRecord::default())
+            .expect("finish")
+    });
 }
 
 #[divan::bench]

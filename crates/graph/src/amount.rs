@@ -1,8 +1,11 @@
-//! Exact unsigned 256-bit amounts.
+//! Exact unsigned 256-bit amounts and 320-bit sums of them.
 //!
 //! Token amounts on EVM chains are `uint256`, and a float loses the low digits of a wei amount,
-//! so storage and the exact taint models (poison, FIFO, TIHO) work on this type; only shares and
-//! the haircut model use `f64`.
+//! so storage works on [`Amount`]. A sum of amounts (a balance, a total received, a merged FIFO
+//! lot) can exceed 2^256 − 1, so sums are [`Total`]s: 320 bits, which hold the sum of up to
+//! 2^64 amounts (more transfers than an edge id can count), so they never overflow and never
+//! clamp. Every taint model computes on these exact integers; only shares (exposure, the
+//! product score of paths) use `f64`.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -159,7 +162,7 @@ impl Amount {
         }
     }
 
-    /// The nearest `f64`, for shares and the haircut model.
+    /// The nearest `f64`, for shares and approximate figures.
     pub fn to_f64(self) -> f64 {
         // 2^128 as f64 is exact; the sum rounds once more than necessary, which is fine for shares.
         (self.hi as f64) * 340_282_366_920_938_463_463_374_607_431_768_211_456.0 + self.lo as f64
@@ -195,29 +198,325 @@ impl fmt::Display for Amount {
         if self.hi == 0 {
             return write!(f, "{}", self.lo);
         }
-        // Repeated division by 10^19 (fits a u64 limb) gives base-10^19 digits, least significant first.
-        const BASE: u64 = 10_000_000_000_000_000_000;
-        let mut limbs = self.limbs();
-        let mut parts = Vec::new();
-        while limbs.iter().any(|&l| l != 0) {
-            let mut rem: u128 = 0;
-            for i in (0..4).rev() {
-                let cur = (rem << 64) | u128::from(limbs[i]);
-                limbs[i] = (cur / u128::from(BASE)) as u64;
-                rem = cur % u128::from(BASE);
-            }
-            parts.push(rem as u64);
-        }
-        let mut s = String::new();
-        for (i, p) in parts.iter().rev().enumerate() {
-            if i == 0 {
-                s.push_str(&p.to_string());
-            } else {
-                s.push_str(&format!("{p:019}"));
-            }
-        }
-        f.write_str(&s)
+        f.write_str(&limbs_to_decimal(self.limbs().to_vec()))
     }
+}
+
+/// The decimal digits of a little-endian `u64`-limb number.
+fn limbs_to_decimal(mut limbs: Vec<u64>) -> String {
+    // Repeated division by 10^19 (fits a u64 limb) gives base-10^19 digits, least significant first.
+    const BASE: u64 = 10_000_000_000_000_000_000;
+    let mut parts = Vec::new();
+    while limbs.iter().any(|&l| l != 0) {
+        let mut rem: u128 = 0;
+        for l in limbs.iter_mut().rev() {
+            let cur = (rem << 64) | u128::from(*l);
+            *l = (cur / u128::from(BASE)) as u64;
+            rem = cur % u128::from(BASE);
+        }
+        parts.push(rem as u64);
+    }
+    let mut s = String::new();
+    for (i, p) in parts.iter().rev().enumerate() {
+        if i == 0 {
+            s.push_str(&p.to_string());
+        } else {
+            s.push_str(&format!("{p:019}"));
+        }
+    }
+    if s.is_empty() {
+        s.push('0');
+    }
+    s
+}
+
+/// Amounts and sums serialise as decimal strings, so JSON consumers never round them through
+/// a double.
+macro_rules! decimal_serde {
+    ($t:ty) => {
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$t, D::Error> {
+                let s = String::deserialize(d)?;
+                <$t>::parse_decimal(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+/// An exact sum of amounts: an unsigned 320-bit integer (five little-endian `u64` limbs).
+///
+/// A graph has fewer than 2^64 transfers, each below 2^256, so any sum of transfer amounts is
+/// below 2^320: additions of sums built from one graph cannot overflow. Serialises as a decimal
+/// string, like [`Amount`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Total {
+    limbs: [u64; 5],
+}
+
+impl Total {
+    /// Zero.
+    pub const ZERO: Total = Total { limbs: [0; 5] };
+    /// The largest value, 2^320 − 1 (a neutral start for minimums).
+    pub const MAX: Total = Total {
+        limbs: [u64::MAX; 5],
+    };
+
+    /// Whether the sum is zero.
+    pub fn is_zero(&self) -> bool {
+        self.limbs.iter().all(|&l| l == 0)
+    }
+
+    /// `self + rhs` (also the `+` operator). Sums of one graph's amounts stay below 2^320 (see
+    /// the type docs); should two larger sums ever meet, the result wraps in release builds, so
+    /// callers only add sums of transfer amounts.
+    #[must_use]
+    pub fn plus(self, rhs: Total) -> Total {
+        let mut out = [0u64; 5];
+        let mut carry = false;
+        for (i, o) in out.iter_mut().enumerate() {
+            let (a, c1) = self.limbs[i].overflowing_add(rhs.limbs[i]);
+            let (b, c2) = a.overflowing_add(u64::from(carry));
+            *o = b;
+            carry = c1 || c2;
+        }
+        debug_assert!(!carry, "a sum of transfer amounts exceeded 2^320");
+        Total { limbs: out }
+    }
+
+    /// `self + rhs` for one amount.
+    #[must_use]
+    pub fn add_amount(self, rhs: Amount) -> Total {
+        self.plus(Total::from(rhs))
+    }
+
+    /// `self - rhs`, or `None` when `rhs > self`.
+    pub fn checked_sub(self, rhs: Total) -> Option<Total> {
+        let mut out = [0u64; 5];
+        let mut borrow = false;
+        for (i, o) in out.iter_mut().enumerate() {
+            let (a, b1) = self.limbs[i].overflowing_sub(rhs.limbs[i]);
+            let (b, b2) = a.overflowing_sub(u64::from(borrow));
+            *o = b;
+            borrow = b1 || b2;
+        }
+        (!borrow).then_some(Total { limbs: out })
+    }
+
+    /// `self - rhs`, or zero when `rhs > self` (used where a shortfall means missing history).
+    #[must_use]
+    pub fn sub_or_zero(self, rhs: Total) -> Total {
+        self.checked_sub(rhs).unwrap_or(Total::ZERO)
+    }
+
+    /// The value as an [`Amount`] when it fits 256 bits.
+    pub fn to_amount(self) -> Option<Amount> {
+        (self.limbs[4] == 0).then(|| {
+            Amount::from_limbs([self.limbs[0], self.limbs[1], self.limbs[2], self.limbs[3]])
+        })
+    }
+
+    /// The value as `u128` when it fits.
+    pub fn to_u128(self) -> Option<u128> {
+        self.to_amount().and_then(Amount::to_u128)
+    }
+
+    /// The nearest `f64` (rounded more than once; for approximate figures only).
+    pub fn to_f64(self) -> f64 {
+        self.limbs.iter().rev().fold(0.0f64, |acc, &l| {
+            acc * 18_446_744_073_709_551_616.0 + l as f64
+        })
+    }
+
+    /// Parses an exact decimal integer below 2^320.
+    pub fn parse_decimal(s: &str) -> Result<Total, AmountError> {
+        if s.is_empty() {
+            return Err(AmountError::Empty);
+        }
+        let mut acc = [0u64; 5];
+        for (pos, b) in s.bytes().enumerate() {
+            if !b.is_ascii_digit() {
+                return Err(bad_char(s, pos));
+            }
+            let mut carry = u128::from(b - b'0');
+            for l in acc.iter_mut() {
+                let p = u128::from(*l) * 10 + carry;
+                *l = p as u64;
+                carry = p >> 64;
+            }
+            if carry != 0 {
+                return Err(AmountError::Overflow);
+            }
+        }
+        Ok(Total { limbs: acc })
+    }
+
+    /// The little-endian limbs.
+    pub fn limbs(&self) -> [u64; 5] {
+        self.limbs
+    }
+}
+
+impl std::ops::Add for Total {
+    type Output = Total;
+
+    fn add(self, rhs: Total) -> Total {
+        self.plus(rhs)
+    }
+}
+
+impl From<Amount> for Total {
+    fn from(a: Amount) -> Total {
+        let l = a.limbs();
+        Total {
+            limbs: [l[0], l[1], l[2], l[3], 0],
+        }
+    }
+}
+
+impl From<u128> for Total {
+    fn from(v: u128) -> Total {
+        Total::from(Amount::from(v))
+    }
+}
+
+impl Ord for Total {
+    fn cmp(&self, other: &Total) -> Ordering {
+        self.limbs.iter().rev().cmp(other.limbs.iter().rev())
+    }
+}
+
+impl PartialOrd for Total {
+    fn partial_cmp(&self, other: &Total) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Total {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&limbs_to_decimal(self.limbs.to_vec()))
+    }
+}
+
+decimal_serde!(Total);
+
+/// `floor(x · t / b)` exactly, for the haircut model's share of one transfer.
+///
+/// Requires `t <= b` (a part of the whole), so the result is at most `x` and fits an
+/// [`Amount`] (should the requirement be broken, the result is `x`); returns zero when `b` is
+/// zero.
+pub fn mul_div_floor(x: Amount, t: Total, b: Total) -> Amount {
+    if b.is_zero() || t.is_zero() || x.is_zero() {
+        return Amount::ZERO;
+    }
+    if t == b {
+        return x;
+    }
+    // Fast path: everything in u64, the product in u128.
+    let small = |v: &Total| v.limbs[1..].iter().all(|&l| l == 0);
+    let xt = Total::from(x);
+    if small(&xt) && small(&t) && small(&b) {
+        let q = u128::from(xt.limbs[0]) * u128::from(t.limbs[0]) / u128::from(b.limbs[0]);
+        return Amount::from(q);
+    }
+    // The 576-bit product, then long division by the divisor (Knuth's algorithm D).
+    let xl = x.limbs();
+    let mut prod = [0u64; 9];
+    for (i, &xi) in xl.iter().enumerate() {
+        let mut carry: u128 = 0;
+        for (j, &tj) in t.limbs.iter().enumerate() {
+            let cur = u128::from(xi) * u128::from(tj) + u128::from(prod[i + j]) + carry;
+            prod[i + j] = cur as u64;
+            carry = cur >> 64;
+        }
+        prod[i + 5] = carry as u64;
+    }
+    let q = div_limbs(&prod, &b.limbs);
+    // The quotient is at most x by the preconditions; anything above 256 bits means they were
+    // broken, and x is the documented ceiling.
+    if q[4..].iter().any(|&l| l != 0) {
+        return x;
+    }
+    Amount::from_limbs([q[0], q[1], q[2], q[3]])
+}
+
+/// The quotient of two little-endian limb numbers (divisor non-zero), by Knuth's algorithm D
+/// as written in Hacker's Delight (`divmnu64`).
+fn div_limbs(u: &[u64], v: &[u64]) -> Vec<u64> {
+    let n = v.iter().rposition(|&l| l != 0).map_or(0, |i| i + 1);
+    let m_all = u.iter().rposition(|&l| l != 0).map_or(0, |i| i + 1);
+    let mut q = vec![0u64; u.len()];
+    if n == 0 || m_all < n {
+        return q;
+    }
+    if n == 1 {
+        let d = u128::from(v[0]);
+        let mut rem: u128 = 0;
+        for j in (0..m_all).rev() {
+            let cur = (rem << 64) | u128::from(u[j]);
+            q[j] = (cur / d) as u64;
+            rem = cur % d;
+        }
+        return q;
+    }
+    let s = v[n - 1].leading_zeros();
+    let shl = |hi: u64, lo: u64| {
+        if s == 0 {
+            hi
+        } else {
+            (hi << s) | (lo >> (64 - s))
+        }
+    };
+    let vn: Vec<u64> = (0..n)
+        .map(|i| shl(v[i], if i == 0 { 0 } else { v[i - 1] }))
+        .collect();
+    let mut un = vec![0u64; m_all + 1];
+    un[m_all] = if s == 0 { 0 } else { u[m_all - 1] >> (64 - s) };
+    for i in (0..m_all).rev() {
+        un[i] = shl(u[i], if i == 0 { 0 } else { u[i - 1] });
+    }
+    const B: u128 = 1 << 64;
+    for j in (0..=m_all - n).rev() {
+        let num = (u128::from(un[j + n]) << 64) | u128::from(un[j + n - 1]);
+        let mut qhat = num / u128::from(vn[n - 1]);
+        let mut rhat = num % u128::from(vn[n - 1]);
+        while qhat >= B || qhat * u128::from(vn[n - 2]) > ((rhat << 64) | u128::from(un[j + n - 2]))
+        {
+            qhat -= 1;
+            rhat += u128::from(vn[n - 1]);
+            if rhat >= B {
+                break;
+            }
+        }
+        // Multiply and subtract.
+        let mut k: i128 = 0;
+        for i in 0..n {
+            let p = qhat * u128::from(vn[i]);
+            let t = i128::from(un[i + j]) - k - ((p & 0xffff_ffff_ffff_ffff) as i128);
+            un[i + j] = t as u64;
+            k = ((p >> 64) as i128) - (t >> 64);
+        }
+        let t = i128::from(un[j + n]) - k;
+        un[j + n] = t as u64;
+        q[j] = qhat as u64;
+        if t < 0 {
+            // Add back: qhat was one too large.
+            q[j] = q[j].wrapping_sub(1);
+            let mut carry: u128 = 0;
+            for i in 0..n {
+                let cur = u128::from(un[i + j]) + u128::from(vn[i]) + carry;
+                un[i + j] = cur as u64;
+                carry = cur >> 64;
+            }
+            un[j + n] = un[j + n].wrapping_add(carry as u64);
+        }
+    }
+    q
 }
 
 impl PartialEq<u128> for Amount {
@@ -232,19 +531,7 @@ impl PartialOrd<u128> for Amount {
     }
 }
 
-/// Amounts serialise as decimal strings, so JSON consumers never round them through a double.
-impl Serialize for Amount {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Amount {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
-        let s = String::deserialize(d)?;
-        Amount::parse_decimal(&s).map_err(serde::de::Error::custom)
-    }
-}
+decimal_serde!(Amount);
 
 #[cfg(test)]
 mod tests {
@@ -293,7 +580,54 @@ mod tests {
         );
     }
 
+    #[test]
+    fn totals_carry_past_256_bits() {
+        let max = Amount::from_parts(u128::MAX, u128::MAX);
+        let two = Total::from(max)
+            .add_amount(max)
+            .add_amount(Amount::from(1u128));
+        assert_eq!(
+            two.to_string(),
+            "231584178474632390847141970017375815706539969331281128078915168015826259279871"
+        );
+        assert_eq!(two.to_amount(), None);
+        // 2M + 1 − M = M + 1 still needs more than 256 bits; nothing was clamped.
+        assert_eq!(
+            two.checked_sub(Total::from(max)).map(|t| t.to_amount()),
+            Some(None)
+        );
+        assert_eq!(two.checked_sub(two.add_amount(Amount::from(1u128))), None);
+        assert_eq!(Total::parse_decimal(&two.to_string()), Ok(two));
+        assert!(two > Total::from(max));
+        // The haircut case: (M − 124) · M / M leaves exactly 124 behind.
+        let x = max.checked_sub(Amount::from(124u128)).unwrap_or_default();
+        assert_eq!(mul_div_floor(x, Total::from(max), Total::from(max)), x);
+        assert_eq!(
+            mul_div_floor(Amount::from(3u128), Total::from(1u128), Total::from(2u128)),
+            Amount::from(1u128)
+        );
+    }
+
     proptest::proptest! {
+        #[test]
+        fn mul_div_agrees_with_big_integers(
+            x in (proptest::num::u128::ANY, proptest::num::u128::ANY),
+            t in proptest::array::uniform5(proptest::num::u64::ANY),
+            extra in proptest::array::uniform5(proptest::num::u64::ANY),
+            shift in 0u32..320,
+        ) {
+            use num_bigint::BigUint;
+            let big = |l: &[u64]| BigUint::from_slice(&l.iter().flat_map(|&w| [w as u32, (w >> 32) as u32]).collect::<Vec<_>>());
+            let x = Amount::from_parts(x.0.checked_shr(shift % 129).unwrap_or(0), x.1);
+            let t_big = big(&t) >> shift;
+            let b_big = &t_big + (big(&extra) >> (shift / 2)) + big(&x.limbs());
+            let to_total = |v: &BigUint| Total::parse_decimal(&v.to_string()).unwrap_or(Total::MAX);
+            let (tt, bt) = (to_total(&t_big), to_total(&b_big));
+            proptest::prop_assume!(bt != Total::MAX && !bt.is_zero());
+            let want = big(&x.limbs()) * &t_big / &b_big;
+            proptest::prop_assert_eq!(mul_div_floor(x, tt, bt).to_string(), want.to_string());
+        }
+
         #[test]
         fn round_trips_decimal(hi in proptest::num::u128::ANY, lo in proptest::num::u128::ANY) {
             let a = Amount::from_parts(hi, lo);

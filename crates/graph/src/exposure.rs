@@ -19,6 +19,42 @@
 //! data). Every unit of mass ends in exactly one category or one of these four remainders, so
 //! with the default stop rule (every labelled node stops) the shares add up to 1.
 //!
+//! # Order of the cuts
+//!
+//! Mass arriving at a node `v` over an edge (aggregated per level, see below) meets the rules
+//! in this order, and the first that applies takes it:
+//!
+//! 1. `v` is labelled: its category is credited with the mass, whatever its size (a label is
+//!    never lost to epsilon); if `v` stops the walk, the mass ends here.
+//! 2. The mass is below epsilon: cut by epsilon.
+//! 3. The mass has travelled `max_hops` hops: cut by the hop limit (even if `v` is over the
+//!    degree cap or has no earlier inflow).
+//! 4. When `v` is expanded (never the target itself): more edges in the walk direction than the
+//!    degree cap, counting all of them (outside the block window and of other assets too): cut
+//!    by the cap.
+//! 5. Nothing eligible arrived at `v` before (incoming) or left after (outgoing): no prior flow.
+//!
+//! Example, incoming to `t` with epsilon 0.3, for `x→b 5`, `y→b 5` (block 0), `a→t 1`
+//! (block 1), `b→t 3` (block 2): a's 0.25 is cut by epsilon and b's 0.75 by the hop limit at
+//! one hop, by a degree cap of 1 at two hops (b has two in-edges), by the hop limit at two hops
+//! without a cap (0.375 at each of x and y), and counts as no prior flow at three. Labelling
+//! `a` credits its 0.25 to the label instead of epsilon.
+//!
+//! # Other choices
+//!
+//! - **The target's own label** is reported as `target_label` (ownership, not exposure), and the
+//!   walk still starts: a labelled target can be **its own counterparty through a cycle**. The
+//!   exchange `t` with `t→a 10`, `a→t 10` has incoming exposure 1.0 to `exchange`, reached at hop
+//!   2, counterparty `t`: the funds came from itself.
+//! - **Order is edge order**: block, then input row within a block. The `time` column is kept
+//!   and shown but never orders anything, so two transfers of one block count as earlier and
+//!   later by their rows (`a→m` then `m→b` in one block: b's inflow traces to a whatever their
+//!   times say).
+//! - **The total** is an exact 320-bit sum ([`Total`]): a target that received more than
+//!   2^256 − 1 in all reports the true figure; category amounts are `share × total` in `f64`.
+//! - Shares are `f64`; the epsilon test compares a float, so a mass within rounding of epsilon
+//!   may fall either way.
+//!
 //! Mass is aggregated per edge rather than per path: a state is (node, the edge that reached it),
 //! and all states of a node are expanded in one scan of its edges using suffix sums, so the cost
 //! of a level is the sum of the degrees of the nodes in the frontier. The result equals the sum
@@ -29,7 +65,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::amount::Amount;
+use crate::amount::Total;
 use crate::labels::{NodeLabel, NodeLabels};
 use crate::view::{EdgeInfo, GraphRef, NodeId};
 
@@ -105,8 +141,9 @@ pub struct ExposureReport {
     pub target_label: Option<NodeLabel>,
     /// The parameters.
     pub config: ExposureConfig,
-    /// Total received (incoming) or sent (outgoing) by the target in the window.
-    pub total: Amount,
+    /// Total received (incoming) or sent (outgoing) by the target in the window, exact (a
+    /// 320-bit sum: it may exceed 2^256 − 1 and never clamps).
+    pub total: Total,
     /// Exposure per category, largest share first.
     pub categories: Vec<CategoryExposure>,
     /// Sum of the category shares.
@@ -220,7 +257,7 @@ pub fn exposure(
     let mut states = 1u64;
     // Scratch buffers reused for every node.
     let mut scratch: Vec<(u64, NodeId, u64, f64)> = Vec::new();
-    let mut total = Amount::ZERO;
+    let mut total = Total::ZERO;
 
     for level in 0..cfg.max_hops {
         let cur = &levels[level as usize];
@@ -256,7 +293,7 @@ pub fn exposure(
                 }
                 scratch.push((key, v, e, g.amount_f64(e)));
                 if level == 0 {
-                    total = total.saturating_add(g.amount(e));
+                    total = total.add_amount(g.amount(e));
                 }
             };
             match cfg.direction {

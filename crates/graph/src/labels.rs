@@ -1,8 +1,8 @@
 //! Labels: address → category, resolved to graph nodes.
 //!
-//! Label files are parsed by `wallets::labels` (CSV, JSON lines or plain address lists), the same
-//! parser address screening uses, so a label file means the same to both; [`parse_file`] turns
-//! its rows into [`LabelRecord`]s.
+//! Label files are parsed by `wallets::labels` (CSV, JSON lines, a JSON array or plain address
+//! lists), the same parser address screening uses, so a label file means the same to both;
+//! [`parse_file`] turns its rows into [`LabelRecord`]s.
 
 use std::collections::BTreeMap;
 

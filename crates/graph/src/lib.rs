@@ -3,7 +3,8 @@
 //! The crate has two layers with a hard boundary:
 //!
 //! - **Pure analyses** over slices ([`view::GraphRef`]): [`exposure`] (the vendor-style walk),
-//!   [`trace`] (poison, haircut, FIFO and TIHO replays), [`paths`] (shortest and top-k), plus the
+//!   [`trace`] (poison, haircut, FIFO and TIHO replays), [`paths`] (shortest and top-k),
+//!   [`utxo`] (UTXO transactions and multi-input address clusters), plus the
 //!   pieces they need ([`amount`], [`labels`], [`input`] parsing from `impl Read`, and the
 //!   deterministic [`generate`]or). None of these touches a file.
 //! - **Storage** ([`storage`]): the module that reads and writes the on-disk graph directory
@@ -46,4 +47,5 @@ pub mod query;
 pub mod report;
 pub mod storage;
 pub mod trace;
+pub mod utxo;
 pub mod view;

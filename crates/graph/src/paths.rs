@@ -23,7 +23,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use serde::Serialize;
 
-use crate::amount::Amount;
+use crate::amount::Total;
 use crate::build::FxMap;
 use crate::view::{EdgeInfo, GraphRef, NodeId};
 
@@ -86,7 +86,7 @@ pub struct PathReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoredPath {
     /// Smallest hop amount.
-    pub bottleneck: Amount,
+    pub bottleneck: Total,
     /// Product of per-hop shares.
     pub share: f64,
     /// Number of hops.
@@ -103,7 +103,7 @@ pub struct PathHop {
     /// Receiver.
     pub to: String,
     /// Sum of the transfers.
-    pub amount: Amount,
+    pub amount: Total,
     /// Number of transfers.
     pub transfers: u64,
     /// Share of everything the sender sent.
@@ -168,7 +168,7 @@ pub fn shortest(
 #[derive(Clone)]
 struct Agg {
     to: NodeId,
-    amount: Amount,
+    amount: Total,
     count: u64,
     share: f64,
     blocks: (u64, u64),
@@ -192,13 +192,13 @@ fn aggregated(g: &GraphRef<'_>, u: NodeId, asset: Option<u32>) -> Vec<Agg> {
         total += amt.to_f64();
         match out.last_mut() {
             Some(last) if last.to == v => {
-                last.amount = last.amount.saturating_add(amt);
+                last.amount = last.amount.add_amount(amt);
                 last.count += 1;
                 last.blocks = (last.blocks.0.min(b), last.blocks.1.max(b));
             }
             _ => out.push(Agg {
                 to: v,
-                amount: amt,
+                amount: Total::from(amt),
                 count: 1,
                 share: 0.0,
                 blocks: (b, b),
@@ -219,14 +219,14 @@ struct Partial {
     node: NodeId,
     parent: u32,
     hops: u32,
-    bottleneck: Amount,
+    bottleneck: Total,
     share: f64,
     /// Index into the parent's aggregated list, for the hop details.
     via: u32,
 }
 
 struct Item {
-    score_amount: Amount,
+    score_amount: Total,
     score_share: f64,
     by_share: bool,
     idx: u32,
@@ -265,7 +265,7 @@ fn top_k(g: &GraphRef<'_>, from: NodeId, to: NodeId, cfg: &PathConfig) -> (Vec<S
         node: from,
         parent: u32::MAX,
         hops: 0,
-        bottleneck: Amount::from_parts(u128::MAX, u128::MAX),
+        bottleneck: Total::MAX,
         share: 1.0,
         via: 0,
     }];

@@ -318,7 +318,7 @@ pub struct OwnedGraph {
 
 impl OwnedGraph {
     /// Builds the graph from transfers with the same rules as the on-disk import: canonical
-    /// addresses, ids by first appearance, a stable sort by block, consecutive equal tx ids shared.
+    /// addresses, ids by first appearance, a stable sort by block, one tx-id entry per (block, id).
     pub fn from_transfers(transfers: &[Transfer]) -> OwnedGraph {
         let mut g = OwnedGraph {
             addr_offsets: vec![0],
@@ -327,7 +327,6 @@ impl OwnedGraph {
         };
         let mut interner = Interner::default();
         let mut assets = Interner::default();
-        let mut last_tx: Option<String> = None;
         let mut rows = Vec::with_capacity(transfers.len());
         for t in transfers {
             let r = t.as_ref();
@@ -338,25 +337,27 @@ impl OwnedGraph {
             let s = interner.intern(&r.from, r.from_parsed, &mut push_addr);
             let d = interner.intern(&r.to, r.to_parsed, &mut push_addr);
             let a = assets.intern(&r.asset, true, |name| g.assets.push(name.to_owned()));
-            let tx = match r.tx {
-                Some(h) if !h.is_empty() => {
-                    if last_tx.as_deref() != Some(h) {
-                        g.tx_bytes.extend_from_slice(h.as_bytes());
-                        g.tx_offsets.push(g.tx_bytes.len() as u64);
-                        last_tx = Some(h.to_owned());
-                    }
-                    g.tx_offsets.len() as u64 - 2
-                }
-                _ => {
-                    last_tx = None;
-                    NO_TX
-                }
-            };
+            let tx = t.tx.as_deref().filter(|h| !h.is_empty());
             rows.push((r.block, s, d, r.amount, r.time.unwrap_or(NO_TIME), a, tx));
         }
         // A stable sort keeps input order within a block, which is the documented edge order.
         rows.sort_by_key(|r| r.0);
+        // One transaction-id entry per (block, id), in edge order, as the on-disk import does.
+        let mut in_block: build::FxMap<&str, u64> = build::FxMap::default();
+        let mut current = None;
         for (e, (block, s, d, amount, time, a, tx)) in rows.into_iter().enumerate() {
+            if current != Some(block) {
+                in_block.clear();
+                current = Some(block);
+            }
+            let tx = match tx {
+                Some(h) => *in_block.entry(h).or_insert_with(|| {
+                    g.tx_bytes.extend_from_slice(h.as_bytes());
+                    g.tx_offsets.push(g.tx_bytes.len() as u64);
+                    g.tx_offsets.len() as u64 - 2
+                }),
+                None => NO_TX,
+            };
             g.block.push(block);
             g.src.push(s);
             g.dst.push(d);

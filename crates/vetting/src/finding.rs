@@ -89,8 +89,8 @@ pub const CATALOGUE: &[SignalInfo] = &[
     sig!(
         "SX-3",
         Sanctions,
-        "Payment counterparty matches a sanctions-listed party",
-        "The named beneficiary or employer matches a listed party.",
+        "Applicant organisation or payee matches a sanctions-listed organisation",
+        "Dealing with a listed organisation is prohibited; the applicant company or the named beneficiary matches one, also one the list knows only by aliases.",
         ["S1", "S3", "S5", "S6"],
         ["a company with a similar name: compare both records"],
         "Hold payment and escalate to legal; compare registration data of both parties."
@@ -245,7 +245,7 @@ pub const CATALOGUE: &[SignalInfo] = &[
     sig!(
         "R-8",
         Identity,
-        "Claimed location contradicted by logins, interview or documents",
+        "Claimed location contradicted by logins or the interview",
         "Workers abroad present US or EU residence; the contradiction is scored, never the nationality.",
         ["I1", "G1", "D3"],
         ["travel", "a migrant with a mixed history"],
@@ -325,7 +325,7 @@ pub const CATALOGUE: &[SignalInfo] = &[
     ),
     sig!(
         "B-3",
-        Logistics,
+        Device,
         "Device first checked in from another country than it was shipped to",
         "A laptop that appears abroad after shipping has been forwarded or is being relayed.",
         ["G3", "C1", "I2"],
@@ -376,6 +376,27 @@ pub const CATALOGUE: &[SignalInfo] = &[
         ["G2", "G4", "C8"],
         ["a vendor false match", "twins or relatives"],
         "Human review of the images only; a live, in-person ID check of both subjects."
+    ),
+    sig!(
+        "SF-1",
+        Payment,
+        "Payout address holds stolen funds",
+        "The address is on a published list of addresses that received the proceeds of a theft attributed to DPRK (the FBI's and researchers' Bybit lists); it is not a sanctions designation, but paying into it moves money to the thieves.",
+        ["D1", "D4"],
+        [
+            "a downstream address that received stolen funds unknowingly",
+            "an error in the list"
+        ],
+        "Hold payment and escalate to security; ask the worker for a payout account in their own name at a regulated institution."
+    ),
+    sig!(
+        "B-9",
+        Network,
+        "Remote operation: sign-ins contradict the claimed residence while a remote-access tool is installed",
+        "A worker who claims local residence while signing in from abroad or through anonymisers, on a device with a remote-access tool, fits the relayed-laptop pattern of the advisories.",
+        ["G1", "G3", "I1", "I10"],
+        ["travel with an IT-approved support tool"],
+        "Video call from the device with a window view; ask IT whether the tool is approved and where the device checks in."
     ),
     sig!(
         "L-8",
@@ -467,6 +488,45 @@ pub struct ListEntry {
     /// The screening score, for name matches.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
+    /// The list's publication date (`YYYY-MM-DD`), when the list says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+}
+
+impl ListEntry {
+    /// How a finding names the list: the list and its publication date, which a reviewer can
+    /// look up, rather than a content hash of the file it was read from.
+    pub fn shown_list(&self) -> String {
+        match &self.published {
+            Some(d) => format!("{} published {d}", self.list),
+            None => ListEntry::show(&self.list, &self.list_version),
+        }
+    }
+
+    /// The list and its version as a reviewer reads them: a date found in the version
+    /// (`bundled-2024-05-03`) is shown as the publication date; a file hash is left out.
+    pub fn show(list: &str, version: &str) -> String {
+        if let Some(d) = date_in(version) {
+            format!("{list} published {d}")
+        } else if version.starts_with("file:") {
+            format!("{list} (publication date not given)")
+        } else {
+            format!("{list} version {version}")
+        }
+    }
+}
+
+/// The first `YYYY-MM-DD` in a string.
+fn date_in(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    (0..b.len().saturating_sub(9)).find_map(|i| {
+        let w = &b[i..i + 10];
+        let ok = w.iter().enumerate().all(|(j, c)| match j {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+        ok.then(|| &s[i..i + 10])
+    })
 }
 
 /// Where a research lead comes from.

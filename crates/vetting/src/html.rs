@@ -1,4 +1,5 @@
-//! A standalone HTML report: inline CSS and SVG, no script, no external resource.
+//! A standalone HTML report: inline CSS and SVG, one small inline script for the search box,
+//! no external resource.
 
 use std::fmt::Write;
 
@@ -36,12 +37,39 @@ table{border-collapse:collapse;width:100%;margin-top:8px}td,th{border-top:1px so
 th{font-size:12px;color:#555}table.f{table-layout:fixed}td{overflow-wrap:anywhere}.sig{font-family:ui-monospace,monospace;white-space:nowrap}
 .small{font-size:12px;color:#555}svg{background:#fbfbfd;border:1px solid #e5e7eb;border-radius:4px}";
 
+/// The search box's script: hides subject cards whose text does not contain the query. The
+/// report works without it (the band filter and the index are plain CSS and links).
+const SCRIPT: &str = "<script>document.getElementById('q').addEventListener('input',function(e){var q=e.target.value.toLowerCase();document.querySelectorAll('#subjects .card').forEach(function(c){c.classList.toggle('nomatch',q!==''&&c.textContent.toLowerCase().indexOf(q)<0)})})</script>";
+
+/// CSS for the band filter: one radio button per band before the subject list.
+const FILTER_CSS: &str = ".nomatch{display:none}.filter label{margin-right:12px;cursor:pointer}.filter input[type=search]{width:320px;padding:4px 8px;margin-left:8px}
+#f-blocked:checked~#subjects .card:not(.b-blocked),#f-high:checked~#subjects .card:not(.b-high),#f-review:checked~#subjects .card:not(.b-review),#f-clear:checked~#subjects .card:not(.b-clear){display:none}
+nav details{display:inline-block;vertical-align:top;margin-right:18px;max-width:300px}nav ul{margin:4px 0;padding-left:18px;max-height:260px;overflow:auto}.nm{color:#333}";
+
+/// How many subjects per band the index lists.
+pub const INDEX_PER_BAND: usize = 200;
+
 /// Renders the report. `title` and `note` are shown at the top (run metadata, key notice).
 pub fn render(report: &Report, title: &str, note: &str) -> String {
+    let names: std::collections::HashMap<&str, &str> = report
+        .subjects
+        .iter()
+        .map(|s| (s.subject_id.as_str(), s.name.as_str()))
+        .collect();
+    let who = |id: &str| -> String {
+        match names.get(id).filter(|n| !n.is_empty()) {
+            Some(n) => format!(
+                "<a href=\"#s-{0}\">{0}</a> <span class=\"nm\">{1}</span>",
+                esc(id),
+                esc(n)
+            ),
+            None => format!("<a href=\"#s-{0}\">{0}</a>", esc(id)),
+        }
+    };
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}\n{FILTER_CSS}</style></head><body>",
         esc(title)
     );
     let _ = write!(
@@ -72,19 +100,59 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
             .then(b.score.total_cmp(&a.score))
             .then(a.subject_id.cmp(&b.subject_id))
     });
-    let _ = write!(h, "<h2>Subjects with findings</h2>");
-    if listed.len() > MAX_SUBJECTS {
+    listed.truncate(MAX_SUBJECTS);
+    // The index by band: every listed subject with its name, highest band first.
+    h.push_str("<h2>Index</h2><nav class=\"card\">");
+    for b in [Band::Blocked, Band::High, Band::Review, Band::Clear] {
+        let of: Vec<&&crate::SubjectReport> = listed.iter().filter(|s| s.band == b).collect();
+        if of.is_empty() {
+            continue;
+        }
         let _ = write!(
             h,
-            "<p class=\"small\">Showing the first {MAX_SUBJECTS} of {}; the JSON-lines report has all.</p>",
-            listed.len()
+            "<details{}><summary><span class=\"badge {b}\">{b}</span> {}</summary><ul>",
+            if b >= Band::High { " open" } else { "" },
+            of.len(),
+            b = b.as_str()
+        );
+        for s in of.iter().take(INDEX_PER_BAND) {
+            let _ = write!(
+                h,
+                "<li>{} <span class=\"small\">{}</span></li>",
+                who(&s.subject_id),
+                s.score
+            );
+        }
+        if of.len() > INDEX_PER_BAND {
+            let _ = write!(
+                h,
+                "<li class=\"small\">and {} more</li>",
+                of.len() - INDEX_PER_BAND
+            );
+        }
+        h.push_str("</ul></details>");
+    }
+    h.push_str("</nav>");
+    let _ = write!(h, "<h2>Subjects with findings</h2>");
+    h.push_str("<input type=\"radio\" name=\"f\" id=\"f-all\" checked hidden><input type=\"radio\" name=\"f\" id=\"f-blocked\" hidden><input type=\"radio\" name=\"f\" id=\"f-high\" hidden><input type=\"radio\" name=\"f\" id=\"f-review\" hidden><input type=\"radio\" name=\"f\" id=\"f-clear\" hidden>");
+    h.push_str("<div class=\"card filter\">Show: <label for=\"f-all\">all</label><label for=\"f-blocked\"><span class=\"badge blocked\">blocked</span></label><label for=\"f-high\"><span class=\"badge high\">high</span></label><label for=\"f-review\"><span class=\"badge review\">review</span></label><label for=\"f-clear\"><span class=\"badge clear\">clear</span></label> <input type=\"search\" id=\"q\" placeholder=\"search id, name, signal or text\"></div>");
+    let total = report
+        .subjects
+        .iter()
+        .filter(|s| !s.findings.is_empty())
+        .count();
+    if total > MAX_SUBJECTS {
+        let _ = write!(
+            h,
+            "<p class=\"small\">Showing the first {MAX_SUBJECTS} of {total}; the JSON-lines report has all.</p>"
         );
     }
-    for s in listed.iter().take(MAX_SUBJECTS) {
+    h.push_str("<div id=\"subjects\">");
+    for s in &listed {
         let b = s.band.as_str();
         let _ = write!(
             h,
-            "<div class=\"card\" id=\"s-{id}\"><b>{id}</b> <span class=\"badge {b}\">{b}</span> {}{} <div class=\"small\">{}</div><table class=\"f\"><colgroup><col style=\"width:6%\"><col style=\"width:6%\"><col style=\"width:32%\"><col style=\"width:26%\"><col style=\"width:15%\"><col style=\"width:15%\"></colgroup><tr><th>signal</th><th>weight</th><th>observed</th><th>why it matters</th><th>rule out</th><th>verify</th></tr>",
+            "<div class=\"card b-{b}\" id=\"s-{id}\"><b>{id}</b> <span class=\"nm\">{name}</span> <span class=\"badge {b}\">{b}</span> {}{} <div class=\"small\">{}</div><table class=\"f\"><colgroup><col style=\"width:6%\"><col style=\"width:6%\"><col style=\"width:32%\"><col style=\"width:26%\"><col style=\"width:15%\"><col style=\"width:15%\"></colgroup><tr><th>signal</th><th>weight</th><th>observed</th><th>why it matters</th><th>rule out</th><th>verify</th></tr>",
             if s.band == Band::Blocked {
                 "sanctions hit (blocks regardless of score)".to_string()
             } else {
@@ -101,25 +169,34 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
                 .unwrap_or_default(),
             esc(s.action),
             id = esc(&s.subject_id),
+            name = esc(&s.name),
         );
+        // Repeated rows (the same signal and observation) are collapsed into one with a count.
+        let mut rows: Vec<(&crate::Finding, usize)> = Vec::new();
         for f in &s.findings {
+            match rows.iter_mut().find(|(g, _)| {
+                g.signal == f.signal && g.observed == f.observed && g.weight == f.weight
+            }) {
+                Some(r) => r.1 += 1,
+                None => rows.push((f, 1)),
+            }
+        }
+        for (f, times) in rows {
             let mut observed = esc(&f.observed);
+            if times > 1 {
+                let _ = write!(observed, " <b>(×{times})</b>");
+            }
             if let Some(e) = &f.list_entry {
                 let _ = write!(
                     observed,
-                    "<br><span class=\"small\">list entry <b>{}</b> {} · {} version {}</span>",
+                    "<br><span class=\"small\">list entry <b>{}</b> {} · {}</span>",
                     esc(&e.entity_id),
                     esc(&e.name),
-                    esc(&e.list),
-                    esc(&e.list_version)
+                    esc(&e.shown_list())
                 );
             }
             if !f.linked_subjects.is_empty() {
-                let links: Vec<String> = f
-                    .linked_subjects
-                    .iter()
-                    .map(|l| format!("<a href=\"#s-{0}\">{0}</a>", esc(l)))
-                    .collect();
+                let links: Vec<String> = f.linked_subjects.iter().map(|l| who(l)).collect();
                 let _ = write!(
                     observed,
                     "<br><span class=\"small\">linked: {}</span>",
@@ -143,8 +220,22 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
         }
         h.push_str("</table></div>");
     }
+    h.push_str("</div>");
     let _ = write!(h, "<h2>Clusters</h2>");
-    for c in report.clusters.iter().take(MAX_CLUSTERS) {
+    // Clusters held together only by households, offices and agencies are benign by
+    // construction: counted, not drawn.
+    let (benign, drawn): (Vec<&crate::Cluster>, Vec<&crate::Cluster>) = report
+        .clusters
+        .iter()
+        .partition(|c| c.edges.iter().all(|e| e.benign));
+    if !benign.is_empty() {
+        let _ = write!(
+            h,
+            "<p class=\"small\">{} cluster(s) linked only by a shared home, joint account, office or agency account are not drawn.</p>",
+            benign.len()
+        );
+    }
+    for c in drawn.into_iter().take(MAX_CLUSTERS) {
         let _ = write!(
             h,
             "<div class=\"card\" id=\"{id}\"><b>{id}</b>: {} subjects, {} distinct names<br>",
@@ -154,19 +245,37 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
         );
         h.push_str(&svg(c));
         h.push_str("<table><tr><th>subject</th><th>subject</th><th>shared</th><th>value</th></tr>");
+        // One row per pair and key kind; further values of the same kind are counted.
+        let mut rows: Vec<(&crate::link::Edge, usize)> = Vec::new();
         for e in &c.edges {
+            match rows
+                .iter_mut()
+                .find(|(g, _)| g.a == e.a && g.b == e.b && g.kind == e.kind)
+            {
+                Some(r) => r.1 += 1,
+                None => rows.push((e, 1)),
+            }
+        }
+        for (e, times) in rows {
             let _ = write!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&e.a),
-                esc(&e.b),
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
+                who(&e.a),
+                who(&e.b),
                 e.kind.label(),
-                esc(&e.key)
+                esc(&e.key),
+                if times > 1 {
+                    format!(" and {} more", times - 1)
+                } else {
+                    String::new()
+                }
             );
         }
         h.push_str("</table></div>");
     }
-    h.push_str("<p class=\"small\">Findings support review and verification, never rejection on their own. Only sanctions hits block. Research leads are allegations, not designations.</p></body></html>");
+    h.push_str("<p class=\"small\">Findings support review and verification, never rejection on their own. Only sanctions hits block. Research leads are allegations, not designations.</p>");
+    h.push_str(SCRIPT);
+    h.push_str("</body></html>");
     h
 }
 

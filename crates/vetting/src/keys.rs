@@ -131,24 +131,37 @@ pub fn phone(raw: &str) -> Option<String> {
 }
 
 /// Normalises a postal address to a comparison key: folded words, common street-type
-/// abbreviations unified, punctuation dropped, country appended.
+/// abbreviations unified, secondary-unit designators ("Apt", "Unit", "Suite", "#") dropped so
+/// that only the unit number remains, spelled-out US states abbreviated, a ZIP+4 cut to its
+/// five-digit ZIP, punctuation dropped, country appended. Two spellings of one address that a
+/// bank or carrier would deliver to the same door give the same key.
 pub fn address(a: &crate::record::PostalAddress) -> Option<String> {
     let mut words: Vec<String> = Vec::new();
-    let parts = a
-        .lines
-        .iter()
-        .map(String::as_str)
-        .chain(a.city.as_deref())
-        .chain(a.region.as_deref())
-        .chain(a.postcode.as_deref());
-    for part in parts {
-        for w in names::normalize(part).split(' ') {
-            if w.is_empty() {
+    let lines = a.lines.iter().map(String::as_str).chain(a.city.as_deref());
+    for part in lines {
+        for w in names::normalize(&part.replace('#', " # ")).split(' ') {
+            if w.is_empty() || UNIT_WORDS.contains(&w) {
                 continue;
             }
             words.push(abbreviate(w).to_string());
         }
     }
+    if let Some(r) = a.region.as_deref() {
+        let folded = names::normalize(r);
+        match state_code(&folded) {
+            Some(code) => words.push(code.to_string()),
+            None => words.extend(
+                folded
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(String::from),
+            ),
+        }
+    }
+    if let Some(p) = a.postcode.as_deref() {
+        words.push(postcode(p, a.country.as_deref()));
+    }
+    words.retain(|w| !w.is_empty());
     if words.is_empty() {
         return None;
     }
@@ -156,6 +169,94 @@ pub fn address(a: &crate::record::PostalAddress) -> Option<String> {
         words.push(c.trim().to_ascii_lowercase());
     }
     Some(words.join(" "))
+}
+
+/// Secondary-unit designators, dropped from address keys: "Apt 5", "Unit 5", "#5" and
+/// "Suite 5" name the same door once the street line is the same.
+const UNIT_WORDS: &[&str] = &[
+    "#",
+    "apt",
+    "apartment",
+    "unit",
+    "ste",
+    "suite",
+    "no",
+    "number",
+    "rm",
+    "room",
+    "fl",
+    "floor",
+];
+
+/// A postcode as a key: upper-case alphanumerics; a US ZIP+4 keeps its five-digit ZIP.
+fn postcode(p: &str, country: Option<&str>) -> String {
+    let k = id_key(p).to_ascii_lowercase();
+    let us = country.is_none_or(|c| c.trim().eq_ignore_ascii_case("us"));
+    if us && k.len() == 9 && k.bytes().all(|b| b.is_ascii_digit()) {
+        k[..5].to_string()
+    } else {
+        k
+    }
+}
+
+/// US states and territories by folded full name.
+const STATES: &[(&str, &str)] = &[
+    ("alabama", "al"),
+    ("alaska", "ak"),
+    ("arizona", "az"),
+    ("arkansas", "ar"),
+    ("california", "ca"),
+    ("colorado", "co"),
+    ("connecticut", "ct"),
+    ("delaware", "de"),
+    ("district of columbia", "dc"),
+    ("florida", "fl"),
+    ("georgia", "ga"),
+    ("hawaii", "hi"),
+    ("idaho", "id"),
+    ("illinois", "il"),
+    ("indiana", "in"),
+    ("iowa", "ia"),
+    ("kansas", "ks"),
+    ("kentucky", "ky"),
+    ("louisiana", "la"),
+    ("maine", "me"),
+    ("maryland", "md"),
+    ("massachusetts", "ma"),
+    ("michigan", "mi"),
+    ("minnesota", "mn"),
+    ("mississippi", "ms"),
+    ("missouri", "mo"),
+    ("montana", "mt"),
+    ("nebraska", "ne"),
+    ("nevada", "nv"),
+    ("new hampshire", "nh"),
+    ("new jersey", "nj"),
+    ("new mexico", "nm"),
+    ("new york", "ny"),
+    ("north carolina", "nc"),
+    ("north dakota", "nd"),
+    ("ohio", "oh"),
+    ("oklahoma", "ok"),
+    ("oregon", "or"),
+    ("pennsylvania", "pa"),
+    ("puerto rico", "pr"),
+    ("rhode island", "ri"),
+    ("south carolina", "sc"),
+    ("south dakota", "sd"),
+    ("tennessee", "tn"),
+    ("texas", "tx"),
+    ("utah", "ut"),
+    ("vermont", "vt"),
+    ("virginia", "va"),
+    ("washington", "wa"),
+    ("west virginia", "wv"),
+    ("wisconsin", "wi"),
+    ("wyoming", "wy"),
+];
+
+fn state_code(folded: &str) -> Option<&'static str> {
+    STATES.iter().find(|(n, _)| *n == folded).map(|(_, c)| *c)
 }
 
 fn abbreviate(w: &str) -> &str {
@@ -168,13 +269,10 @@ fn abbreviate(w: &str) -> &str {
         "lane" => "ln",
         "court" => "ct",
         "place" => "pl",
-        "suite" => "ste",
-        "apartment" => "apt",
         "north" => "n",
         "south" => "s",
         "east" => "e",
         "west" => "w",
-        "unit" | "no" | "number" => "#",
         _ => w,
     }
 }
@@ -221,23 +319,137 @@ pub fn year(s: &str) -> Option<i32> {
     s.trim().get(..4)?.parse().ok()
 }
 
-/// Normalises a person's name for comparison: folded tokens, sorted, so that order and case do
-/// not matter.
+/// Generational suffixes and honorifics, which are not part of the name that identifies a
+/// person ("John Smith Jr." and "John Smith" are two people, but not two names to compare).
+pub const NAME_SUFFIXES: &[&str] = &[
+    "jr", "sr", "ii", "iii", "iv", "v", "mr", "mrs", "ms", "dr", "phd", "md", "esq",
+];
+
+/// The folded tokens of a person's name without generational suffixes and honorifics.
+pub fn name_tokens(raw: &str) -> Vec<String> {
+    names::normalize(raw)
+        .split(' ')
+        .filter(|t| !t.is_empty() && !NAME_SUFFIXES.contains(t))
+        .map(String::from)
+        .collect()
+}
+
+/// Normalises a person's name for comparison: folded tokens without suffixes, sorted, so that
+/// order ("SMITH John"), case and "Jr." do not matter.
 pub fn name(raw: &str) -> String {
-    let n = names::normalize(raw);
-    let mut toks: Vec<&str> = n.split(' ').filter(|t| !t.is_empty()).collect();
+    let mut toks = name_tokens(raw);
     toks.sort_unstable();
     toks.join(" ")
 }
 
-/// The last token of a name as written, a rough surname for the household exception.
-pub fn surname(raw: &str) -> String {
-    names::normalize(raw)
-        .rsplit(' ')
-        .next()
-        .unwrap_or_default()
-        .to_string()
+/// Whether two written names plausibly name the same person: equal as [`name`] keys, or one
+/// drops middle names or writes them as initials ("Ann B. Lee", "Ann Lee", "Ann Beth Lee").
+/// Both need a given and a family name in common, so "Ann Lee" never equals "Lee".
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (x, y) = (name_tokens(a), name_tokens(b));
+    if x.is_empty() || y.is_empty() {
+        return false;
+    }
+    let full = |ts: &Vec<String>| ts.iter().filter(|t| t.len() > 1).count();
+    let (short, long) = if (full(&x), x.len()) <= (full(&y), y.len()) {
+        (&x, &y)
+    } else {
+        (&y, &x)
+    };
+    if full(short) < 2 {
+        return name(a) == name(b);
+    }
+    // Every full token of the shorter name appears in the longer one; its initials match some
+    // token's first letter; the longer name's extra tokens are what was dropped.
+    short.iter().all(|t| {
+        if t.len() == 1 {
+            long.iter().any(|l| l.starts_with(t.as_str()))
+        } else {
+            long.contains(t)
+        }
+    }) && long
+        .iter()
+        .filter(|t| t.len() > 1 && !short.contains(t))
+        .count()
+        <= 1
 }
+
+/// The family name of a name as written: the last token, skipping generational suffixes, so
+/// that a parent and a "Jr." child share it.
+pub fn surname(raw: &str) -> String {
+    name_tokens(raw).pop().unwrap_or_default()
+}
+
+/// A bank or wallet-service account number as a comparison key: alphanumerics, upper case,
+/// leading zeros dropped (banks print "000123456" and "123456" for one account).
+pub fn account_key(raw: &str) -> String {
+    id_key(raw).trim_start_matches('0').to_string()
+}
+
+/// Whether a name looks like an organisation's: it carries a legal form or a word that
+/// names a business ("LLC", "Ltd", "Trading", "Company"). Used when a record does not say what
+/// kind of subject it is, and for listed entries of unknown kind.
+pub fn looks_like_organisation(raw: &str) -> bool {
+    let folded = names::normalize(&raw.replace('.', ""));
+    let toks: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
+    toks.iter().any(|t| ORG_WORDS.contains(t))
+        || toks.windows(2).any(|w| ORG_PAIRS.contains(&(w[0], w[1])))
+}
+
+/// Single words that mark an organisation's name.
+const ORG_WORDS: &[&str] = &[
+    "llc",
+    "llp",
+    "lp",
+    "ltd",
+    "limited",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "company",
+    "gmbh",
+    "ag",
+    "plc",
+    "pte",
+    "pty",
+    "bv",
+    "nv",
+    "srl",
+    "sarl",
+    "sas",
+    "spa",
+    "oy",
+    "ab",
+    "kk",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "ooo",
+    "zao",
+    "oao",
+    "trading",
+    "holdings",
+    "group",
+    "enterprises",
+    "enterprise",
+    "technologies",
+    "solutions",
+    "consulting",
+    "staffing",
+    "services",
+    "agency",
+    "bank",
+    "ministry",
+    "department",
+    "bureau",
+    "association",
+    "foundation",
+    "institute",
+];
+
+/// Two-word marks of an organisation whose words alone are also names ("Co Ltd", "S A").
+const ORG_PAIRS: &[(&str, &str)] = &[("co", "ltd"), ("s", "a"), ("sa", "de"), ("and", "co")];
 
 #[cfg(test)]
 mod tests {
@@ -327,7 +539,64 @@ mod tests {
         };
         assert_eq!(
             address(&a).as_deref(),
-            Some("12 n main st ste 4 austin tx 78701 us")
+            Some("12 n main st 4 austin tx 78701 us")
         );
+        // One door, spelled the ways banks, carriers and applicants spell it.
+        let spellings = [
+            (
+                vec!["12 North Main Street, Unit 4"],
+                "Austin",
+                "Texas",
+                "78701-1234",
+            ),
+            (vec!["12 N Main St #4"], "AUSTIN", "TX", "78701"),
+            (
+                vec!["12 n. main st.", "Apt. 4"],
+                "Austin",
+                "tx",
+                "787011234",
+            ),
+        ];
+        for (lines, city, region, zip) in spellings {
+            let a = crate::record::PostalAddress {
+                lines: lines.into_iter().map(String::from).collect(),
+                city: Some(city.into()),
+                region: Some(region.into()),
+                postcode: Some(zip.into()),
+                country: Some("US".into()),
+            };
+            assert_eq!(
+                address(&a).as_deref(),
+                Some("12 n main st 4 austin tx 78701 us"),
+                "{a:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_and_accounts_normalise() {
+        let same = [
+            ("Ann B. Lee", "Ann Lee", true),
+            ("Ann Lee", "LEE Ann", true),
+            ("John Smith Jr.", "John Smith", true),
+            ("Ann Beth Lee", "Ann B Lee", true),
+            ("Ann Lee", "Bob Lee", false),
+            ("Ann Lee", "Lee", false),
+            ("Ann Lee", "Ann Marie Beth Lee", false),
+        ];
+        for (a, b, want) in same {
+            assert_eq!(same_name(a, b), want, "{a} / {b}");
+        }
+        assert_eq!(surname("John Smith III"), "smith");
+        assert_eq!(account_key("000-123 456"), account_key("123456"));
+        for (n, org) in [
+            ("ASATRYAN LLC", true),
+            ("Korea Sobaeksu Trading Company", true),
+            ("Acme Co. Ltd.", true),
+            ("Ann Lee", false),
+            ("Carlos Sanchez", false),
+        ] {
+            assert_eq!(looks_like_organisation(n), org, "{n}");
+        }
     }
 }

@@ -130,6 +130,10 @@ pub fn band(score: f64, categories: usize, blocked: bool) -> Band {
 pub struct SubjectReport {
     /// The subject id.
     pub subject_id: String,
+    /// The name as written, for the HTML report; the JSON lines leave it out, so that names
+    /// travel only where the reviewer reads them.
+    #[serde(skip)]
+    pub name: String,
     /// The input line.
     pub line: u64,
     /// The band.
@@ -199,9 +203,13 @@ impl<'a> Vetter<'a> {
 
     /// The compact link keys of a record.
     pub fn keys(&self, r: &Record) -> SubjectKeys {
-        link::extract(r, &self.key)
+        link::extract(r, &self.key, &self.rules.anonymizers)
     }
 }
+
+/// The points of being referred by a subject at the high or blocked band (L-8); a referrer at
+/// review gives 15.
+pub const REFERRED_BY_HIGH: f64 = 30.0;
 
 /// How many referred candidates make a referrer's B-7 finding.
 pub const MANY_REFERRALS: usize = 3;
@@ -236,11 +244,19 @@ pub fn assemble(
             sort_findings(&mut f);
             let blocked = f.iter().any(|x| x.blocking);
             let (score, categories) = score(&f);
-            let band = band(score, categories, blocked);
+            // A payout to a stolen-funds address holds onboarding whatever else is found: it is
+            // a tier between a lead and a sanctions hit.
+            let held = f.iter().any(|x| x.signal == "SF-1");
+            let band =
+                band(score, categories, blocked).max(if held { Band::High } else { Band::Clear });
             SubjectReport {
                 subject_id: keys
                     .get(i)
                     .map(|k| k.subject_id.to_string())
+                    .unwrap_or_default(),
+                name: keys
+                    .get(i)
+                    .map(|k| k.shown_name.to_string())
                     .unwrap_or_default(),
                 line: lines.get(i).copied().unwrap_or(0),
                 band,
@@ -292,9 +308,16 @@ fn referrals(keys: &[SubjectKeys], all: &mut [Vec<Finding>]) {
             .push(k.subject_id.to_string());
         let (b, s) = before[j];
         if b >= Band::Review {
+            // A referrer held at high or blocked (a farm worker, a listed person) says more
+            // about the candidate than one asked to verify something.
+            let w = if b >= Band::High {
+                REFERRED_BY_HIGH
+            } else {
+                15.0
+            };
             let mut f = Finding::new(
                 "L-8",
-                15.0,
+                w,
                 format!(
                     "Referred by {}, whose own findings put them in the {} band (score {s} before referral signals).",
                     keys[j].subject_id,

@@ -92,6 +92,35 @@ pub struct LinkKey {
     /// For shipping addresses and payout accounts: whether it is the subject's own home or
     /// own-name account, which makes sharing within a household benign.
     pub own: bool,
+    /// For shipping addresses and accounts: whether it is a shared place rather than a person's
+    /// (an office or co-working suite, an agency's or employer of record's account), where
+    /// several unrelated workers are expected.
+    pub place: bool,
+}
+
+/// Words in a raw shipping address that mark an office or co-working space.
+pub const OFFICE_WORDS: &[&str] = &[
+    "suite",
+    "ste",
+    "floor",
+    "fl",
+    "wework",
+    "regus",
+    "industrious",
+    "spaces",
+    "coworking",
+    "co-working",
+    "cowork",
+    "office",
+];
+
+/// Whether a raw address is an office or co-working space.
+fn office(a: &crate::record::PostalAddress) -> bool {
+    a.lines.iter().any(|l| {
+        names::normalize(l)
+            .split(' ')
+            .any(|w| OFFICE_WORDS.contains(&w))
+    })
 }
 
 /// The compact form of a subject that linking needs.
@@ -101,12 +130,16 @@ pub struct SubjectKeys {
     pub subject_id: Box<str>,
     /// The normalised legal name.
     pub name: Box<str>,
+    /// The name as written, for reports.
+    pub shown_name: Box<str>,
     /// Normalised other names.
     pub other_names: Vec<Box<str>>,
     /// The surname (last token).
     pub surname: Box<str>,
     /// The birth date as given.
     pub birth_date: Option<Box<str>>,
+    /// The normalised identity (home) address, hashed: subjects at one home are a household.
+    pub home: Option<u64>,
     /// The subject id of the referrer, if any.
     pub referred_by: Option<Box<str>>,
     /// The link keys, deduplicated.
@@ -175,16 +208,20 @@ pub fn similarity(a: &[u32; MINHASH], b: &[u32; MINHASH]) -> f64 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / MINHASH as f64
 }
 
-/// Reduces a record to its link keys.
-pub fn extract(r: &Record, key: &HashKey) -> SubjectKeys {
+/// Reduces a record to its link keys. Sign-ins from `allowed` ranges (the `!` lines of the
+/// anonymiser lists: corporate VPN egress) never link subjects, like sign-ins flagged
+/// `corporate_egress`.
+pub fn extract(r: &Record, key: &HashKey, allowed: &crate::CidrSet) -> SubjectKeys {
     let c = &r.claims;
     let mut out: Vec<LinkKey> = Vec::new();
+    let mut places: Vec<(KeyKind, u64)> = Vec::new();
     let mut push = |kind, hash, display: String, own| {
         out.push(LinkKey {
             kind,
             hash,
             display: display.into_boxed_str(),
             own,
+            place: false,
         })
     };
     for id in &c.government_ids {
@@ -209,16 +246,29 @@ pub fn extract(r: &Record, key: &HashKey) -> SubjectKeys {
         let own = p
             .holder_name
             .as_deref()
-            .is_none_or(|h| keys::name(h) == keys::name(&c.name));
-        if let Some(acct) = p.account.as_deref().filter(|a| keys::id_key(a).len() >= 4) {
+            .is_none_or(|h| crate::screen::holder_is_subject(r, h));
+        if let Some(acct) = p
+            .account
+            .as_deref()
+            .filter(|a| keys::account_key(a).len() >= 4)
+        {
+            // Routing and account numbers are compared as digits without leading zeros, so
+            // "000123456" and "123-456" at one bank are one account.
             let msg = format!(
                 "{}:{}",
-                keys::id_key(p.routing.as_deref().unwrap_or("")),
-                keys::id_key(acct)
+                keys::account_key(p.routing.as_deref().unwrap_or("")),
+                keys::account_key(acct)
             );
+            let hash = keyed(key, KeyKind::BankAccount, &msg);
+            if p.holder_name
+                .as_deref()
+                .is_some_and(keys::looks_like_organisation)
+            {
+                places.push((KeyKind::BankAccount, hash));
+            }
             push(
                 KeyKind::BankAccount,
-                keyed(key, KeyKind::BankAccount, &msg),
+                hash,
                 format!("{} account {}", p.kind, keys::mask(acct)),
                 own,
             );
@@ -238,12 +288,11 @@ pub fn extract(r: &Record, key: &HashKey) -> SubjectKeys {
     for s in &r.observations.shipments {
         if let Some(a) = keys::address(&s.address) {
             let own = home.as_deref() == Some(a.as_str());
-            push(
-                KeyKind::ShippingAddress,
-                fnv(KeyKind::ShippingAddress, &a),
-                a,
-                own,
-            );
+            let hash = fnv(KeyKind::ShippingAddress, &a);
+            if office(&s.address) {
+                places.push((KeyKind::ShippingAddress, hash));
+            }
+            push(KeyKind::ShippingAddress, hash, a, own);
         }
     }
     for d in &r.observations.devices {
@@ -278,7 +327,7 @@ pub fn extract(r: &Record, key: &HashKey) -> SubjectKeys {
         );
     }
     for l in &r.observations.logins {
-        if l.corporate_egress || l.ip.trim().is_empty() {
+        if l.corporate_egress || l.ip.trim().is_empty() || allowed.allowed(&l.ip) {
             continue;
         }
         if let Some(t) = keys::seconds(&l.time) {
@@ -340,11 +389,15 @@ pub fn extract(r: &Record, key: &HashKey) -> SubjectKeys {
             );
         }
     }
+    for k in &mut out {
+        k.place = places.contains(&(k.kind, k.hash));
+    }
     out.sort_by_key(|k| (k.kind, k.hash));
     out.dedup_by(|a, b| a.kind == b.kind && a.hash == b.hash);
     SubjectKeys {
         subject_id: r.subject_id.clone().into_boxed_str(),
         name: keys::name(&c.name).into_boxed_str(),
+        shown_name: c.name.trim().into(),
         other_names: c
             .other_names
             .iter()
@@ -352,6 +405,7 @@ pub fn extract(r: &Record, key: &HashKey) -> SubjectKeys {
             .collect(),
         surname: keys::surname(&c.name).into_boxed_str(),
         birth_date: c.birth_date.clone().map(String::into_boxed_str),
+        home: home.as_deref().map(|h| fnv(KeyKind::ShippingAddress, h)),
         referred_by: c
             .referred_by
             .as_deref()
@@ -375,6 +429,30 @@ pub struct Edge {
     pub kind: KeyKind,
     /// The shared value, masked where sensitive.
     pub key: String,
+    /// Whether the key is benign by construction: a household's home, joint account or home
+    /// network, an office or an agency's account. The HTML report does not draw clusters
+    /// held together only by such edges; the JSON lines leave it out.
+    #[serde(skip)]
+    pub benign: bool,
+}
+
+/// Whether a shared key between two subjects is a household's or a shared place's.
+fn benign_edge(a: &SubjectKeys, b: &SubjectKeys, kind: KeyKind, k: u32) -> bool {
+    let Some(ka) = a.keys.get(k as usize) else {
+        return false;
+    };
+    let kb = b
+        .keys
+        .iter()
+        .find(|x| x.kind == ka.kind && x.hash == ka.hash);
+    let home = a.home.is_some() && a.home == b.home;
+    match kind {
+        KeyKind::BankAccount | KeyKind::PayoutAddress | KeyKind::ShippingAddress => {
+            ka.place || home && ka.own && kb.is_some_and(|x| x.own)
+        }
+        KeyKind::Phone | KeyKind::Email | KeyKind::LoginIp => home,
+        _ => false,
+    }
 }
 
 /// A connected component of subjects linked by shared keys.
@@ -447,6 +525,7 @@ pub fn link(subjects: &[SubjectKeys]) -> Linked {
     let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); n];
     let mut dsu = Dsu((0..n as u32).collect());
     let mut edges: Vec<(u32, u32, KeyKind, u32)> = Vec::new();
+    let mut ips = IpShares::new();
     let mut start = 0;
     while start < flat.len() {
         let mut end = start + 1;
@@ -455,7 +534,7 @@ pub fn link(subjects: &[SubjectKeys]) -> Linked {
         }
         if end - start >= 2 {
             let members: Vec<(u32, u32)> = flat[start..end].iter().map(|f| (f.2, f.3)).collect();
-            group_findings(subjects, flat[start].0, &members, &mut findings);
+            group_findings(subjects, flat[start].0, &members, &mut findings, &mut ips);
             if members.len() <= HUB {
                 let (root, rk) = members[0];
                 for &(m, _) in &members[1..] {
@@ -467,6 +546,7 @@ pub fn link(subjects: &[SubjectKeys]) -> Linked {
         start = end;
     }
     drop(flat);
+    login_findings(subjects, ips, &mut findings);
     resume_links(subjects, &mut findings, &mut dsu, &mut edges);
 
     // Components in a deterministic order: size descending, then first subject id.
@@ -514,11 +594,13 @@ pub fn link(subjects: &[SubjectKeys]) -> Linked {
             subjects[b as usize].subject_id.to_string(),
         );
         let (x, y) = if x <= y { (x, y) } else { (y, x) };
+        let benign = kind != KeyKind::Resume && benign_edge(sa, &subjects[b as usize], kind, k);
         cluster_edges[ci].push(Edge {
             a: x,
             b: y,
             kind,
             key,
+            benign,
         });
     }
     let clusters = comps
@@ -559,11 +641,90 @@ fn linked_ids(subjects: &[SubjectKeys], members: &[(u32, u32)], me: u32) -> Vec<
     ids
 }
 
+/// What one subject shares through one login IP: how many hours, with whom.
+#[derive(Debug, Default)]
+struct IpShare {
+    hours: usize,
+    others: BTreeSet<u32>,
+    hub: bool,
+}
+
+/// Shared login IPs per subject, by IP.
+type IpShares = BTreeMap<u32, BTreeMap<Box<str>, IpShare>>;
+
+/// The most points shared login IPs give a subject (L-9), however many IPs and hours.
+pub const LOGIN_IP_CAP: f64 = 25.0;
+
+/// One L-9 finding per subject from its shared login IPs: 25 points when an unrelated subject
+/// shares an IP in the same hour, 5 when only members of the subject's household do (the home
+/// IP), 10 for a hub (an office network); never more than [`LOGIN_IP_CAP`].
+fn login_findings(subjects: &[SubjectKeys], ips: IpShares, findings: &mut [Vec<Finding>]) {
+    for (m, by_ip) in ips {
+        let s = &subjects[m as usize];
+        let others: BTreeSet<u32> = by_ip
+            .values()
+            .flat_map(|e| e.others.iter().copied())
+            .collect();
+        let household = others
+            .iter()
+            .all(|o| s.home.is_some() && subjects[*o as usize].home == s.home);
+        let hub = by_ip.values().all(|e| e.hub);
+        let weight = if household {
+            5.0
+        } else if hub {
+            10.0
+        } else {
+            LOGIN_IP_CAP
+        };
+        let shown: Vec<String> = by_ip
+            .iter()
+            .take(5)
+            .map(|(ip, e)| {
+                format!(
+                    "{ip} ({} hour{}, {} other subject{})",
+                    e.hours,
+                    if e.hours == 1 { "" } else { "s" },
+                    e.others.len(),
+                    if e.others.len() == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        let more = by_ip.len().saturating_sub(5);
+        let mut text = format!(
+            "Signed in from IPs that {} other subject(s) used in the same hour: {}{}.",
+            others.len(),
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+        if household {
+            text.push_str(" All of them share the subject's home address: a household network.");
+        } else if hub {
+            text.push_str(
+                " Each IP is shared by many subjects (an office network), so it counts little.",
+            );
+        }
+        let mut f = Finding::new("L-9", weight, text);
+        let mut ids: Vec<String> = others
+            .iter()
+            .map(|o| subjects[*o as usize].subject_id.to_string())
+            .collect();
+        ids.sort();
+        ids.truncate(MAX_LINKED);
+        f.linked_subjects = ids;
+        findings[m as usize].push(f);
+    }
+}
+
 fn group_findings(
     subjects: &[SubjectKeys],
     kind: KeyKind,
     members: &[(u32, u32)],
     findings: &mut [Vec<Finding>],
+    ips: &mut IpShares,
 ) {
     let hub = members.len() > HUB;
     let others = members.len() - 1;
@@ -578,9 +739,16 @@ fn group_findings(
                 .map(|(o, _)| &subjects[*o as usize])
         };
         let all_same_identity = other_subjects().all(|o| same_identity(s, o));
-        let household = other_subjects()
-            .all(|o| o.surname == s.surname && o.keys.iter().any(|x| x.kind == kind && x.own))
-            && own;
+        // A household: every other subject lives at this subject's home and holds the key as
+        // their own (a joint account, the shared home). Surnames are not compared: spouses and
+        // partners often have different ones.
+        let household = own
+            && other_subjects().all(|o| {
+                s.home.is_some()
+                    && o.home == s.home
+                    && o.keys.iter().any(|x| x.kind == kind && x.own)
+            });
+        let place = s.keys.get(k as usize).is_some_and(|x| x.place);
         let names_differ = !all_same_identity;
         let (signal, weight, text): (&str, f64, String) = match kind {
             KeyKind::GovernmentId => {
@@ -602,14 +770,24 @@ fn group_findings(
                     )
                 }
             }
+            KeyKind::BankAccount | KeyKind::PayoutAddress if place && !household => (
+                "L-2",
+                10.0,
+                format!(
+                    "The {} {display} is an organisation's account (an agency or employer of record) paying {} subjects.",
+                    kind.label(),
+                    others + 1
+                ),
+            ),
             KeyKind::BankAccount | KeyKind::PayoutAddress => {
                 if household {
                     (
                         "L-2",
                         10.0,
                         format!(
-                            "The {} {display} is shared with {others} subject(s) of the same surname at the same home address.",
-                            kind.label()
+                            "The {} {display} is a joint account of {} subjects who share one home address.",
+                            kind.label(),
+                            others + 1
                         ),
                     )
                 } else {
@@ -624,13 +802,21 @@ fn group_findings(
                     )
                 }
             }
+            KeyKind::ShippingAddress if place && !household => (
+                "L-3",
+                10.0,
+                format!(
+                    "Equipment was shipped to the office or co-working address '{display}' for {} subjects.",
+                    others + 1
+                ),
+            ),
             KeyKind::ShippingAddress => {
                 if household {
                     (
                         "L-3",
                         10.0,
                         format!(
-                            "The shipping address '{display}' is the shared home of {} subjects of the same surname.",
+                            "The shipping address '{display}' is the shared home of {} subjects.",
                             others + 1
                         ),
                     )
@@ -654,8 +840,11 @@ fn group_findings(
                 if !names_differ {
                     continue;
                 }
-                let same_surname = other_subjects().all(|o| o.surname == s.surname);
-                let w = if same_surname { 5.0 } else { 25.0 };
+                // Family members share a phone or an e-mail: the same home or the same family
+                // name (suffixes such as "Jr." aside) makes it a household contact.
+                let related = other_subjects()
+                    .all(|o| o.surname == s.surname || s.home.is_some() && o.home == s.home);
+                let w = if related { 5.0 } else { 25.0 };
                 (
                     "L-5",
                     w,
@@ -665,11 +854,18 @@ fn group_findings(
                     ),
                 )
             }
-            KeyKind::LoginIp => (
-                "L-9",
-                25.0,
-                format!("Logged in from {display} together with {others} other subject(s)."),
-            ),
+            KeyKind::LoginIp => {
+                // Aggregated per subject and IP after every group is seen (`login_findings`),
+                // so that one shared home or office IP counts once, not once per hour.
+                let ip = display.split(" at ").next().unwrap_or(display);
+                let e = ips.entry(m).or_default().entry(ip.into()).or_default();
+                e.hours += 1;
+                e.hub |= hub;
+                for (o, _) in members.iter().filter(|(o, _)| *o != m) {
+                    e.others.insert(*o);
+                }
+                continue;
+            }
             KeyKind::GithubHandle | KeyKind::CommitEmail => {
                 if !names_differ {
                     continue;

@@ -86,10 +86,19 @@ pub enum ReportLine<'a> {
 impl RunInfo {
     /// The line under the title of the HTML report.
     pub fn html_note(&self) -> String {
+        // Lists by name and publication date where the version carries one, never by the
+        // content hash of a file.
         let lists = if self.lists.is_empty() {
             "none".to_string()
         } else {
-            self.lists.join(", ")
+            self.lists
+                .iter()
+                .map(|l| match l.split_once('@') {
+                    Some((list, version)) => crate::ListEntry::show(list, version),
+                    None => l.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         format!("Records: {} · lists: {lists} · {}", self.records, self.key)
     }
@@ -142,6 +151,9 @@ impl Setup {
     /// The vetter for this setup.
     pub fn vetter(&self) -> Vetter<'_> {
         let mut v = Vetter::new(self.key.clone());
+        if let Some(s) = &self.sanctions {
+            v.names = std::sync::Arc::new(crate::NameCache::with_dates(s.published.clone()));
+        }
         v.screener = self.sanctions.as_ref().map(|s| &s.screener);
         v.book = self.sanctions.as_ref().map(|s| &s.book);
         v.leads = self.leads.as_ref().map(|l| &l.0);
@@ -275,6 +287,8 @@ pub struct Sanctions {
     pub book: wallets::AddressBook,
     /// The lists, as `list@version`, in the order given.
     pub versions: Vec<String>,
+    /// Publication dates by `list@version`, shown in findings instead of file hashes.
+    pub published: crate::screen::ListDates,
 }
 
 impl Sanctions {
@@ -290,7 +304,15 @@ impl Sanctions {
             screener: screening::Screener::build(lists),
             book,
             versions,
+            published: Default::default(),
         }
+    }
+
+    /// Records the publication date (`YYYY-MM-DD`) of a loaded list version, for findings to
+    /// name the list by its date.
+    pub fn set_published(&mut self, list: &str, version: &str, date: &str) {
+        self.published
+            .insert(format!("{list}@{version}"), date.to_string());
     }
 }
 

@@ -27,6 +27,10 @@ pub struct Record {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Claims {
+    /// What kind of subject this is: `person` or `organisation` (a company applying as a vendor
+    /// or contractor). When absent, the kind is detected from the name ([`Claims::subject_kind`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// The legal name as given.
     pub name: String,
     /// Other names the subject declares (maiden name, previous legal name).
@@ -69,6 +73,30 @@ pub struct Claims {
     /// What the subject asked to be paid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_request: Option<PayRequest>,
+}
+
+/// What kind of subject a record describes; it decides how the name is screened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubjectKind {
+    /// A natural person: screened as a person, with the birth date as the second field.
+    Person,
+    /// A company or other organisation: screened as an organisation by name.
+    Organisation,
+}
+
+impl Claims {
+    /// The declared kind (`person`, `organisation`, `organization`, `company`), else the kind
+    /// detected from the name: a legal form or business word makes it an organisation.
+    pub fn subject_kind(&self) -> SubjectKind {
+        match self.kind.as_deref().map(|k| k.trim().to_ascii_lowercase()) {
+            Some(k) if k == "person" || k == "individual" => SubjectKind::Person,
+            Some(k) if matches!(k.as_str(), "organisation" | "organization" | "company") => {
+                SubjectKind::Organisation
+            }
+            _ if crate::keys::looks_like_organisation(&self.name) => SubjectKind::Organisation,
+            _ => SubjectKind::Person,
+        }
+    }
 }
 
 /// What a subject asked to be paid, against the band of the role.

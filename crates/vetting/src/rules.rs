@@ -152,6 +152,7 @@ pub fn run(r: &Record, cfg: &RuleConfig) -> Vec<Finding> {
     location_rules(r, cfg, &mut out);
     device_rules(r, cfg, &mut out);
     login_rules(r, cfg, &mut out);
+    remote_operation_rule(r, cfg, &mut out);
     interview_rules(r, &mut out);
     profile_rules(r, &mut out);
     pay_request_rule(r, &mut out);
@@ -644,7 +645,10 @@ fn shipping_rules(r: &Record, out: &mut Vec<Finding>) {
             out.push(Finding::new(
                 "R-4",
                 w,
-                format!("Equipment shipped to '{dest}', not the identity address{tail}."),
+                format!(
+                    "Equipment shipped to '{dest}', not the identity address '{}'{tail} (compared after normalising street types, unit designators, states and ZIP+4).",
+                    home.as_deref().unwrap_or("")
+                ),
             ));
         }
         if let Some(p) = CMRA_PATTERNS.iter().find(|p| contains_words(&dest, p)) {
@@ -674,32 +678,40 @@ fn contains_words(text: &str, pattern: &str) -> bool {
     padded.contains(&format!(" {pattern} "))
 }
 
-fn holder_mismatch(r: &Record, holder: &str) -> bool {
-    let h = keys::name(holder);
-    if h.is_empty() {
-        return false;
-    }
-    !std::iter::once(&r.claims.name)
-        .chain(&r.claims.other_names)
-        .any(|n| keys::name(n) == h)
-}
-
 fn payment_rules(r: &Record, out: &mut Vec<Finding>) {
     let dests = &r.claims.payment_destinations;
     let residence = r.claims.residence_country.as_deref();
     for (i, p) in dests.iter().enumerate() {
         let when = p.effective_from.as_deref().unwrap_or("an unknown date");
-        if let Some(h) = &p.holder_name
-            && holder_mismatch(r, h)
+        if let Some(h) = p.holder_name.as_deref().filter(|h| !h.trim().is_empty())
+            && !crate::screen::holder_is_subject(r, h)
         {
+            let dest = keys::mask(p.account.as_deref().or(p.address.as_deref()).unwrap_or(""));
+            let compared = format!(
+                "holder '{}', the subject's name{} '{}'",
+                h.trim(),
+                if r.claims.other_names.is_empty() {
+                    ""
+                } else {
+                    "s"
+                },
+                std::iter::once(&r.claims.name)
+                    .chain(&r.claims.other_names)
+                    .map(|n| n.trim())
+                    .collect::<Vec<_>>()
+                    .join("', '")
+            );
+            // An employer of record or staffing agency pays contractors through its own account;
+            // that is how the engagement works, not another person's account.
+            let (w, what) = if keys::looks_like_organisation(h) {
+                (5.0, "paid through an organisation's account")
+            } else {
+                (20.0, "held in another name than the subject's")
+            };
             out.push(Finding::new(
                 "R-6",
-                20.0,
-                format!(
-                    "Pay destination {} ({}) is held in another name than the subject's.",
-                    keys::mask(p.account.as_deref().or(p.address.as_deref()).unwrap_or("")),
-                    p.kind
-                ),
+                w,
+                format!("Pay destination {dest} ({}) is {what}: {compared}.", p.kind),
             ));
         }
         if i == 0 {
@@ -847,27 +859,65 @@ fn location_rules(r: &Record, cfg: &RuleConfig, out: &mut Vec<Finding>) {
             ),
         ));
     }
-    // A residence document (licence, national id, permit) issued elsewhere contradicts the
-    // claimed residence; passports are issued by nationality and are not compared here.
-    for id in &r.claims.government_ids {
-        let residence_doc = matches!(
-            id.kind.as_str(),
-            "driving_licence" | "national_id" | "permit"
-        );
-        if let Some(c) = &id.issuer_country
-            && residence_doc
-            && !c.eq_ignore_ascii_case(&claimed)
-        {
-            out.push(Finding::new(
-                "R-8",
-                10.0,
-                format!(
-                    "Claims residence in {claimed}; the {} was issued by {}.",
-                    id.kind,
-                    c.to_ascii_uppercase()
-                ),
-            ));
+    // The issuer of an identity document is never compared with the residence: a national id
+    // of another country is how EU citizens living in another member state, and many lawful
+    // residents, prove who they are. It would act on nationality through a proxy.
+}
+
+/// The remote-access tools on a subject's devices that IT has not approved.
+fn unapproved_tools(r: &Record, cfg: &RuleConfig) -> BTreeSet<&'static str> {
+    let mut out = BTreeSet::new();
+    for d in &r.observations.devices {
+        for sw in &d.software {
+            let l = sw.to_lowercase();
+            if let Some(t) = RMM_TOOLS.iter().find(|t| l.contains(**t))
+                && !cfg.allowed_tools.iter().any(|a| l.contains(a.as_str()))
+            {
+                out.insert(*t);
+            }
         }
+    }
+    out
+}
+
+/// B-9: most sign-ins come from outside the claimed residence or through anonymiser ranges,
+/// and a device carries an unapproved remote-access tool. Either alone has benign readings
+/// (travel, a support tool); together they are the relayed-laptop pattern, which the two
+/// separate findings left at review.
+fn remote_operation_rule(r: &Record, cfg: &RuleConfig, out: &mut Vec<Finding>) {
+    let Some(claimed) = r
+        .claims
+        .residence_country
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+    else {
+        return;
+    };
+    let (mut risky, mut total) = (0usize, 0usize);
+    for l in &r.observations.logins {
+        if l.corporate_egress || cfg.anonymizers.allowed(&l.ip) {
+            continue;
+        }
+        total += 1;
+        let abroad = l
+            .country
+            .as_deref()
+            .is_some_and(|c| !c.eq_ignore_ascii_case(&claimed));
+        if abroad || cfg.anonymizers.lookup(&l.ip).is_some() {
+            risky += 1;
+        }
+    }
+    let tools = unapproved_tools(r, cfg);
+    if total > 0 && risky * 2 > total && !tools.is_empty() {
+        let list: Vec<&str> = tools.into_iter().collect();
+        out.push(Finding::new(
+            "B-9",
+            25.0,
+            format!(
+                "Claims residence in {claimed}; {risky} of {total} sign-ins came from abroad or anonymiser ranges, and a device carries the remote-access tool(s) {}.",
+                list.join(", ")
+            ),
+        ));
     }
 }
 
@@ -877,6 +927,15 @@ fn device_rules(r: &Record, cfg: &RuleConfig, out: &mut Vec<Finding>) {
         .shipments
         .iter()
         .find_map(|s| s.address.country.as_deref());
+    // Whether equipment went to a mail forwarder or away from the identity address: a device
+    // then checking in abroad has been re-shipped, not carried on a trip.
+    let home = r.claims.address.as_ref().and_then(keys::address);
+    let reshipped = r.observations.shipments.iter().any(|s| {
+        keys::address(&s.address).is_some_and(|d| {
+            CMRA_PATTERNS.iter().any(|p| contains_words(&d, p))
+                || home.as_deref().is_some_and(|h| h != d)
+        })
+    });
     for d in &r.observations.devices {
         let dev = d
             .serial
@@ -932,11 +991,19 @@ fn device_rules(r: &Record, cfg: &RuleConfig, out: &mut Vec<Finding>) {
         if let (Some(first), Some(ship)) = (&d.first_checkin_country, ship_country)
             && !first.eq_ignore_ascii_case(ship)
         {
+            let (w, tail) = if reshipped {
+                (
+                    35.0,
+                    " after shipping to a mail forwarder or an address other than the identity address",
+                )
+            } else {
+                (25.0, "")
+            };
             out.push(Finding::new(
                 "B-3",
-                25.0,
+                w,
                 format!(
-                    "Device {dev} first checked in from {}, but was shipped to {}.",
+                    "Device {dev} first checked in from {}, but was shipped to {}{tail}.",
                     first.to_ascii_uppercase(),
                     ship.to_ascii_uppercase()
                 ),

@@ -413,6 +413,7 @@ pub fn generate(n: usize, seed: u64) -> (Vec<Record>, Truth) {
     let blocks = (n / 1000).max(1);
     for b in 0..blocks {
         plant(&mut g, &mut out, &mut truth, b);
+        plant_variants(&mut g, &mut out, &mut truth, b);
     }
     while out.len() < n {
         let s = g.subject();
@@ -638,6 +639,266 @@ fn plant(g: &mut Gen, out: &mut Vec<Record>, truth: &mut Truth, block: usize) {
     record_case(truth, "night_shift", &one, false);
     out.push(colleague);
     out.extend(one);
+}
+
+/// The attack variants and benign look-alikes of issue 15, written from the advisories and
+/// court cases rather than from the rules: shapes the first generator did not produce.
+fn plant_variants(g: &mut Gen, out: &mut Vec<Record>, truth: &mut Truth, block: usize) {
+    // Attack: a relayed laptop. Residence claimed in the US, most sign-ins from abroad, a
+    // remote-access tool on the device.
+    let mut relay = g.subject();
+    for l in &mut relay.observations.logins {
+        l.country = Some(["CN", "RU", "AE", "LA"][g.rng.below(4) as usize].into());
+    }
+    relay.observations.devices[0]
+        .software
+        .push("AnyDesk".into());
+    record_case(
+        truth,
+        "remote_operation",
+        std::slice::from_ref(&relay),
+        true,
+    );
+    out.push(relay);
+
+    // Attack: a mail forwarder, and the device first checks in abroad.
+    let mut reship = g.subject();
+    let pmb = PostalAddress {
+        lines: vec![format!(
+            "{} Commerce Blvd PMB {}",
+            100 + block % 900,
+            1 + block % 500
+        )],
+        city: Some("Wilmington".into()),
+        region: Some("DE".into()),
+        postcode: Some("19801".into()),
+        country: Some("US".into()),
+    };
+    ship_elsewhere(&mut reship, &pmb, None);
+    reship.observations.devices[0].first_checkin_country = Some("CN".into());
+    record_case(truth, "reshipper", std::slice::from_ref(&reship), true);
+    out.push(reship);
+
+    // Attack: a farm whose workers type the facilitator's account with and without leading
+    // zeros and separators, and the farm address in three spellings.
+    let farm = g.address();
+    let street = farm.lines[0].replace(" Street Apt ", " St #");
+    let (facilitator, _) = g.name();
+    let account = format!("{:09}", 10_000_000 + block);
+    let mut padded: Vec<Record> = distinct_surnames(g, 3);
+    for (i, r) in padded.iter_mut().enumerate() {
+        let mut to = farm.clone();
+        match i {
+            0 => {}
+            1 => {
+                to.lines = vec![street.clone()];
+                to.postcode = to.postcode.map(|p| format!("{p}-0042"));
+            }
+            _ => to.lines = vec![farm.lines[0].replace(" Apt ", " Unit ")],
+        }
+        ship_elsewhere(r, &to, Some(1));
+        let p = &mut r.claims.payment_destinations[0];
+        p.account = Some(match i {
+            0 => format!("000{account}"),
+            1 => format!("{}-{}", &account[..4], &account[4..]),
+            _ => account.clone(),
+        });
+        p.holder_name = Some(facilitator.clone());
+    }
+    // Attack: a candidate referred by one of those farm workers, signing in through an
+    // anonymiser.
+    let mut referred = g.subject();
+    referred.claims.referred_by = Some(padded[0].subject_id.clone());
+    for l in &mut referred.observations.logins {
+        l.ip = format!("142.214.202.{}", 2 + g.rng.below(250));
+    }
+    record_case(truth, "formatted_farm", &padded, true);
+    out.extend(padded);
+    record_case(
+        truth,
+        "referral_chain",
+        std::slice::from_ref(&referred),
+        true,
+    );
+    out.push(referred);
+
+    // Benign: spouses with different surnames, a joint account in both names, one home, one
+    // family phone and the home IP for many hours.
+    let home = g.address();
+    let joint = format!("7{:011}", 1000 + block);
+    let phone = format!("+1 555 02{:05}", block % 100_000);
+    let home_ip = format!("73.{}.{}.{}", block % 250, (block / 250) % 250, 7);
+    let mut spouses: Vec<Record> = distinct_surnames(g, 2);
+    let holder = format!("{} and {}", spouses[0].claims.name, spouses[1].claims.name);
+    let mut parent_child: Vec<Record> = (0..2).map(|_| g.subject()).collect();
+    let base = parent_child[0].claims.name.clone();
+    parent_child[0].claims.name = format!("{base} Sr.");
+    parent_child[1].claims.name = format!("{base} Jr.");
+    let pc_holder = format!(
+        "{} & {}",
+        parent_child[0].claims.name, parent_child[1].claims.name
+    );
+    let mut family_first: Vec<Record> = (0..2).map(|_| g.subject()).collect();
+    let (g0, f0) = split_name(&family_first[0].claims.name);
+    family_first[0].claims.name = format!("{} {g0}", f0.to_uppercase());
+    let g1 = split_name(&family_first[1].claims.name).0;
+    family_first[1].claims.name = format!("{g1} {f0}");
+    let ff_holder = format!(
+        "{} / {} {g1}",
+        family_first[0].claims.name,
+        f0.to_uppercase()
+    );
+    for (kind, members, holder, home, account, phone, ip) in [
+        (
+            "household_spouses",
+            &mut spouses,
+            holder,
+            home,
+            joint,
+            phone,
+            home_ip,
+        ),
+        (
+            "household_parent_child",
+            &mut parent_child,
+            pc_holder,
+            g.address(),
+            format!("6{:011}", 1000 + block),
+            format!("+1 555 03{:05}", block % 100_000),
+            format!("74.{}.{}.{}", block % 250, (block / 250) % 250, 9),
+        ),
+        (
+            "household_family_name_first",
+            &mut family_first,
+            ff_holder,
+            g.address(),
+            format!("5{:011}", 1000 + block),
+            format!("+1 555 04{:05}", block % 100_000),
+            format!("75.{}.{}.{}", block % 250, (block / 250) % 250, 11),
+        ),
+    ] {
+        for r in members.iter_mut() {
+            r.claims.address = Some(home.clone());
+            ship_elsewhere(r, &home, None);
+            let p = &mut r.claims.payment_destinations[0];
+            p.account = Some(account.clone());
+            p.holder_name = Some(holder.clone());
+            r.claims.phones = vec![phone.clone()];
+            for (h, l) in r.observations.logins.iter_mut().enumerate() {
+                l.ip = ip.clone();
+                l.time = format!("2024-04-{:02}T20:15:00Z", 1 + h);
+            }
+        }
+        record_case(truth, kind, members, false);
+        out.extend(members.iter().cloned());
+    }
+
+    // Benign: co-workers at a co-working space, paid through a staffing agency's account.
+    let suite = PostalAddress {
+        lines: vec![format!(
+            "{} Broadway Suite {}",
+            200 + block % 700,
+            100 + block % 50
+        )],
+        city: Some("Nashville".into()),
+        region: Some("TN".into()),
+        postcode: Some("37203".into()),
+        country: Some("US".into()),
+    };
+    let agency = format!("Northwind Staffing {} LLC", block);
+    let agency_account = format!("4{:011}", 1000 + block);
+    let mut cowork: Vec<Record> = distinct_surnames(g, 3);
+    for r in &mut cowork {
+        ship_elsewhere(r, &suite, None);
+        let p = &mut r.claims.payment_destinations[0];
+        p.account = Some(agency_account.clone());
+        p.holder_name = Some(agency.clone());
+    }
+    record_case(truth, "coworking_agency", &cowork, false);
+    out.extend(cowork);
+
+    // Benign: the same address and name written differently by carrier and bank (ZIP+4, a
+    // spelled-out state, "Unit" for "Apt", a dropped middle initial), a listed company as a
+    // past employer, and a national id of another country than the residence.
+    let mut formatted = g.subject();
+    let (given, family) = split_name(&formatted.claims.name);
+    formatted.claims.name = format!("{given} Q. {family}");
+    if let Some(home) = formatted.claims.address.clone() {
+        let mut ship = home.clone();
+        ship.lines = vec![
+            home.lines[0]
+                .replace(" Apt ", " Unit ")
+                .replace(" Street ", " St "),
+        ];
+        ship.region = ship.region.as_deref().map(|r| state_name(r).to_string());
+        ship.postcode = ship.postcode.map(|p| format!("{p}-1234"));
+        ship_elsewhere(&mut formatted, &ship, None);
+    }
+    formatted.claims.payment_destinations[0].holder_name = Some(format!("{given} {family}"));
+    formatted.claims.employment.push(Employment {
+        organisation: "Chinyong Information Technology Cooperation Company".into(),
+        country: Some("RU".into()),
+        start: Some("2012".into()),
+        end: Some("2014".into()),
+    });
+    formatted.claims.government_ids.push(GovernmentId {
+        kind: "national_id".into(),
+        number: format!("FR{:010}", 1000 + block),
+        issuer_country: Some("FR".into()),
+        ..GovernmentId::default()
+    });
+    record_case(
+        truth,
+        "formatting_and_history",
+        std::slice::from_ref(&formatted),
+        false,
+    );
+    out.push(formatted);
+
+    // Benign: colleagues behind the corporate VPN, known only from the allowed range (the
+    // identity provider did not flag the sign-ins).
+    let mut vpn: Vec<Record> = (0..4).map(|_| g.subject()).collect();
+    for r in &mut vpn {
+        for l in r.observations.logins.iter_mut().take(2) {
+            l.ip = format!("198.51.100.{}", 20 + block % 200);
+            l.time = "2024-05-06T14:05:00Z".into();
+        }
+    }
+    record_case(truth, "allowed_vpn_range", &vpn, false);
+    out.extend(vpn);
+
+    // Benign: a traveller signing in from abroad, without any remote-access tool.
+    let mut traveller = g.subject();
+    for l in &mut traveller.observations.logins {
+        l.country = Some("PT".into());
+    }
+    record_case(truth, "traveller", std::slice::from_ref(&traveller), false);
+    out.push(traveller);
+}
+
+/// The given and family name of a generated "Given Family" name.
+fn split_name(name: &str) -> (String, String) {
+    let mut it = name.split(' ');
+    let given = it.next().unwrap_or("Alex").to_string();
+    let family = it.next_back().unwrap_or("Smith").to_string();
+    (given, family)
+}
+
+/// The spelled-out name of a generated city's state.
+fn state_name(code: &str) -> &str {
+    match code {
+        "TX" => "Texas",
+        "CO" => "Colorado",
+        "OH" => "Ohio",
+        "AZ" => "Arizona",
+        "TN" => "Tennessee",
+        "OR" => "Oregon",
+        "NC" => "North Carolina",
+        "FL" => "Florida",
+        "WI" => "Wisconsin",
+        "ID" => "Idaho",
+        other => other,
+    }
 }
 
 /// `n` background subjects with pairwise different surnames: workers who share a surname and a

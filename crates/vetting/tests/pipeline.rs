@@ -143,3 +143,44 @@ fn several_anonymiser_lists_keep_their_own_names_and_lines() {
     assert_eq!(set.lookup("1.2.3.4"), Some("a2.txt"));
     assert_eq!(set.lookup("10.1.1.1"), Some("vpn"));
 }
+
+#[test]
+fn the_html_report_has_a_filter_search_index_names_and_no_benign_clusters() {
+    let (records, _) = synthetic::generate(1000, 5);
+    let parsed = Parsed::numbered(records);
+    let report = vetter().vet(&parsed);
+    let html = vetting::html::render(&report, "t", "n");
+    // The search box, the band filter and the index are there.
+    for needle in [
+        "id=\"q\"",
+        "id=\"f-high\"",
+        "<h2>Index</h2>",
+        "#f-high:checked~#subjects",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    // Names stand beside ids: every listed subject's name appears in its card.
+    for s in report
+        .subjects
+        .iter()
+        .filter(|s| s.band >= vetting::Band::High)
+    {
+        let card = format!(
+            "id=\"s-{}\"><b>{}</b> <span class=\"nm\">{}</span>",
+            s.subject_id,
+            s.subject_id,
+            vetting::html::esc(&s.name)
+        );
+        assert!(html.contains(&card), "{card}");
+    }
+    // Households and offices are counted, not drawn; farms are drawn.
+    let benign = report
+        .clusters
+        .iter()
+        .filter(|c| c.edges.iter().all(|e| e.benign))
+        .count();
+    assert!(benign > 0);
+    assert!(html.contains(&format!("{benign} cluster(s) linked only by")));
+    let drawn = html.matches("<svg").count();
+    assert_eq!(drawn, report.clusters.len() - benign);
+}

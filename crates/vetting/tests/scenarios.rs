@@ -28,20 +28,33 @@ fn planted_truth_precision_and_recall() {
     assert_eq!(recall, 1.0);
     assert_eq!(precision, 1.0);
     assert_eq!(benign_high, 0);
-    // Three blocks of 13 infiltration subjects each, and 13 benign look-alikes each.
-    assert_eq!(truth.infiltration.len(), 39);
-    assert_eq!(truth.benign.len(), 39);
+    // Three blocks of 19 infiltration subjects each (13 of the first generator, 6 of the issue 15
+    // variants), and 28 benign look-alikes each (13 and 15).
+    assert_eq!(truth.infiltration.len(), 57);
+    assert_eq!(truth.benign.len(), 84);
+    // Ordinary subjects: at most 0.5 % above review (here: none).
+    let ordinary_above = report
+        .subjects
+        .iter()
+        .filter(|s| {
+            !truth.infiltration.contains(&s.subject_id)
+                && !truth.benign.contains(&s.subject_id)
+                && s.band > Band::Review
+        })
+        .count();
+    assert_eq!(ordinary_above, 0);
     // Every planted kind is there, and the new signals fire on the planted cases.
     let kinds: std::collections::BTreeSet<&str> =
         truth.scenarios.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(kinds.len(), 10, "{kinds:?}");
+    assert_eq!(kinds.len(), 21, "{kinds:?}");
     let fired: std::collections::BTreeSet<&str> = report
         .subjects
         .iter()
         .flat_map(|s| s.findings.iter().map(|f| f.signal))
         .collect();
     for sig in [
-        "R-7", "R-12", "R-14", "R-11", "L-6", "L-8", "LX-1", "B-4", "B-5", "B-6", "B-7",
+        "R-7", "R-12", "R-14", "R-11", "L-6", "L-8", "LX-1", "B-4", "B-5", "B-6", "B-7", "B-9",
+        "B-3",
     ] {
         assert!(
             fired.contains(sig),

@@ -3,7 +3,7 @@
 //! Accepted forms, detected from the content:
 //! - CSV with a header naming an `address` column and any of `chain`, `category`, `label`,
 //!   `source` (other columns, such as `role` or `note`, fill `label` when it is absent);
-//! - JSON lines with the same keys;
+//! - JSON lines with the same keys, or one JSON array of such objects (or of address strings);
 //! - plain text, one address per line (`#` starts a comment), as the FBI publishes its lists.
 
 use model::{Diagnostic, Severity};
@@ -30,6 +30,9 @@ pub fn parse(name: &str, bytes: &[u8], default_category: &str) -> (Vec<Label>, V
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = String::from_utf8_lossy(bytes);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if first.trim_start().starts_with('[') {
+        return parse_json_array(name, &text, default_category);
+    }
     if first.trim_start().starts_with('{') {
         return parse_jsonl(name, &text, default_category);
     }
@@ -133,6 +136,69 @@ fn parse_csv(name: &str, bytes: &[u8], default_category: &str) -> (Vec<Label>, V
     (out, diags)
 }
 
+/// A JSON array of label objects (or of address strings). Read as plain text it would load its
+/// brackets and keys as addresses, so an array that does not parse is one error instead.
+fn parse_json_array(
+    name: &str,
+    text: &str,
+    default_category: &str,
+) -> (Vec<Label>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    let items: Vec<serde_json::Value> = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(Diagnostic::at_line(
+                Severity::Error,
+                name,
+                e.line() as u64,
+                format!(
+                    "The file starts like a JSON array but does not parse ({e}); label files are CSV with an address column, JSON lines, a JSON array of objects, or one address per line. Nothing was loaded."
+                ),
+            ));
+            return (out, diags);
+        }
+    };
+    for (i, v) in items.iter().enumerate() {
+        let label = match v {
+            serde_json::Value::String(a) if !a.trim().is_empty() => Some(Label {
+                address: a.trim().to_string(),
+                chain: None,
+                category: default_category.to_string(),
+                label: String::new(),
+                source: name.to_string(),
+            }),
+            _ => label_from_object(v, name, default_category),
+        };
+        match label {
+            Some(l) => out.push(l),
+            None => diags.push(Diagnostic::for_file(
+                Severity::Warning,
+                name,
+                format!("Array element {i} has no \"address\"; skipped."),
+            )),
+        }
+    }
+    (out, diags)
+}
+
+/// The label a JSON object describes, or `None` without an address.
+fn label_from_object(v: &serde_json::Value, name: &str, default_category: &str) -> Option<Label> {
+    let s = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    Some(Label {
+        address: s("address")?.to_string(),
+        chain: s("chain").map(str::to_string),
+        category: s("category").unwrap_or(default_category).to_string(),
+        label: s("label").unwrap_or("").to_string(),
+        source: s("source").unwrap_or(name).to_string(),
+    })
+}
+
 fn parse_jsonl(name: &str, text: &str, default_category: &str) -> (Vec<Label>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
@@ -153,13 +219,7 @@ fn parse_jsonl(name: &str, text: &str, default_category: &str) -> (Vec<Label>, V
                 continue;
             }
         };
-        let s = |k: &str| {
-            v.get(k)
-                .and_then(|x| x.as_str())
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
-        let Some(address) = s("address") else {
+        let Some(label) = label_from_object(&v, name, default_category) else {
             diags.push(Diagnostic::at_line(
                 Severity::Warning,
                 name,
@@ -168,13 +228,7 @@ fn parse_jsonl(name: &str, text: &str, default_category: &str) -> (Vec<Label>, V
             ));
             continue;
         };
-        out.push(Label {
-            address: address.to_string(),
-            chain: s("chain").map(str::to_string),
-            category: s("category").unwrap_or(default_category).to_string(),
-            label: s("label").unwrap_or("").to_string(),
-            source: s("source").unwrap_or(name).to_string(),
-        });
+        out.push(label);
     }
     (out, diags)
 }
@@ -225,6 +279,13 @@ mod tests {
             &[("0xc", None, "stolen_funds", "")],
             2,
         );
+        // A JSON array (issue 16: it loaded "[", "{" and the keys as addresses).
+        check(
+            "[\n  {\"address\": \"0xd\", \"category\": \"mixer\", \"label\": \"T\"},\n  \"0xe\",\n  {\"chain\": \"x\"}\n]\n",
+            &[("0xd", None, "mixer", "T"), ("0xe", None, "flagged", "")],
+            1,
+        );
+        check("[\n  {\"address\": \"0xd\",\n", &[], 1);
     }
 
     proptest::proptest! {

@@ -9,6 +9,17 @@
 //! validate (OFAC's remarks truncate some) are still indexed by their exact text, so the list is
 //! screened as published.
 //!
+//! Exact-text matching ignores case only where the address format does:
+//! - an EVM address whose mixed case breaks its EIP-55 checksum does not validate (the list
+//!   entry gets a diagnostic) but still matches any spelling of the same hex digits, reported
+//!   as [`MatchKind::RawText`]: `0x52908400098527886E0F7030069857D2E4169Ee7` listed matches
+//!   `0x52908400098527886e0f7030069857d2e4169ee7` screened;
+//! - bech32 and CashAddr are case-insensitive formats, so a mixed-case spelling (invalid) of a
+//!   listed bech32 address matches it by text;
+//! - Base58 (Bitcoin legacy, Tron, Solana, XRP, Monero) is case-sensitive: the lower-cased
+//!   spelling of a listed Base58 address is another string, not a valid address, and matches
+//!   nothing.
+//!
 //! The crate is pure: it takes entities and bytes and does no I/O.
 
 use std::collections::HashMap;
@@ -138,8 +149,26 @@ pub struct AddressBook {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The text key of an address for exact-text matching. Case is ignored only where the format
+/// ignores it: hexadecimal text (EVM, where mixed case is an EIP-55 checksum, so a listed
+/// address with a wrong checksum still matches every spelling of its hex digits) and text whose
+/// lower-case form is a valid bech32 or CashAddr address. Base58 is case-sensitive, so a
+/// lower-cased Base58 spelling, which is a different string and no valid address, does not
+/// match the listed one.
 fn raw_key(s: &str) -> String {
-    s.trim().to_ascii_lowercase()
+    let s = s.trim();
+    let hex = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
+    if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return s.to_ascii_lowercase();
+    }
+    let lower = s.to_ascii_lowercase();
+    match chain::parse(&lower) {
+        Ok(a) if matches!(a.format(), chain::Format::Bech32 | chain::Format::CashAddr) => lower,
+        _ => s.to_string(),
+    }
 }
 
 impl AddressBook {
@@ -409,6 +438,55 @@ mod tests {
             (true, &[]),
         );
         assert_eq!(book.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn raw_text_ignores_case_only_where_the_format_does() {
+        let label = |address: &str| Label {
+            address: address.into(),
+            chain: None,
+            category: "c".into(),
+            label: address.into(),
+            source: "f".into(),
+        };
+        let mut book = AddressBook::new();
+        // A wrong EIP-55 checksum (the last letter's case), a valid Base58 address, a truncated
+        // Base58 entry and a valid bech32 address.
+        let bad_checksum = "0x52908400098527886E0F7030069857D2E4169Ee7";
+        let b58 = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
+        let bech = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq";
+        book.add_labels(&[
+            label(bad_checksum),
+            label(b58),
+            label("1B11Ezqg3AXj"),
+            label(bech),
+        ]);
+        let raw = MatchKind::RawText;
+        let exact = MatchKind::Exact;
+        for (input, expected) in [
+            // The bad checksum is no valid address but matches its hex digits in any case.
+            (bad_checksum, (false, vec![(raw, bad_checksum)])),
+            (
+                "0x52908400098527886e0f7030069857d2e4169ee7",
+                (true, vec![(raw, bad_checksum)]),
+            ),
+            (b58, (true, vec![(exact, b58)])),
+            // Lower-cased Base58 is another string: no match (it matched before issue 16).
+            ("1a1zp1ep5qgefi2dmptftl5slmv7divfna", (false, vec![])),
+            ("1b11ezqg3axj", (false, vec![])),
+            ("1B11Ezqg3AXj", (false, vec![(raw, "1B11Ezqg3AXj")])),
+            // Mixed-case bech32 is invalid but the same address by text.
+            (
+                "bc1QAR0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+                (false, vec![(raw, bech)]),
+            ),
+            (
+                "BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ",
+                (true, vec![(exact, bech)]),
+            ),
+        ] {
+            check(&book, input, (expected.0, &expected.1));
+        }
     }
 
     #[test]

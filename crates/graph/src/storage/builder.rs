@@ -265,6 +265,9 @@ impl GraphBuilder {
         if !self.sorted {
             resort(&tmp, self.edges, &mut self.big)?;
         }
+        if self.tx_count > 0 {
+            self.tx_count = dedup_txs(&tmp)?;
+        }
         let (big_eids, big_hi): (Vec<u64>, Vec<u128>) = self.big.iter().copied().unzip();
         write_vec(&tmp.join("e.big_eid"), &big_eids)?;
         write_vec(&tmp.join("e.big_hi"), &big_hi)?;
@@ -389,6 +392,74 @@ fn read_vec<T: Le>(path: &Path) -> Result<Vec<T>, StorageError> {
         }
     }
     Ok(out)
+}
+
+/// Gives every transaction id one dictionary entry per block, whether or not its rows were
+/// adjacent in the input (unordered exports interleave transactions), and rewrites the
+/// dictionary in edge order. Returns the number of entries, which `meta.json` reports as
+/// transactions. A transaction lives in one block, so a per-block map suffices and stays
+/// small; the old dictionary is memory-mapped, and the pass holds the block and tx columns
+/// (16 bytes per edge, less than the CSR step after it).
+fn dedup_txs(dir: &Path) -> Result<u64, StorageError> {
+    use super::mapped::Map;
+    let block: Vec<u64> = read_vec(&dir.join("e.block"))?;
+    let mut tx: Vec<u64> = read_vec(&dir.join("e.tx"))?;
+    let (old_bytes, old_off) = (
+        Map::open_path(&dir.join("tx.bytes"))?,
+        Map::open_path(&dir.join("tx.off"))?,
+    );
+    let (bytes, off) = (old_bytes.bytes(), old_off.bytes());
+    let offset = |i: u64| -> Option<usize> {
+        let at = usize::try_from(i).ok()?.checked_mul(8)?;
+        let mut w = [0u8; 8];
+        w.copy_from_slice(off.get(at..at + 8)?);
+        usize::try_from(u64::from_le_bytes(w)).ok()
+    };
+    let corrupt = || StorageError::Corrupt {
+        path: dir.join("tx.off").display().to_string(),
+        message: "transaction offsets out of range".into(),
+    };
+    let mut new_bytes = Col::create(dir, "tx.bytes.new", false)?;
+    let mut new_off = Col::create(dir, "tx.off.new", false)?;
+    new_off.put(&0u64.to_le_bytes())?;
+    let (mut len, mut count) = (0u64, 0u64);
+    let mut in_block: crate::build::FxMap<&[u8], u64> = crate::build::FxMap::default();
+    let mut current = None;
+    for (t, &b) in tx.iter_mut().zip(&block) {
+        if current != Some(b) {
+            in_block.clear();
+            current = Some(b);
+        }
+        if *t == NO_TX {
+            continue;
+        }
+        let (a, z) = (
+            offset(*t).ok_or_else(corrupt)?,
+            offset(*t + 1).ok_or_else(corrupt)?,
+        );
+        let id = bytes.get(a..z).ok_or_else(corrupt)?;
+        *t = match in_block.get(id) {
+            Some(&n) => n,
+            None => {
+                new_bytes.put(id)?;
+                len += id.len() as u64;
+                new_off.put(&len.to_le_bytes())?;
+                in_block.insert(id, count);
+                count += 1;
+                count - 1
+            }
+        };
+    }
+    new_bytes.finish()?;
+    new_off.finish()?;
+    drop(in_block);
+    drop((old_bytes, old_off));
+    write_vec(&dir.join("e.tx"), &tx)?;
+    for name in ["tx.bytes", "tx.off"] {
+        let from = dir.join(format!("{name}.new"));
+        fs::rename(&from, dir.join(name)).map_err(io_err(&from))?;
+    }
+    Ok(count)
 }
 
 /// Stable sort of every edge column by block: a permutation computed once from the block

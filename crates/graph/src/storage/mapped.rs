@@ -13,13 +13,18 @@ use crate::view::{Csr, GraphRef, Strings};
 compile_error!("graph files are little-endian and are mapped without conversion");
 
 /// One mapped file; empty files are not mapped (a zero-length mapping is not portable).
-struct Map {
+pub(super) struct Map {
     map: Option<Mmap>,
 }
 
 impl Map {
     fn open(dir: &Path, name: &str) -> Result<Map, StorageError> {
-        let path = dir.join(name);
+        Map::open_path(&dir.join(name))
+    }
+
+    /// Maps one file read-only (the builder reads the transaction dictionary this way).
+    pub(super) fn open_path(path: &Path) -> Result<Map, StorageError> {
+        let path = path.to_path_buf();
         let file = File::open(&path).map_err(io_err(&path))?;
         let len = file.metadata().map_err(io_err(&path))?.len();
         if len == 0 {
@@ -34,7 +39,7 @@ impl Map {
         Ok(Map { map: Some(map) })
     }
 
-    fn bytes(&self) -> &[u8] {
+    pub(super) fn bytes(&self) -> &[u8] {
         self.map.as_deref().unwrap_or(&[])
     }
 }

@@ -8,7 +8,7 @@
 //! | `meta.json` | JSON | | [`Meta`]: counts, asset names, import history |
 //! | `addr.bytes`, `addr.off` | bytes, `u64` | n + 1 offsets | canonical address of each node id |
 //! | `addr.sorted` | `u32` | n | node ids sorted by address (binary-search lookup) |
-//! | `tx.bytes`, `tx.off` | bytes, `u64` | | transaction ids as written; consecutive equal ids share one entry |
+//! | `tx.bytes`, `tx.off` | bytes, `u64` | | transaction ids as written, one entry per (block, id), in edge order |
 //! | `e.src`, `e.dst` | `u32` | E | sender and receiver of each edge |
 //! | `e.amount` | `u128` | E | low 128 bits of each amount |
 //! | `e.big_eid`, `e.big_hi` | `u64`, `u128` | few | high 128 bits of the amounts that need them |
@@ -23,7 +23,9 @@
 //!
 //! Import is one pass over the input: rows are appended to the column files as they come, with
 //! the address dictionary in memory; when the input is not sorted by block, a stable sort
-//! permutes the columns once, one column at a time; the CSRs are then built by counting.
+//! permutes the columns once, one column at a time; a pass in block order then gives each
+//! transaction id one dictionary entry per block, wherever its rows were; the CSRs are then
+//! built by counting.
 //! Append is a rebuild merge: the existing columns are copied, new rows appended, the CSRs
 //! rebuilt, and the new directory renamed over the old one, so readers never see a half-written
 //! graph and node ids stay stable.
@@ -48,7 +50,8 @@ pub struct Meta {
     pub nodes: u32,
     /// Number of edges.
     pub edges: u64,
-    /// Number of transaction-id entries.
+    /// Number of transactions: distinct transaction ids per block (a transaction lives in one
+    /// block; an id that occurs in two blocks counts twice).
     pub txs: u64,
     /// Asset names by id: `""` is native.
     pub assets: Vec<String>,

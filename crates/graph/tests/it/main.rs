@@ -5,7 +5,9 @@
 mod brute;
 mod exposure;
 mod import;
+mod issue16;
 mod paths;
+mod reference;
 mod shared;
 mod snapshots_test;
 mod storage;
@@ -13,7 +15,20 @@ pub use storage::same as storage_same;
 mod trace;
 
 use graph::generate::{GenConfig, GroundTruth, generate};
-use graph::view::Transfer;
+use graph::trace::{Seeds, TaintModel, TraceConfig, TraceReport, trace};
+use graph::view::{GraphRef, Transfer};
+
+/// A trace that lists every tainted account.
+pub fn trace_all(view: &GraphRef<'_>, seeds: &Seeds, model: TaintModel) -> TraceReport {
+    trace(
+        view,
+        seeds,
+        &TraceConfig {
+            model,
+            max_accounts: usize::MAX,
+        },
+    )
+}
 
 /// A small generated graph with its ground truth, sorted the way the graph orders edges.
 pub fn small(seed: u64, addresses: u32, transfers: u64) -> (Vec<Transfer>, GroundTruth) {

@@ -107,3 +107,43 @@ fn csv_import_reports_bad_rows_and_loads_the_rest() {
     assert_eq!(v.address(v.src[0]), "alice");
     assert_eq!(v.block, &[4, 5]);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    /// Interleaved transaction rows, equal blocks, out-of-order blocks and an append: the disk
+    /// graph equals the in-memory one, and `meta.txs` counts distinct (block, id) pairs.
+    #[test]
+    fn disk_graph_keeps_one_entry_per_transaction(
+        rows in proptest::collection::vec((0u8..4, 0u8..4, 0u64..4, proptest::option::of(0u8..3)), 1..40),
+        split in 0usize..40,
+    ) {
+        let ts: Vec<Transfer> = rows
+            .iter()
+            .map(|&(f, t, block, tx)| Transfer {
+                from: format!("n{f}"),
+                to: format!("n{t}"),
+                amount: 1u128.into(),
+                block,
+                time: None,
+                asset: String::new(),
+                tx: tx.map(|x| format!("x{x}")),
+            })
+            .collect();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("g");
+        let split = split.min(ts.len());
+        build(&dir, &ts[..split]);
+        let mut b = GraphBuilder::append(&dir).unwrap();
+        for t in &ts[split..] {
+            b.push(&t.as_ref()).unwrap();
+        }
+        let meta = b.finish(ImportRecord::default()).unwrap();
+        let distinct: std::collections::BTreeSet<(u64, &str)> = ts
+            .iter()
+            .filter_map(|t| t.tx.as_deref().map(|x| (t.block, x)))
+            .collect();
+        proptest::prop_assert_eq!(meta.txs, distinct.len() as u64);
+        let m = MappedGraph::open(&dir).unwrap();
+        same(&m.view(), &OwnedGraph::from_transfers(&ts).view());
+    }
+}

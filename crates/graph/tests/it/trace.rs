@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, HashSet};
 
-use graph::trace::{Seeds, TaintModel, TraceConfig, trace};
+use graph::trace::{Seeds, TaintModel};
 use graph::view::{OwnedGraph, Transfer};
 
 use crate::{brute, small};
@@ -17,14 +17,7 @@ fn run(
         addresses: seeds.iter().filter_map(|a| view.lookup(a)).collect(),
         edges: seed_txs.iter().flat_map(|t| view.edges_of_tx(t)).collect(),
     };
-    let r = trace(
-        &view,
-        &s,
-        &TraceConfig {
-            model,
-            max_accounts: usize::MAX,
-        },
-    );
+    let r = crate::trace_all(&view, &s, model);
     assert_eq!(r.account_count, r.accounts.len());
     r.accounts
         .iter()
@@ -45,15 +38,24 @@ fn agree(ts: &[Transfer], seeds: &[&str], seed_txs: &[&str]) {
     ] {
         let got = run(ts, seeds, seed_txs, model);
         let want = brute::trace(&sorted, &s, &st, name);
-        assert_eq!(
-            got.keys().collect::<Vec<_>>(),
-            want.keys().collect::<Vec<_>>(),
-            "{name}: tainted accounts differ"
-        );
-        for (k, w) in &want {
-            let g = got[k];
+        // Haircut rounds each transfer's share down to a base unit (the rest stays with the
+        // sender); the module docs bound the total error by two base units per transfer, so an
+        // account the float replay gives less than that may be clean here.
+        let slack = if name == "haircut" {
+            2.0 * ts.len() as f64
+        } else {
+            0.0
+        };
+        for k in got.keys() {
             assert!(
-                (g - w).abs() <= 1e-6 * w.abs().max(1.0),
+                want.contains_key(k),
+                "{name}: {k:?} tainted only by the engine"
+            );
+        }
+        for (k, w) in &want {
+            let g = got.get(k).copied().unwrap_or(0.0);
+            assert!(
+                (g - w).abs() <= 1e-6 * w.abs().max(1.0) + slack,
                 "{name} {k:?}: {g} vs {w}"
             );
         }
