@@ -52,6 +52,13 @@ pub fn is_organisation_word(word: &str) -> bool {
 }
 pub use structure::legal_form_by_canonical;
 
+/// Whether a normalised word is a country, region or descriptive word that many organisation
+/// names share (`korea`, `pacific`, `golden`): the scorer does not count it as the distinctive
+/// part of an organisation's name. It keeps its role and weight in the name.
+pub fn is_place_word(word: &str) -> bool {
+    structure::is_place_word(word)
+}
+
 use std::sync::OnceLock;
 
 use structure::Order;
@@ -452,9 +459,7 @@ fn build_tokens(
     if is_org {
         for (t, r) in tagged.iter_mut() {
             match *r {
-                Role::Unknown if structure::is_org_word(t) || structure::is_place_word(t) => {
-                    *r = Role::OrgWord
-                }
+                Role::Unknown if structure::is_org_word(t) => *r = Role::OrgWord,
                 Role::Unknown if structure::is_stopword(t) => *r = Role::Stopword,
                 Role::Title => *r = Role::Unknown,
                 _ => {}

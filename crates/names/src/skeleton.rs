@@ -337,8 +337,8 @@ fn curated(token: &str) -> Option<&'static str> {
         }
         m
     })
-        .get(token)
-        .copied()
+    .get(token)
+    .copied()
 }
 
 fn is_vowel(b: u8) -> bool {
@@ -725,7 +725,12 @@ mod tests {
 
     #[test]
     fn number_words_share_their_digits_skeleton() {
-        for (word, digits) in [("five", "5"), ("twelve", "12"), ("one", "1"), ("hundred", "100")] {
+        for (word, digits) in [
+            ("five", "5"),
+            ("twelve", "12"),
+            ("one", "1"),
+            ("hundred", "100"),
+        ] {
             assert_eq!(skeleton(word), skeleton(digits), "{word}");
         }
         assert_ne!(skeleton("fiver"), skeleton("5"));

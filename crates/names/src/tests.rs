@@ -134,7 +134,7 @@ fn assigns_roles() {
     check_roles(
         "KOREA SAENAL TRADING COMPANY",
         NameKind::Unknown,
-        "korea:OrgWord saenal:Unknown trading:OrgWord co:LegalForm",
+        "korea:Unknown saenal:Unknown trading:OrgWord co:LegalForm",
     );
     check_roles(
         "LIMITED LIABILITY COMPANY SIGNATEK",
@@ -235,7 +235,11 @@ fn dotted_abbreviations_keep_their_letter_order() {
     // In a person's name dotted letters are initials.
     check("J.R. Smith", NameKind::Person, &["Latin: j r smith"]);
     // A dot after a whole word or a lone initial is punctuation.
-    check("St. Petersburg Co.", NameKind::Organization, &["Latin: st petersburg co"]);
+    check(
+        "St. Petersburg Co.",
+        NameKind::Organization,
+        &["Latin: st petersburg co"],
+    );
     check("A. Acme", NameKind::Organization, &["Latin: a acme"]);
 }
 

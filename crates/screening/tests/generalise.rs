@@ -25,7 +25,7 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("family_first", 0.99, 0.99),
     ("initials", 0.95, 0.93),
     ("legal_form_long", 0.97, 0.97),
-    ("nickname", 0.38, 0.22),
+    ("nickname", 0.65, 0.6),
     ("number_words", 0.99, 0.99),
     ("title", 0.99, 0.99),
 ];
@@ -39,7 +39,7 @@ const CEILINGS: &[(&str, f64)] = &[
     ("neg_common_ko", 0.05),
     ("neg_common_ru", 0.02),
     ("neg_common_zh", 0.1),
-    ("neg_generic_org", 0.17),
+    ("neg_generic_org", 0.15),
 ];
 
 /// Per category: (queries, found at 0.75, found at the default threshold); for negatives the
