@@ -35,9 +35,20 @@ pub fn import(ctx: &Context, paths: &[PathBuf], obs: &dyn Observer) -> Result<Ve
     for (p, sources) in parsed? {
         let diagnostics = p.parsed.diagnostics.clone();
         let saved = store.save(p, sources)?;
+        confirm_current(ctx, &saved);
         out.push(Outcome { saved, diagnostics });
     }
     Ok(out)
+}
+
+/// Records that a stored snapshot was just confirmed current (imported, or downloaded and
+/// found new or unchanged), for the service's freshness rule. A failure to record only makes
+/// the list look older, which fails closed; it is logged.
+fn confirm_current(ctx: &Context, saved: &Saved) {
+    let m = saved.meta();
+    if let Err(e) = crate::freshness::confirm(ctx, m.list.as_str(), &m.version) {
+        tracing::warn!(error = %e, "The list confirmation time could not be recorded.");
+    }
 }
 
 /// How `update` decides.
@@ -84,7 +95,9 @@ pub fn update(
         .iter()
         .map(|&list| {
             let r = match download::source(list) {
-                Some(source) => update_one(&store, source, fetcher, policy, obs),
+                Some(source) => update_one(&store, source, fetcher, policy, obs).inspect(|o| {
+                    confirm_current(ctx, &o.saved);
+                }),
                 None => Err(AppError::Invalid(
                     "no official download is configured; import the files with `interdict lists import`"
                         .into(),
@@ -154,11 +167,14 @@ pub fn fetch_first_lists(ctx: &Context, store: &Store, obs: &dyn Observer) -> Ve
     fetcher.attempts = 2;
     for source in download::SOURCES {
         match update_one(store, source, &fetcher, Policy::default(), obs) {
-            Ok(o) => obs.notice(&format!(
-                "  {}: {} entities",
-                o.saved.meta().name(),
-                o.saved.meta().entity_count()
-            )),
+            Ok(o) => {
+                confirm_current(ctx, &o.saved);
+                obs.notice(&format!(
+                    "  {}: {} entities",
+                    o.saved.meta().name(),
+                    o.saved.meta().entity_count()
+                ));
+            }
             Err(e) => obs.notice(&format!("  {}: not fetched: {e}", source.list.as_str())),
         }
     }

@@ -152,6 +152,38 @@ impl Props {
     }
 }
 
+/// Keeps only properties the schema defines: a source field without an FtM property of that
+/// name moves to the property FtM has for it (`mmsiNumber` → `mmsi`, a vessel's or aircraft's
+/// `idNumber` → `registrationNumber`), or else into `notes` as `field: value`, so nothing is
+/// lost and every exported entity is valid FtM. Schemata outside the table pass unchanged.
+fn defined_only(schema: &str, props: Props) -> Props {
+    use crate::ftm_schema::defines;
+    if defines(schema, "name").is_none() {
+        return props;
+    }
+    let mut out = Props::default();
+    for (k, vs) in props.0 {
+        let target = if defines(schema, &k) == Some(true) {
+            Some(k.as_str())
+        } else {
+            match k.as_str() {
+                "mmsiNumber" => Some("mmsi"),
+                "idNumber" | "imoNumber" | "taxNumber" => Some("registrationNumber"),
+                "passportNumber" | "nationality" | "citizenship" => None,
+                _ => None,
+            }
+            .filter(|t| defines(schema, t) == Some(true))
+        };
+        for v in vs {
+            match target {
+                Some(t) => out.add(t, &v),
+                None => out.add("notes", &format!("{k}: {v}")),
+            }
+        }
+    }
+    out
+}
+
 fn object(id: String, schema: &str, props: Props) -> Value {
     json!({ "id": id, "schema": schema, "properties": props.into_value() })
 }
@@ -220,6 +252,7 @@ pub fn to_ftm(e: &Entity) -> Vec<Value> {
             p.add(k, v);
         }
     }
+    let mut p = defined_only(e.schema.name(), p);
     let mut out = Vec::new();
     let mut children = Vec::new();
 
@@ -242,8 +275,14 @@ pub fn to_ftm(e: &Entity) -> Vec<Value> {
         for pr in &s.provisions {
             sp.add("provisions", pr);
         }
+        // `list` names the authority's list ("SDN", "UN List"): FtM's `sourceUrl` takes URLs
+        // only, and `publisher` says which publication the designation comes from.
         if let Some(l) = &s.list {
-            sp.add("sourceUrl", l);
+            if l.starts_with("https://") || l.starts_with("http://") {
+                sp.add("sourceUrl", l);
+            } else {
+                sp.add("publisher", l);
+            }
         }
         if let Some(r) = &s.remarks {
             sp.add("summary", r);
