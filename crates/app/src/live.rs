@@ -205,9 +205,8 @@ impl Live {
     /// Loads the lists of a source and makes them current. The bundled lists are refused
     /// unless the rule allows stale lists: then nothing is installed and readiness says why.
     pub fn load(&self, source: &ListSource, obs: &dyn Observer) -> Result<Option<Arc<Generation>>> {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let g = Generation::load(&self.ctx, source, id, obs)?;
-        if g.is_bundled() && !self.rule.allow_stale {
+        let bundled = crate::sources::resolve(&self.ctx, source, obs)?.is_bundled();
+        if bundled && !self.rule.allow_stale {
             let why = "only the bundled default lists are available, and they are not current; run `interdict lists update` (or `lists import FILE...`), or start with --allow-stale to serve them marked stale".to_string();
             tracing::error!("{why}");
             if let Ok(mut r) = self.refused.lock() {
@@ -215,6 +214,8 @@ impl Live {
             }
             return Ok(None);
         }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let g = Generation::load(&self.ctx, source, id, obs)?;
         Ok(Some(self.install(g)))
     }
 

@@ -303,12 +303,13 @@ fn list_time(g: &Generation, list: &str) -> Option<String> {
     })
 }
 
-fn topics(e: &Entity) -> Vec<&'static str> {
-    if e.sanctions.is_empty() {
-        Vec::new()
-    } else {
-        vec!["sanction"]
-    }
+/// True when the entity is a target of sanctions: it carries sanctions, or (FtM data) the
+/// `sanction` topic.
+fn is_target(e: &Entity) -> bool {
+    !e.sanctions.is_empty()
+        || e.extra
+            .get("topics")
+            .is_some_and(|t| t.iter().any(|x| x == "sanction"))
 }
 
 /// The FtM entity of a listed entity, with its children nested under their reverse properties
@@ -355,7 +356,7 @@ pub fn entity_response(g: &Generation, e: &Entity, list: &str, nested: bool) -> 
         properties: props,
         datasets: vec![list.to_string()],
         referents: Vec::new(),
-        target: !topics(e).is_empty(),
+        target: is_target(e),
         first_seen: time.clone(),
         last_seen: time.clone(),
         last_change: time,
@@ -493,7 +494,11 @@ pub fn match_example(g: &Generation, parsed: ParsedQuery, opts: &MatchOptions) -
     }
     let include: BTreeSet<&str> = opts.include_dataset.iter().map(|d| dataset_of(d)).collect();
     let exclude: BTreeSet<&str> = opts.exclude_dataset.iter().map(|d| dataset_of(d)).collect();
-    let topics_ok = opts.topics.is_empty() || opts.topics.iter().any(|t| t == "sanction");
+    let topics_ok = |m: &Match| {
+        opts.topics.is_empty()
+            || (opts.topics.iter().any(|t| t == "sanction")
+                && screener.entity(&m.entity_id).is_some_and(is_target))
+    };
     let mut results: Vec<Match> = best
         .into_values()
         .filter(|m| {
@@ -504,7 +509,7 @@ pub fn match_example(g: &Generation, parsed: ParsedQuery, opts: &MatchOptions) -
                 && !opts.exclude_entity_ids.iter().any(|x| {
                     x == m.entity_id.as_str() || *x == model::ftm::ftm_id(&m.entity_id)
                 })
-                && topics_ok
+                && topics_ok(m)
                 && opts.changed_since.as_deref().is_none_or(|since| {
                     list_time(g, &m.list).is_some_and(|t| t.as_str() >= since)
                 })
