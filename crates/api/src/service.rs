@@ -150,7 +150,9 @@ pub struct BatchItem {
 }
 
 /// Options shared by `/v1/screen` and `/v1/screen/batch`, given as URL query parameters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, utoipa::IntoParams)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, utoipa::IntoParams,
+)]
 #[into_params(parameter_in = Query)]
 pub struct ScreenParams {
     /// Alert threshold in `[0, 1]` (default 0.8).

@@ -201,7 +201,9 @@ impl KeyRing {
                 }
             }
             // A half-edited file keeps the keys known before; the service logs why.
-            Err(e) => tracing::warn!(error = %e, "The key file cannot be read; keeping the keys loaded before."),
+            Err(e) => {
+                tracing::warn!(error = %e, "The key file cannot be read; keeping the keys loaded before.")
+            }
         }
     }
 
@@ -226,12 +228,19 @@ mod tests {
     fn a_key_is_shown_once_stored_hashed_and_revocable() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let ctx = Context::new(dir.path());
-        let created = create(&ctx, "payments", api::Role::Analyst).unwrap_or_else(|e| panic!("{e}"));
+        let created =
+            create(&ctx, "payments", api::Role::Analyst).unwrap_or_else(|e| panic!("{e}"));
         let file = std::fs::read_to_string(dir.path().join("keys.json")).unwrap_or_default();
-        assert!(!file.contains(&created.key), "the secret must not be stored");
+        assert!(
+            !file.contains(&created.key),
+            "the secret must not be stored"
+        );
         assert!(file.contains(&created.info.id));
         let ring = KeyRing::open(&ctx).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(ring.verify(&created.key).map(|i| i.role), Some(api::Role::Analyst));
+        assert_eq!(
+            ring.verify(&created.key).map(|i| i.role),
+            Some(api::Role::Analyst)
+        );
         let mut wrong = created.key.clone();
         wrong.pop();
         wrong.push('x');

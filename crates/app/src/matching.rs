@@ -162,10 +162,16 @@ pub fn parse_example(ex: &EntityExample) -> Result<ParsedQuery, String> {
         }
     }
     if names.is_empty() {
-        let parts: Vec<&str> = ["firstName", "secondName", "middleName", "fatherName", "lastName"]
-            .iter()
-            .filter_map(|p| props.get(*p).and_then(|v| v.first()).map(String::as_str))
-            .collect();
+        let parts: Vec<&str> = [
+            "firstName",
+            "secondName",
+            "middleName",
+            "fatherName",
+            "lastName",
+        ]
+        .iter()
+        .filter_map(|p| props.get(*p).and_then(|v| v.first()).map(String::as_str))
+        .collect();
         if !parts.is_empty() {
             names.push(parts.join(" "));
         }
@@ -390,7 +396,13 @@ fn reverse_property(schema: &str, child: &Value, main_id: &str) -> Option<&'stat
 }
 
 fn child_response(child: &Value, list: &str, time: &Option<String>) -> EntityResponse {
-    let s = |k: &str| child.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let s = |k: &str| {
+        child
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let props: BTreeMap<String, Vec<Value>> = child
         .get("properties")
         .and_then(Value::as_object)
@@ -402,7 +414,12 @@ fn child_response(child: &Value, list: &str, time: &Option<String>) -> EntityRes
         .unwrap_or_default();
     let caption = ["name", "full", "publicKey", "number", "authority"]
         .iter()
-        .find_map(|p| props.get(*p).and_then(|v| v.first()).and_then(Value::as_str))
+        .find_map(|p| {
+            props
+                .get(*p)
+                .and_then(|v| v.first())
+                .and_then(Value::as_str)
+        })
         .unwrap_or("")
         .to_string();
     let schema = s("schema");
@@ -499,22 +516,22 @@ pub fn match_example(g: &Generation, parsed: ParsedQuery, opts: &MatchOptions) -
             || (opts.topics.iter().any(|t| t == "sanction")
                 && screener.entity(&m.entity_id).is_some_and(is_target))
     };
-    let mut results: Vec<Match> = best
-        .into_values()
-        .filter(|m| {
-            opts.scope.contains(&m.list)
-                && (include.is_empty() || include.contains(m.list.as_str()))
-                && !exclude.contains(m.list.as_str())
-                && !opts.exclude_schema.iter().any(|s| *s == m.schema)
-                && !opts.exclude_entity_ids.iter().any(|x| {
-                    x == m.entity_id.as_str() || *x == model::ftm::ftm_id(&m.entity_id)
-                })
-                && topics_ok(m)
-                && opts.changed_since.as_deref().is_none_or(|since| {
-                    list_time(g, &m.list).is_some_and(|t| t.as_str() >= since)
-                })
-        })
-        .collect();
+    let mut results: Vec<Match> =
+        best.into_values()
+            .filter(|m| {
+                opts.scope.contains(&m.list)
+                    && (include.is_empty() || include.contains(m.list.as_str()))
+                    && !exclude.contains(m.list.as_str())
+                    && !opts.exclude_schema.iter().any(|s| *s == m.schema)
+                    && !opts.exclude_entity_ids.iter().any(|x| {
+                        x == m.entity_id.as_str() || *x == model::ftm::ftm_id(&m.entity_id)
+                    })
+                    && topics_ok(m)
+                    && opts.changed_since.as_deref().is_none_or(|since| {
+                        list_time(g, &m.list).is_some_and(|t| t.as_str() >= since)
+                    })
+            })
+            .collect();
     results.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -729,8 +746,14 @@ mod tests {
     #[test]
     fn bad_examples_say_why() {
         let cases = [
-            (json!({"schema": "xxx", "properties": {"name": "A"}}), "unknown"),
-            (json!({"schema": "Person", "properties": {"name": [{"a": 1}]}}), "not text"),
+            (
+                json!({"schema": "xxx", "properties": {"name": "A"}}),
+                "unknown",
+            ),
+            (
+                json!({"schema": "Person", "properties": {"name": [{"a": 1}]}}),
+                "not text",
+            ),
             (
                 json!({"schema": "Person", "properties": {"name": "x".repeat(501)}}),
                 "501 characters",
@@ -738,7 +761,10 @@ mod tests {
         ];
         for (v, want) in cases {
             let e = parse_example(&example(v)).unwrap_err();
-            assert!(e.starts_with("Cannot parse example entity") && e.contains(want), "{e}");
+            assert!(
+                e.starts_with("Cannot parse example entity") && e.contains(want),
+                "{e}"
+            );
         }
     }
 

@@ -85,7 +85,10 @@ fn init_logging(text: bool) {
     let _ = if text {
         b.try_init()
     } else {
-        b.json().flatten_event(true).with_current_span(false).try_init()
+        b.json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init()
     };
 }
 
@@ -98,9 +101,9 @@ pub fn serve(ctx: anyhow::Result<app::Context>, args: ServeArgs) -> anyhow::Resu
         ..MaxAge::default()
     };
     for spec in &args.max_age_list {
-        let (list, d) = spec
-            .split_once('=')
-            .with_context(|| format!("--max-age-list {spec:?}: use LIST=DURATION, e.g. ofac-sdn=24h"))?;
+        let (list, d) = spec.split_once('=').with_context(|| {
+            format!("--max-age-list {spec:?}: use LIST=DURATION, e.g. ofac-sdn=24h")
+        })?;
         let secs = parse_duration(d).map_err(anyhow::Error::msg)?;
         max_age.per_list.insert(list.trim().to_string(), secs);
     }
@@ -138,7 +141,9 @@ pub fn serve(ctx: anyhow::Result<app::Context>, args: ServeArgs) -> anyhow::Resu
         Ok(_) => {}
         // Fail closed but stay up: /readyz says why, and the background updater may still
         // bring lists.
-        Err(e) => tracing::error!(error = %e, "No lists could be loaded; the service answers 503 until they are."),
+        Err(e) => {
+            tracing::error!(error = %e, "No lists could be loaded; the service answers 503 until they are.")
+        }
     }
     let config = Config {
         max_body: args.max_body,
@@ -167,7 +172,11 @@ pub fn serve(ctx: anyhow::Result<app::Context>, args: ServeArgs) -> anyhow::Resu
         eprintln!(
             "interdict serve: listening on http://{}{}; docs at /docs; {}",
             args.listen,
-            if no_auth { " WITHOUT authentication (loopback only, --no-auth)" } else { "" },
+            if no_auth {
+                " WITHOUT authentication (loopback only, --no-auth)"
+            } else {
+                ""
+            },
             if r.ready && !r.stale {
                 "ready".to_string()
             } else if r.ready {
@@ -214,7 +223,11 @@ fn parse_role(s: &str) -> Result<api::Role, String> {
 }
 
 /// Runs `interdict keys`.
-pub fn keys(ctx: anyhow::Result<app::Context>, json: bool, args: KeysArgs) -> anyhow::Result<ExitCode> {
+pub fn keys(
+    ctx: anyhow::Result<app::Context>,
+    json: bool,
+    args: KeysArgs,
+) -> anyhow::Result<ExitCode> {
     let ctx = ctx?;
     let print = |v: &dyn erased::Json| -> anyhow::Result<()> {
         println!("{}", v.json()?);
@@ -246,7 +259,8 @@ pub fn keys(ctx: anyhow::Result<app::Context>, json: bool, args: KeysArgs) -> an
                         k.id,
                         k.role.as_str(),
                         k.created_at,
-                        k.revoked_at.map_or("active".to_string(), |r| format!("revoked {r}")),
+                        k.revoked_at
+                            .map_or("active".to_string(), |r| format!("revoked {r}")),
                         k.name
                     );
                 }
@@ -257,7 +271,10 @@ pub fn keys(ctx: anyhow::Result<app::Context>, json: bool, args: KeysArgs) -> an
             if json {
                 print(&k)?;
             } else {
-                eprintln!("Revoked key {} ({}); a running service refuses it from its next request.", k.id, k.name);
+                eprintln!(
+                    "Revoked key {} ({}); a running service refuses it from its next request.",
+                    k.id, k.name
+                );
             }
         }
     }

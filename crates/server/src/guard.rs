@@ -114,7 +114,10 @@ fn request_id(req: &Request) -> String {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .filter(|v| {
-            !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
         });
     match given {
         Some(v) => v.to_string(),
@@ -148,7 +151,10 @@ pub async fn guard(State(st): State<Arc<AppState>>, mut req: Request, next: Next
         Err(e) => e.into_response(),
         Ok(principal) => {
             let limited = match &principal {
-                Some(p) => st.limiter.acquire(&p.key_id, &st.config.key_limits).map(Some),
+                Some(p) => st
+                    .limiter
+                    .acquire(&p.key_id, &st.config.key_limits)
+                    .map(Some),
                 None => Ok(None),
             };
             match limited {

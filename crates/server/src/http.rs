@@ -114,14 +114,18 @@ pub async fn json_body<T: DeserializeOwned>(body: Body, limit: usize) -> Result<
             format!("The request body is larger than {limit} bytes, or was cut off."),
         )
     })?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| ApiError::bad_request(format!("The request body is not UTF-8 (byte {}).", e.valid_up_to())))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        ApiError::bad_request(format!(
+            "The request body is not UTF-8 (byte {}).",
+            e.valid_up_to()
+        ))
+    })?;
     serde_json::from_str(text).map_err(|e| {
         let at = format!("line {} column {}", e.line(), e.column());
         match e.classify() {
-            serde_json::error::Category::Data => {
-                ApiError::unprocessable(format!("The request body has the wrong shape at {at}: {e}"))
-            }
+            serde_json::error::Category::Data => ApiError::unprocessable(format!(
+                "The request body has the wrong shape at {at}: {e}"
+            )),
             _ => ApiError::bad_request(format!("The request body is not valid JSON ({at}): {e}")),
         }
     })
@@ -148,7 +152,9 @@ fn decode(s: &str) -> Result<String, ApiError> {
                 let h = s
                     .get(i + 1..i + 3)
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or_else(|| ApiError::bad_request("The query string has a bad percent escape."))?;
+                    .ok_or_else(|| {
+                        ApiError::bad_request("The query string has a bad percent escape.")
+                    })?;
                 out.push(h);
                 i += 2;
             }
@@ -185,9 +191,11 @@ impl Params {
     pub fn num<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>, ApiError> {
         self.one(key)
             .map(|v| {
-                v.trim()
-                    .parse::<T>()
-                    .map_err(|_| ApiError::unprocessable(format!("Query parameter {key}: {v:?} is not a valid number.")))
+                v.trim().parse::<T>().map_err(|_| {
+                    ApiError::unprocessable(format!(
+                        "Query parameter {key}: {v:?} is not a valid number."
+                    ))
+                })
             })
             .transpose()
     }
@@ -198,7 +206,9 @@ impl Params {
             .map(|v| match v.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" | "on" => Ok(true),
                 "false" | "0" | "no" | "off" => Ok(false),
-                _ => Err(ApiError::unprocessable(format!("Query parameter {key}: {v:?} is not a boolean."))),
+                _ => Err(ApiError::unprocessable(format!(
+                    "Query parameter {key}: {v:?} is not a boolean."
+                ))),
             })
             .transpose()
     }
@@ -209,12 +219,17 @@ impl Params {
 pub fn framed<T: Serialize>(g: &Generation, stale: bool, status: StatusCode, body: &T) -> Response {
     let bytes = match serde_json::to_vec(body) {
         Ok(b) => b,
-        Err(e) => return ApiError::internal(format!("cannot encode the answer: {e}")).into_response(),
+        Err(e) => {
+            return ApiError::internal(format!("cannot encode the answer: {e}")).into_response();
+        }
     };
     let mut r = Response::new(Body::from(bytes));
     *r.status_mut() = status;
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     if let Ok(v) = HeaderValue::from_str(&g.versions_line()) {
         h.insert("x-interdict-lists", v);
     }
@@ -242,7 +257,9 @@ pub async fn cpu<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> R
         Ok(Ok(v)) => Ok(v),
         _ => {
             tracing::error!("A screening task panicked.");
-            Err(ApiError::internal("the request failed on the server; see its log"))
+            Err(ApiError::internal(
+                "the request failed on the server; see its log",
+            ))
         }
     }
 }

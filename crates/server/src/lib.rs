@@ -97,6 +97,7 @@ pub fn routes() -> (axum::Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .merge(v1::routes())
         .split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    common_responses(&mut doc);
     (router, doc)
 }
 
@@ -121,6 +122,51 @@ impl utoipa::Modify for Security {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Adds what the guard may answer on every authenticated route (401, 403, 429, 400, 503) to
+/// each operation of the document, so clients and fuzzers see every status the server sends.
+fn common_responses(openapi: &mut utoipa::openapi::OpenApi) {
+    // What the guard may answer on any authenticated route, and a bad query string on any.
+    let err = |d: &str| {
+        utoipa::openapi::ResponseBuilder::new()
+            .description(d)
+            .content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in openapi.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.post, &mut item.delete]
+            .into_iter()
+            .flatten()
+        {
+            let r = &mut op.responses.responses;
+            if op.security.is_some() {
+                for (code, d) in [
+                    ("401", "No valid API key"),
+                    ("403", "The key's role does not allow this endpoint"),
+                    (
+                        "429",
+                        "Rate or concurrency limit of the key; see Retry-After",
+                    ),
+                ] {
+                    r.entry(code.into()).or_insert_with(|| err(d).into());
+                }
+            }
+            for (code, d) in [
+                ("400", "The request cannot be used"),
+                ("503", "Not ready, or the request timed out"),
+            ] {
+                if op.security.is_some() {
+                    r.entry(code.into()).or_insert_with(|| err(d).into());
+                }
+            }
+        }
     }
 }
 
@@ -185,8 +231,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         {
             s.recv().await;
         }

@@ -76,7 +76,10 @@ impl Metrics {
                 );
             }
         }
-        let _ = writeln!(s, "# HELP interdict_request_duration_seconds Request latency.");
+        let _ = writeln!(
+            s,
+            "# HELP interdict_request_duration_seconds Request latency."
+        );
         let _ = writeln!(s, "# TYPE interdict_request_duration_seconds histogram");
         for (i, b) in BUCKETS.iter().enumerate() {
             let _ = writeln!(

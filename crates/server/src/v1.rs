@@ -49,7 +49,9 @@ fn screen_config(p: &Params, batch: bool) -> Result<(ScreenConfig, bool), ApiErr
     let mut cfg = ScreenConfig::default();
     if let Some(t) = p.num::<f64>("threshold")? {
         if !(0.0..=1.0).contains(&t) {
-            return Err(ApiError::unprocessable("threshold must be between 0 and 1."));
+            return Err(ApiError::unprocessable(
+                "threshold must be between 0 and 1.",
+            ));
         }
         cfg.threshold = t;
         cfg.floor = cfg.floor.min(t);
@@ -63,7 +65,11 @@ fn screen_config(p: &Params, batch: bool) -> Result<(ScreenConfig, bool), ApiErr
     match p.one("mode") {
         None | Some("default") => {}
         Some("ofac") => cfg.mode = Mode::Ofac,
-        Some(m) => return Err(ApiError::bad_request(format!("unknown mode {m:?}; use default or ofac"))),
+        Some(m) => {
+            return Err(ApiError::bad_request(format!(
+                "unknown mode {m:?}; use default or ofac"
+            )));
+        }
     }
     let explain = p.bool("explain")?.unwrap_or(!batch);
     Ok((cfg, explain))
@@ -151,7 +157,10 @@ pub async fn screen_batch(
             .iter()
             .enumerate()
             .map(|(i, it)| {
-                let id = it.query_id.clone().unwrap_or_else(|| format!("q-{}", i + 1));
+                let id = it
+                    .query_id
+                    .clone()
+                    .unwrap_or_else(|| format!("q-{}", i + 1));
                 (id, app::screen::request_query(&it.query))
             })
             .collect();
@@ -219,7 +228,9 @@ pub async fn addresses(State(st): State<Arc<AppState>>, body: Body) -> Result<Re
         )));
     }
     if req.addresses.iter().any(|a| a.len() > 200) {
-        return Err(ApiError::bad_request("An address is longer than 200 characters."));
+        return Err(ApiError::bad_request(
+            "An address is longer than 200 characters.",
+        ));
     }
     let (g, stale) = st.live.answering().map_err(|r| ApiError::not_ready(&r))?;
     let n = req.addresses.len();
@@ -242,7 +253,7 @@ pub async fn addresses(State(st): State<Arc<AppState>>, body: Body) -> Result<Re
 /// One listed entity by id, as FollowTheMoney objects with its list version.
 #[utoipa::path(get, path = "/v1/entities/{entity_id}", tag = "Native",
     params(("entity_id" = String, Path, description = "`ofac:12345`")),
-    responses((status = 200, body = api::EntityOut), (status = 404, body = api::ErrorBody), (status = 503, body = api::ErrorBody)),
+    responses((status = 200, body = api::EntityOut), (status = 400, body = api::ErrorBody), (status = 404, body = api::ErrorBody), (status = 503, body = api::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn entity(
     State(st): State<Arc<AppState>>,
@@ -285,22 +296,33 @@ pub async fn lists(State(st): State<Arc<AppState>>) -> Result<Response, ApiError
 /// `LIST`, `LIST@VERSION` or `VERSION`).
 #[utoipa::path(get, path = "/v1/lists/diff", tag = "Lists",
     params(("old" = String, Query, description = "The older version"), ("new" = String, Query, description = "The newer version")),
-    responses((status = 200, body = api::DiffResponse), (status = 400, body = api::ErrorBody)),
+    responses((status = 200, body = api::DiffResponse), (status = 400, body = api::ErrorBody), (status = 422, body = api::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn diff(State(st): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn diff(
+    State(st): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let p = Params(query_pairs(raw.as_deref())?);
     let (Some(old), Some(new)) = (p.one("old"), p.one("new")) else {
-        return Err(ApiError::unprocessable("Give old and new versions (?old=…&new=…)."));
+        return Err(ApiError::unprocessable(
+            "Give old and new versions (?old=…&new=…).",
+        ));
     };
     // Only stored versions: a path would let a client read files on the server.
-    if [old, new].iter().any(|s| s.contains('/') || s.contains('\\')) {
-        return Err(ApiError::bad_request("old and new name stored versions, not files."));
+    if [old, new]
+        .iter()
+        .any(|s| s.contains('/') || s.contains('\\'))
+    {
+        return Err(ApiError::bad_request(
+            "old and new name stored versions, not files.",
+        ));
     }
     let (ctx, old, new) = (st.live.context().clone(), old.to_string(), new.to_string());
     let (o, n, d) = tokio::task::spawn_blocking(move || app::lists::diff(&ctx, &old, &new))
         .await
         .map_err(|_| ApiError::internal("the diff failed"))??;
-    let ids = |v: Vec<model::diff::EntityRef>| v.into_iter().map(|e| e.id.as_str().to_string()).collect();
+    let ids =
+        |v: Vec<model::diff::EntityRef>| v.into_iter().map(|e| e.id.as_str().to_string()).collect();
     Ok(json(
         StatusCode::OK,
         &api::DiffResponse {
@@ -308,7 +330,11 @@ pub async fn diff(State(st): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> R
             new: n,
             added: ids(d.added),
             removed: ids(d.removed),
-            changed: d.changed.into_iter().map(|c| c.id.as_str().to_string()).collect(),
+            changed: d
+                .changed
+                .into_iter()
+                .map(|c| c.id.as_str().to_string())
+                .collect(),
         },
     ))
 }
@@ -356,9 +382,12 @@ pub struct NewKey {
 /// Creates an API key (admin); the answer is the only time the key is shown.
 #[utoipa::path(post, path = "/v1/keys", tag = "Keys",
     request_body = NewKey,
-    responses((status = 201, body = api::CreatedKey), (status = 403, body = api::ErrorBody)),
+    responses((status = 201, body = api::CreatedKey), (status = 400, body = api::ErrorBody), (status = 403, body = api::ErrorBody), (status = 422, body = api::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn keys_create(State(st): State<Arc<AppState>>, body: Body) -> Result<Response, ApiError> {
+pub async fn keys_create(
+    State(st): State<Arc<AppState>>,
+    body: Body,
+) -> Result<Response, ApiError> {
     let req: NewKey = json_body(body, 4096).await?;
     let k = app::keys::create(st.live.context(), &req.name, req.role)?;
     tracing::info!(key = %k.info.id, role = k.info.role.as_str(), "API key created.");
@@ -370,7 +399,10 @@ pub async fn keys_create(State(st): State<Arc<AppState>>, body: Body) -> Result<
     params(("id" = String, Path, description = "The key id")),
     responses((status = 200, body = api::KeyInfo), (status = 400, body = api::ErrorBody), (status = 403, body = api::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn keys_revoke(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn keys_revoke(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let k = app::keys::revoke(st.live.context(), &id)?;
     tracing::info!(key = %k.id, "API key revoked.");
     Ok(json(StatusCode::OK, &k))
@@ -390,7 +422,13 @@ pub fn update_and_reload(st: &AppState, download: bool) -> Result<api::UpdateRes
             ctx.mirror.clone(),
         );
         let lists = app::update::parse_list_names(&[])?;
-        let results = app::update::update(ctx, &lists, &fetcher, app::update::Policy::default(), &LogObserver)?;
+        let results = app::update::update(
+            ctx,
+            &lists,
+            &fetcher,
+            app::update::Policy::default(),
+            &LogObserver,
+        )?;
         for (list, r) in results {
             match r {
                 Ok(o) => {
@@ -416,6 +454,10 @@ pub fn update_and_reload(st: &AppState, download: bool) -> Result<api::UpdateRes
     Ok(api::UpdateResponse {
         outcomes,
         errors,
-        lists: st.live.current().map(|g| g.lists().to_vec()).unwrap_or_default(),
+        lists: st
+            .live
+            .current()
+            .map(|g| g.lists().to_vec())
+            .unwrap_or_default(),
     })
 }

@@ -31,13 +31,26 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 fn ts_ok(s: &str) -> bool {
     // yente's pattern: YYYY-MM-DD with an optional THH, THH:MM or THH:MM:SS.
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    let date = b.len() >= 10 && digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10);
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let date = b.len() >= 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10);
     date && match b.len() {
         10 => true,
         13 => b[10] == b'T' && digits(11..13),
         16 => b[10] == b'T' && digits(11..13) && b[13] == b':' && digits(14..16),
-        19 => b[10] == b'T' && digits(11..13) && b[13] == b':' && digits(14..16) && b[16] == b':' && digits(17..19),
+        19 => {
+            b[10] == b'T'
+                && digits(11..13)
+                && b[13] == b':'
+                && digits(14..16)
+                && b[16] == b':'
+                && digits(17..19)
+        }
         _ => false,
     }
 }
@@ -76,7 +89,9 @@ pub async fn match_entities(
     let threshold: f64 = p.num("threshold")?.unwrap_or(matching::DEFAULT_THRESHOLD);
     let cutoff: f64 = p.num("cutoff")?.unwrap_or(matching::DEFAULT_THRESHOLD);
     if !(threshold.is_finite() && cutoff.is_finite()) {
-        return Err(ApiError::unprocessable("threshold and cutoff must be finite numbers."));
+        return Err(ApiError::unprocessable(
+            "threshold and cutoff must be finite numbers.",
+        ));
     }
     let algo = p.one("algorithm").unwrap_or("best").to_string();
     let mode = matching::algorithm(&algo)
@@ -200,7 +215,9 @@ pub async fn search(
     let limit: usize = p.num("limit")?.unwrap_or(10);
     let offset: usize = p.num("offset")?.unwrap_or(0);
     if limit > 500 || offset > 9499 {
-        return Err(ApiError::unprocessable("limit is at most 500 and offset at most 9499."));
+        return Err(ApiError::unprocessable(
+            "limit is at most 500 and offset at most 9499.",
+        ));
     }
     let q = p.one("q").unwrap_or("").to_string();
     if q.chars().count() > matching::MAX_NAME_CHARS {
@@ -211,7 +228,9 @@ pub async fn search(
     }
     let schema = match p.one("schema") {
         None | Some("Thing" | "LegalEntity" | "") => None,
-        Some(s) => Some(app::screen::parse_schema(s).map_err(|_| ApiError::bad_request("Invalid schema"))?),
+        Some(s) => Some(
+            app::screen::parse_schema(s).map_err(|_| ApiError::bad_request("Invalid schema"))?,
+        ),
     };
     let (g, stale) = st.live.answering().map_err(|r| ApiError::not_ready(&r))?;
     let scope = matching::dataset_lists(&g, &dataset)
@@ -230,8 +249,8 @@ pub async fn search(
 #[utoipa::path(get, path = "/entities/{entity_id}", tag = "Data access",
     params(("entity_id" = String, Path, description = "`ofac:12345`, `un:KPi.033`, …"),
         ("nested" = Option<bool>, Query, description = "Include adjacent entities (default true)")),
-    responses((status = 200, body = api::yente::EntityResponse), (status = 404, body = api::ErrorBody),
-        (status = 503, body = api::ErrorBody)),
+    responses((status = 200, body = api::yente::EntityResponse), (status = 400, body = api::ErrorBody), (status = 404, body = api::ErrorBody),
+        (status = 422, body = api::ErrorBody), (status = 503, body = api::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn entity(
     State(st): State<Arc<AppState>>,
@@ -280,9 +299,15 @@ pub async fn catalog(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Res
     responses((status = 200, body = api::yente::Algorithms)))]
 pub async fn algorithms() -> Response {
     let describe = |name: &str| match name {
-        "interdict" => "interdict's scorer: order-insensitive, transliteration-aware alignment of name parts, with birth date, nationality, identifier and schema qualifiers and an explanation per match.",
-        "ofac-emulation" => "An emulation of OFAC Sanctions List Search: whole-string and per-part Jaro-Winkler with Soundex, name only.",
-        _ => "A yente algorithm name, accepted so that existing clients keep working; it runs interdict's scorer.",
+        "interdict" => {
+            "interdict's scorer: order-insensitive, transliteration-aware alignment of name parts, with birth date, nationality, identifier and schema qualifiers and an explanation per match."
+        }
+        "ofac-emulation" => {
+            "An emulation of OFAC Sanctions List Search: whole-string and per-part Jaro-Winkler with Soundex, name only."
+        }
+        _ => {
+            "A yente algorithm name, accepted so that existing clients keep working; it runs interdict's scorer."
+        }
     };
     let algorithms = matching::ALGORITHMS
         .iter()

@@ -108,7 +108,12 @@ fn agent() -> ureq::Agent {
 }
 
 /// Starts a server over `live` on a free loopback port.
-fn start(live: Arc<Live>, keys: Option<app::keys::KeyRing>, config: server::Config, dir: Option<tempfile::TempDir>) -> Server {
+fn start(
+    live: Arc<Live>,
+    keys: Option<app::keys::KeyRing>,
+    config: server::Config,
+    dir: Option<tempfile::TempDir>,
+) -> Server {
     let (router, state) = server::app(live, keys, config, Arc::new(app::hooks::NoHook));
     let (tx, rx) = std::sync::mpsc::channel();
     let st = state.clone();
@@ -152,18 +157,26 @@ fn rule() -> Rule {
 /// A server with keys: returns it with an analyst and an admin key.
 fn keyed(config: server::Config) -> (Server, String, String) {
     let (dir, ctx) = data_dir();
-    let analyst = app::keys::create(&ctx, "client", api::Role::Analyst).unwrap().key;
-    let admin = app::keys::create(&ctx, "ops", api::Role::Admin).unwrap().key;
+    let analyst = app::keys::create(&ctx, "client", api::Role::Analyst)
+        .unwrap()
+        .key;
+    let admin = app::keys::create(&ctx, "ops", api::Role::Admin)
+        .unwrap()
+        .key;
     let ring = app::keys::KeyRing::open(&ctx).unwrap();
     let live = Arc::new(Live::new(ctx, rule()));
-    live.load(&ListSource::Stored, &app::Silent).unwrap().unwrap();
+    live.load(&ListSource::Stored, &app::Silent)
+        .unwrap()
+        .unwrap();
     (start(live, Some(ring), config, Some(dir)), analyst, admin)
 }
 
 fn open_server() -> Server {
     let (dir, ctx) = data_dir();
     let live = Arc::new(Live::new(ctx, rule()));
-    live.load(&ListSource::Stored, &app::Silent).unwrap().unwrap();
+    live.load(&ListSource::Stored, &app::Silent)
+        .unwrap()
+        .unwrap();
     start(live, None, server::Config::default(), Some(dir))
 }
 
@@ -175,7 +188,10 @@ fn zakharov() -> Value {
 
 fn iso_seconds_no_tz(v: &Value) -> bool {
     let s = v.as_str().unwrap_or("");
-    s.len() == 19 && s.as_bytes()[10] == b'T' && !s.ends_with('Z') && s[..4].bytes().all(|b| b.is_ascii_digit())
+    s.len() == 19
+        && s.as_bytes()[10] == b'T'
+        && !s.ends_with('Z')
+        && s[..4].bytes().all(|b| b.is_ascii_digit())
 }
 
 #[test]
@@ -185,7 +201,11 @@ fn yente_match_answers_in_yentes_shape() {
     let r = s.post("/match/default", None, &body);
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("x-batch-size"), Some("3"));
-    assert!(r.header("x-interdict-lists").unwrap_or("").starts_with("opensanctions="));
+    assert!(
+        r.header("x-interdict-lists")
+            .unwrap_or("")
+            .starts_with("opensanctions=")
+    );
     let v = r.json();
     assert_eq!(v["limit"], 5);
     let res = &v["responses"]["vv"];
@@ -198,7 +218,18 @@ fn yente_match_answers_in_yentes_shape() {
     assert_eq!(r0["id"], "os:NK-zakharov");
     assert_eq!(r0["match"], true);
     assert!(r0["score"].as_f64().unwrap() > 0.7);
-    for k in ["id", "caption", "schema", "properties", "datasets", "referents", "target", "first_seen", "last_seen", "last_change"] {
+    for k in [
+        "id",
+        "caption",
+        "schema",
+        "properties",
+        "datasets",
+        "referents",
+        "target",
+        "first_seen",
+        "last_seen",
+        "last_change",
+    ] {
         assert!(r0.get(k).is_some(), "missing {k}");
     }
     for k in ["first_seen", "last_seen", "last_change"] {
@@ -215,22 +246,43 @@ fn yente_match_answers_in_yentes_shape() {
 fn yente_match_thresholds_limits_and_exclusions() {
     let s = open_server();
     let q = json!({"queries": {"q": zakharov()}});
-    let r = s.post("/match/default?threshold=0.99&limit=1", None, &q).json();
+    let r = s
+        .post("/match/default?threshold=0.99&limit=1", None, &q)
+        .json();
     let res = &r["responses"]["q"];
     assert!(res["results"].as_array().unwrap().len() <= 1);
     assert_eq!(r["limit"], 1);
     for x in res["results"].as_array().unwrap() {
         assert_eq!(x["match"], x["score"].as_f64().unwrap() >= 0.99);
     }
-    let r = s.post("/match/default?exclude_entity_ids=os:NK-zakharov", None, &q).json();
-    let ids: Vec<&str> = r["responses"]["q"]["results"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap()).collect();
+    let r = s
+        .post("/match/default?exclude_entity_ids=os:NK-zakharov", None, &q)
+        .json();
+    let ids: Vec<&str> = r["responses"]["q"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
     assert!(!ids.contains(&"os:NK-zakharov"), "{ids:?}");
     // The FtM id form excludes too, as yente accepts referents.
-    let r = s.post("/match/default?exclude_entity_ids=NK-zakharov", None, &q).json();
-    assert!(r["responses"]["q"]["results"].as_array().unwrap().iter().all(|x| x["id"] != "os:NK-zakharov"));
-    let r = s.post("/match/default?exclude_dataset=opensanctions", None, &q).json();
+    let r = s
+        .post("/match/default?exclude_entity_ids=NK-zakharov", None, &q)
+        .json();
+    assert!(
+        r["responses"]["q"]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["id"] != "os:NK-zakharov")
+    );
+    let r = s
+        .post("/match/default?exclude_dataset=opensanctions", None, &q)
+        .json();
     assert_eq!(r["responses"]["q"]["results"].as_array().unwrap().len(), 0);
-    let r = s.post("/match/opensanctions?exclude_schema=Person", None, &q).json();
+    let r = s
+        .post("/match/opensanctions?exclude_schema=Person", None, &q)
+        .json();
     assert_eq!(r["responses"]["q"]["results"].as_array().unwrap().len(), 0);
     let r = s.post("/match/default?topics=crime.cyber", None, &q).json();
     assert_eq!(r["responses"]["q"]["results"].as_array().unwrap().len(), 0);
@@ -260,17 +312,32 @@ fn yente_error_statuses() {
         let r = s.request("POST", path, None, Some(&body));
         assert_eq!(r.status, status, "{path}: {}", r.body);
         let v = r.json();
-        assert!(v["detail"].as_str().unwrap().contains(want), "{path}: {}", r.body);
+        assert!(
+            v["detail"].as_str().unwrap().contains(want),
+            "{path}: {}",
+            r.body
+        );
     }
-    let many: serde_json::Map<String, Value> = (0..101).map(|i| (format!("q{i}"), zakharov())).collect();
+    let many: serde_json::Map<String, Value> =
+        (0..101).map(|i| (format!("q{i}"), zakharov())).collect();
     let r = s.post("/match/default", None, &json!({"queries": many}));
     assert_eq!(r.status, 400);
-    assert_eq!(r.json()["detail"], "Too many queries in one batch (limit: 100)");
-    let ids: Vec<String> = (0..51).map(|i| format!("exclude_entity_ids=x{i}")).collect();
+    assert_eq!(
+        r.json()["detail"],
+        "Too many queries in one batch (limit: 100)"
+    );
+    let ids: Vec<String> = (0..51)
+        .map(|i| format!("exclude_entity_ids=x{i}"))
+        .collect();
     let r = s.post(&format!("/match/default?{}", ids.join("&")), None, &ok);
     assert_eq!(r.status, 422);
     // No Content-Type at all is fine, as in yente.
-    let r = s.request("POST", "/match/default", None, Some(ok.to_string().as_bytes()));
+    let r = s.request(
+        "POST",
+        "/match/default",
+        None,
+        Some(ok.to_string().as_bytes()),
+    );
     assert_eq!(r.status, 200);
 }
 
@@ -284,7 +351,8 @@ fn oversized_bodies_are_refused() {
         ..server::Config::default()
     };
     let s = start(live, None, config, Some(dir));
-    let big = json!({"queries": {"q": {"schema": "Person", "properties": {"name": "a ".repeat(1000)}}}});
+    let big =
+        json!({"queries": {"q": {"schema": "Person", "properties": {"name": "a ".repeat(1000)}}}});
     let r = s.post("/match/default", None, &big);
     assert_eq!(r.status, 413);
     assert_eq!(r.json()["code"], "body_too_large");
@@ -301,13 +369,20 @@ fn search_entities_catalog_and_algorithms() {
     let v = r.json();
     assert_eq!(v["schema"], "Person");
     assert_eq!(v["target"], true);
-    let r = s.get("/entities/NK-zakharov-sanction?nested=false", None).json();
+    let r = s
+        .get("/entities/NK-zakharov-sanction?nested=false", None)
+        .json();
     assert_eq!(r["schema"], "Sanction");
     assert_eq!(s.get("/entities/os:NK-nobody", None).status, 404);
     let r = s.get("/catalog", None);
     assert_eq!(r.status, 200);
     let etag = r.header("etag").unwrap().to_string();
-    let names: Vec<String> = r.json()["datasets"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap().to_string()).collect();
+    let names: Vec<String> = r.json()["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(names, ["opensanctions", "default", "sanctions"]);
     let again = s
         .agent
@@ -323,13 +398,21 @@ fn search_entities_catalog_and_algorithms() {
 #[test]
 fn native_api_screens_single_batch_addresses_and_entities() {
     let s = open_server();
-    let r = s.post("/v1/screen", None, &json!({"name": "Alexander Zakharov", "schema": "Person"}));
+    let r = s.post(
+        "/v1/screen",
+        None,
+        &json!({"name": "Alexander Zakharov", "schema": "Person"}),
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     let v = r.json();
     assert_eq!(v["matches"][0]["entity_id"], "os:NK-zakharov");
     assert!(v["matches"][0]["explanation"].is_object());
     assert_eq!(v["lists"][0]["list"], "opensanctions");
-    let r = s.post("/v1/screen", None, &json!({"name": "x", "schema": "Spaceship"}));
+    let r = s.post(
+        "/v1/screen",
+        None,
+        &json!({"name": "x", "schema": "Spaceship"}),
+    );
     assert_eq!(r.status, 400);
     assert!(r.json()["detail"].as_str().unwrap().starts_with("schema:"));
     let r = s.post("/v1/screen", None, &json!({"name": "x", "colour": "red"}));
@@ -345,10 +428,23 @@ fn native_api_screens_single_batch_addresses_and_entities() {
     assert_eq!(v["lines"][0]["query_id"], "a");
     assert_eq!(v["lines"][0]["matches"][0]["entity_id"], "os:NK-saenal");
     assert_eq!(v["lines"][1]["query_id"], "q-2");
-    assert!(v["lines"][2]["error"].as_str().unwrap().starts_with("birth_date"));
+    assert!(
+        v["lines"][2]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("birth_date")
+    );
     let too_many: Vec<Value> = (0..1001).map(|_| json!({"name": "a"})).collect();
-    assert_eq!(s.post("/v1/screen/batch", None, &json!({"queries": too_many})).status, 400);
-    let r = s.post("/v1/addresses", None, &json!({"addresses": ["0x0000000000000000000000000000000000000000"]}));
+    assert_eq!(
+        s.post("/v1/screen/batch", None, &json!({"queries": too_many}))
+            .status,
+        400
+    );
+    let r = s.post(
+        "/v1/addresses",
+        None,
+        &json!({"addresses": ["0x0000000000000000000000000000000000000000"]}),
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["reports"].as_array().unwrap().len(), 1);
     let r = s.get("/v1/entities/os:NK-ocean", None);
@@ -363,14 +459,21 @@ fn keys_and_roles_gate_endpoints() {
     let (s, analyst, admin) = keyed(server::Config::default());
     let q = json!({"queries": {"q": zakharov()}});
     assert_eq!(s.post("/match/default", None, &q).status, 401);
-    assert_eq!(s.post("/match/default", Some("idk_nope_nope"), &q).status, 401);
+    assert_eq!(
+        s.post("/match/default", Some("idk_nope_nope"), &q).status,
+        401
+    );
     assert_eq!(s.post("/match/default", Some(&analyst), &q).status, 200);
     let apikey = format!("ApiKey {analyst}");
     assert_eq!(s.post("/match/default", Some(&apikey), &q).status, 200);
     assert_eq!(s.get("/healthz", None).status, 200);
     assert_eq!(s.get("/v1/keys", Some(&analyst)).status, 403);
     assert_eq!(s.get("/v1/keys", Some(&admin)).status, 200);
-    let r = s.post("/v1/keys", Some(&admin), &json!({"name": "temp", "role": "analyst"}));
+    let r = s.post(
+        "/v1/keys",
+        Some(&admin),
+        &json!({"name": "temp", "role": "analyst"}),
+    );
     assert_eq!(r.status, 201, "{}", r.body);
     let created = r.json();
     let temp = created["key"].as_str().unwrap().to_string();
@@ -427,10 +530,19 @@ fn stale_lists_fail_closed_and_allow_stale_marks_answers() {
     assert_eq!(r.status, 503, "{}", r.body);
     let v = r.json();
     assert_eq!(v["code"], "not_ready");
-    assert!(v["readiness"]["reasons"][0].as_str().unwrap().contains("maximum"), "{v}");
+    assert!(
+        v["readiness"]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("maximum"),
+        "{v}"
+    );
     let q = json!({"queries": {"q": zakharov()}});
     assert_eq!(s.post("/match/default", None, &q).status, 503);
-    assert_eq!(s.post("/v1/screen", None, &json!({"name": "a"})).status, 503);
+    assert_eq!(
+        s.post("/v1/screen", None, &json!({"name": "a"})).status,
+        503
+    );
     assert!(s.get("/metrics", None).body.contains("interdict_ready 0"));
     let lax = Rule {
         allow_stale: true,
@@ -456,15 +568,40 @@ fn bundled_lists_are_refused_without_allow_stale() {
     let mut ctx = app::Context::new(dir.path());
     ctx.offline = true;
     let live = Arc::new(Live::new(ctx.clone(), rule()));
-    assert!(live.load(&ListSource::Stored, &app::Silent).unwrap().is_none());
+    assert!(
+        live.load(&ListSource::Stored, &app::Silent)
+            .unwrap()
+            .is_none()
+    );
     let s = start(live, None, server::Config::default(), None);
     let r = s.get("/readyz", None);
     assert_eq!(r.status, 503);
     let reasons = r.json()["readiness"]["reasons"].to_string();
-    assert!(reasons.contains("bundled") && reasons.contains("no list is loaded"), "{reasons}");
-    assert_eq!(s.post("/match/default", None, &json!({"queries": {"q": zakharov()}})).status, 503);
-    let lax = Arc::new(Live::new(ctx, Rule { allow_stale: true, ..rule() }));
-    assert!(lax.load(&ListSource::Stored, &app::Silent).unwrap().is_some());
+    assert!(
+        reasons.contains("bundled") && reasons.contains("no list is loaded"),
+        "{reasons}"
+    );
+    assert_eq!(
+        s.post(
+            "/match/default",
+            None,
+            &json!({"queries": {"q": zakharov()}})
+        )
+        .status,
+        503
+    );
+    let lax = Arc::new(Live::new(
+        ctx,
+        Rule {
+            allow_stale: true,
+            ..rule()
+        },
+    ));
+    assert!(
+        lax.load(&ListSource::Stored, &app::Silent)
+            .unwrap()
+            .is_some()
+    );
     let s = start(lax, None, server::Config::default(), Some(dir));
     let r = s.get("/readyz", None);
     assert_eq!(r.status, 200);
@@ -523,7 +660,11 @@ fn a_new_list_version_is_swapped_in_while_requests_run() {
     }
     assert_eq!(statuses, [200].into());
     assert!(versions.len() >= 2, "{versions:?}");
-    let after = s.post("/v1/screen", None, &json!({"name": "Ivan Ivanovich Petrov"}));
+    let after = s.post(
+        "/v1/screen",
+        None,
+        &json!({"name": "Ivan Ivanovich Petrov"}),
+    );
     assert_ne!(after.header("x-interdict-lists").unwrap(), v1);
     assert_ne!(after.header("x-interdict-generation").unwrap(), gen1);
 }
@@ -542,24 +683,55 @@ fn every_documented_route_is_served_and_every_route_is_documented() {
                 .replace("{entity_id}", "os:NK-zakharov")
                 .replace("{id}", "nope");
             let r = s.request(&method.to_uppercase(), &concrete, Some(&admin), Some(b"{}"));
-            assert!(r.status != 404 || concrete.contains("nope"), "{method} {path}: {}", r.status);
+            assert!(
+                r.status != 404 || concrete.contains("nope"),
+                "{method} {path}: {}",
+                r.status
+            );
             assert_ne!(r.status, 405, "{method} {path}");
-            assert!(r.status < 500 || r.status == 503, "{method} {path}: {} {}", r.status, r.body);
+            assert!(
+                r.status < 500 || r.status == 503,
+                "{method} {path}: {} {}",
+                r.status,
+                r.body
+            );
         }
     }
     documented.sort();
     // The routes the router serves (utoipa-axum registers each for both), listed here so a
     // route added without documentation, or removed, fails this test.
     let expected = [
-        "DELETE /v1/keys/{id}", "GET /", "GET /algorithms", "GET /catalog", "GET /docs",
-        "GET /entities/{entity_id}", "GET /healthz", "GET /metrics", "GET /openapi.json", "GET /readyz",
-        "GET /search/{dataset}", "GET /v1/entities/{entity_id}", "GET /v1/keys", "GET /v1/lists",
-        "GET /v1/lists/diff", "GET /v1/status", "POST /match/{dataset}", "POST /v1/addresses",
-        "POST /v1/keys", "POST /v1/lists/update", "POST /v1/screen", "POST /v1/screen/batch",
+        "DELETE /v1/keys/{id}",
+        "GET /",
+        "GET /algorithms",
+        "GET /catalog",
+        "GET /docs",
+        "GET /entities/{entity_id}",
+        "GET /healthz",
+        "GET /metrics",
+        "GET /openapi.json",
+        "GET /readyz",
+        "GET /search/{dataset}",
+        "GET /v1/entities/{entity_id}",
+        "GET /v1/keys",
+        "GET /v1/lists",
+        "GET /v1/lists/diff",
+        "GET /v1/status",
+        "POST /match/{dataset}",
+        "POST /v1/addresses",
+        "POST /v1/keys",
+        "POST /v1/lists/update",
+        "POST /v1/screen",
+        "POST /v1/screen/batch",
     ];
     assert_eq!(documented, expected);
     assert_eq!(s.get("/no/such/route", Some(&admin)).status, 404);
     let m = s.get("/metrics", None).body;
-    assert!(m.contains("interdict_requests_total{method=\"GET\",route=\"/openapi.json\",status=\"200\"}"), "{m}");
+    assert!(
+        m.contains(
+            "interdict_requests_total{method=\"GET\",route=\"/openapi.json\",status=\"200\"}"
+        ),
+        "{m}"
+    );
     assert!(m.contains("interdict_list_age_seconds{list=\"opensanctions\""));
 }
