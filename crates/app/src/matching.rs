@@ -769,6 +769,37 @@ mod tests {
     }
 
     #[test]
+    fn nested_entities_sit_under_ftm_reverse_properties() {
+        let id = EntityId::parse("ofac:43377").unwrap();
+        let mut e = Entity::new(id.clone(), Schema::Person);
+        e.add_name(model::Name::new("KIM, Sang Man", model::NameKind::Primary));
+        e.sanctions.push(model::Sanction {
+            authority: "OFAC".into(),
+            list: Some("SDN".into()),
+            programs: vec!["DPRK4".into()],
+            ..model::Sanction::default()
+        });
+        let screener = screening::Screener::build(vec![(
+            screening::ListRef::new("ofac-sdn", "v1"),
+            vec![e.clone()],
+        )]);
+        let g = Generation::from_engine(crate::engine::Engine::from_screener(screener, vec![]), 1);
+        let r = entity_response(&g, &e, "ofac-sdn", true);
+        assert!(r.target);
+        let s = &r.properties["sanctions"][0];
+        assert_eq!(s["schema"], "Sanction");
+        assert_eq!(s["properties"]["entity"][0], "ofac.43377");
+        assert_eq!(s["properties"]["publisher"][0], "SDN");
+        assert!(s["properties"].get("sourceUrl").is_none());
+        let flat = entity_response(&g, &e, "ofac-sdn", false);
+        assert!(!flat.properties.contains_key("sanctions"));
+        assert_eq!(
+            find_entity(&g, "ofac.43377").map(|(e, _)| e.id.clone()),
+            Some(id)
+        );
+    }
+
+    #[test]
     fn algorithms_accept_yente_names() {
         assert_eq!(algorithm("best"), Some(Mode::Default));
         assert_eq!(algorithm("Logic-V1"), Some(Mode::Default));

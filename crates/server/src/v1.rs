@@ -318,9 +318,14 @@ pub async fn diff(
         ));
     }
     let (ctx, old, new) = (st.live.context().clone(), old.to_string(), new.to_string());
-    let (o, n, d) = tokio::task::spawn_blocking(move || app::lists::diff(&ctx, &old, &new))
+    let (o, n, d) = tokio::task::spawn_blocking(move || app::lists::diff_stored(&ctx, &old, &new))
         .await
-        .map_err(|_| ApiError::internal("the diff failed"))??;
+        .map_err(|_| ApiError::internal("the diff failed"))?
+        // The store's errors name the version that is not there: the caller's to fix.
+        .map_err(|e| match e {
+            app::AppError::Store(e) => ApiError::bad_request(e.to_string()),
+            other => ApiError::from(other),
+        })?;
     let ids =
         |v: Vec<model::diff::EntityRef>| v.into_iter().map(|e| e.id.as_str().to_string()).collect();
     Ok(json(
