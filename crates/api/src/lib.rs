@@ -24,6 +24,11 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub mod service;
+pub mod yente;
+
+pub use service::*;
+
 /// Where the lists that answered a request come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -61,6 +66,9 @@ pub struct ListUsed {
 pub enum WarningCode {
     /// The answer used the bundled default lists, which are not current.
     BundledLists,
+    /// The answer used lists older than their maximum age (a service started with
+    /// `--allow-stale`).
+    StaleLists,
 }
 
 /// Something the user must know about an answer.
@@ -308,6 +316,21 @@ pub struct ImportOutcome {
         wallets::Source,
         wallets::MatchKind,
         vetting::ReportLine,
+        ListFreshness,
+        Readiness,
+        ErrorBody,
+        Role,
+        KeyInfo,
+        CreatedKey,
+        ScreenRequest,
+        BatchItem,
+        BatchRequest,
+        BatchResponse,
+        AddressRequest,
+        AddressResponse,
+        EntityOut,
+        DiffResponse,
+        UpdateResponse,
     ))
 )]
 pub struct Contract;

@@ -11,6 +11,9 @@
 //! - [`screen`], [`address`]: single and batch pipelines, with resume, producing the typed
 //!   output contract of the `api` crate.
 //! - [`allow`]: allow-list decisions and their file format.
+//! - [`live`], [`freshness`], [`keys`], [`matching`], [`hooks`]: what a long-running service
+//!   needs: the swappable screener generation, the fail-closed freshness rule, API keys,
+//!   yente's matching protocol, and the hook after each screening request.
 //!
 //! This crate may read and write files under the data directory and the paths a user names; it
 //! knows nothing of terminals, argument parsing or HTTP. Long work reports progress through
@@ -24,7 +27,12 @@ pub mod engine;
 mod error;
 pub mod eval;
 pub mod files;
+pub mod freshness;
+pub mod hooks;
+pub mod keys;
 pub mod lists;
+pub mod live;
+pub mod matching;
 pub mod screen;
 pub mod sources;
 pub mod update;

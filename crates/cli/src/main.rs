@@ -79,11 +79,16 @@ enum Command {
     Path(graph_cmd::PathArgs),
     /// Vet applicant and contractor records for IT-worker infiltration red flags.
     Vet(vet_cmd::VetArgs),
+    /// Run the screening service: yente-compatible /match, native /v1 API, keys, metrics.
+    Serve(server::cli::ServeArgs),
+    /// Create, list and revoke the service's API keys.
+    Keys(server::cli::KeysArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.global.verbose);
+    // The service logs JSON lines and sets up its own logging.
+    (!matches!(cli.command, Command::Serve(_))).then(|| init_logging(cli.global.verbose));
     // A bug must still end with a status the caller expects (2), never 101 (the panic message
     // is printed by the default hook first).
     std::panic::catch_unwind(move || dispatch(cli)).unwrap_or(ExitCode::from(2))
@@ -102,6 +107,8 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Trace(args) => graph_cmd::run_trace(&cli.global, args),
         Command::Path(args) => graph_cmd::run_path(&cli.global, args),
         Command::Vet(args) => vet_cmd::run(&cli.global, args),
+        Command::Serve(args) => server::cli::serve(cli.global.context(), args),
+        Command::Keys(args) => server::cli::keys(cli.global.context(), cli.global.json, args),
     };
     match result {
         Ok(code) => code,
