@@ -20,9 +20,13 @@
 //! | `lists --json` | array of [`StoredSnapshot`] |
 //! | `lists import/update --json` | array of [`ImportOutcome`] |
 //! | `vet … --output F` (one line per run, subject, cluster, diagnostic) | `vetting::ReportLine` |
+//! | `customers`, `alerts`, `decide`, `audit`, `monitor`, `retention` | the types of [`records`] |
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+pub mod records;
+pub use records::*;
 
 /// Where the lists that answered a request come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -300,6 +304,18 @@ pub struct ImportOutcome {
         wallets::Source,
         wallets::MatchKind,
         vetting::ReportLine,
+        SubjectInput,
+        SubjectOut,
+        SubjectImport,
+        AlertState,
+        Outcome,
+        DecisionOut,
+        AlertOut,
+        AuditRecord,
+        AuditCheckpoint,
+        AuditVerification,
+        RescreenSummary,
+        RetentionSummary,
     ))
 )]
 pub struct Contract;
