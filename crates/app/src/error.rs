@@ -23,6 +23,9 @@ pub enum AppError {
     /// A list file cannot be used.
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
+    /// The records database failed or refused.
+    #[error(transparent)]
+    Records(#[from] records::Error),
     /// A download failed.
     #[error("{0}")]
     Download(String),

@@ -11,6 +11,8 @@
 //! - [`screen`], [`address`]: single and batch pipelines, with resume, producing the typed
 //!   output contract of the `api` crate.
 //! - [`allow`]: allow-list decisions and their file format.
+//! - [`records`]: monitored subjects, alerts, four-eyes decisions, the audit trail and
+//!   re-screening on list changes, over the `records` database.
 //!
 //! This crate may read and write files under the data directory and the paths a user names; it
 //! knows nothing of terminals, argument parsing or HTTP. Long work reports progress through
@@ -25,6 +27,7 @@ mod error;
 pub mod eval;
 pub mod files;
 pub mod lists;
+pub mod records;
 pub mod screen;
 pub mod sources;
 pub mod update;

@@ -280,7 +280,9 @@ impl Db {
         // Closing the connection when the guard is dropped without release frees the lock even
         // when the release never runs.
         conn.close_on_drop();
-        sqlx::query("SELECT pg_advisory_lock(7326002)")
+        // Keyed by schema: replicas sharing a schema exclude each other, and tests in separate
+        // schemas of one server do not.
+        sqlx::query("SELECT pg_advisory_lock(hashtext('interdict-rescreen:' || current_schema()))")
             .execute(&mut *conn)
             .await?;
         Ok(RunLock { conn: Some(conn) })
@@ -297,7 +299,9 @@ impl RunLock {
     /// Releases the lock.
     pub async fn release(mut self) -> Result<()> {
         if let Some(mut conn) = self.conn.take() {
-            sqlx::query("SELECT pg_advisory_unlock(7326002)")
+            sqlx::query(
+                "SELECT pg_advisory_unlock(hashtext('interdict-rescreen:' || current_schema()))",
+            )
                 .execute(&mut *conn)
                 .await?;
         }

@@ -386,7 +386,7 @@ impl Db {
     /// index over them.
     pub async fn subjects_revision(&self) -> Result<String> {
         let r = sqlx::query(
-            "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m, COALESCE(SUM(version), 0) AS v, \
+            "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS v, \
              COALESCE(MAX(updated_at), '') AS u FROM subjects WHERE status = 'active'",
         )
         .fetch_one(self.pool())
