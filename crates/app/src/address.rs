@@ -112,3 +112,85 @@ pub fn screen_all(
         .map(|(a, c)| book.screen(a, c.as_deref().or(declared)))
         .collect()
 }
+
+/// The plain-text form of a report that `interdict address` prints: a head line, then one line
+/// per hit.
+pub fn report_text(r: &Report) -> String {
+    use std::fmt::Write;
+    let mut s = if r.valid {
+        let family = r.family.as_deref().unwrap_or("");
+        format!("{}  valid {family} ({})", r.address, r.chains.join(", "))
+    } else {
+        format!(
+            "{}  INVALID: {}",
+            r.address,
+            r.error.as_deref().unwrap_or("?")
+        )
+    };
+    if let Some(m) = &r.declared_chain_mismatch {
+        let _ = write!(s, "  [declared chain mismatch: {m}]");
+    }
+    let _ = writeln!(s, "  — {} hit(s)", r.hits.len());
+    for h in &r.hits {
+        let how = format!("{:?}", h.matched_on);
+        let _ = match &h.source {
+            wallets::Source::List {
+                list,
+                list_version,
+                entity_id,
+                name,
+                programs,
+                currency,
+            } => writeln!(
+                s,
+                "    {how:<9} {entity_id:<14} {name}  [{}]  {currency}  ({list}@{list_version})",
+                programs.join(", ")
+            ),
+            wallets::Source::Label {
+                source,
+                category,
+                label,
+                ..
+            } => writeln!(s, "    {how:<9} {category:<14} {label}  ({source})"),
+        };
+        if let Some(m) = &h.currency_mismatch {
+            let _ = writeln!(
+                s,
+                "              note: the list files this address under a currency it cannot belong to: {m}"
+            );
+        }
+    }
+    s
+}
+
+/// Refuses an output path that is one of the command's inputs (label files, the query file,
+/// list files).
+pub fn refuse_overwrite(out: &Path, spec: &BookSpec<'_>, input: Option<&Path>) -> Result<()> {
+    let mut inputs: Vec<(&str, &Path)> = spec
+        .labels
+        .iter()
+        .map(|p| ("the label file", p.as_path()))
+        .collect();
+    inputs.extend(input.map(|p| ("the input", p)));
+    if let Some(ListSource::Files(files)) = spec.lists {
+        inputs.extend(files.iter().map(|p| ("the list file", p.as_path())));
+    }
+    crate::files::refuse_overwrite(out, &inputs)
+}
+
+/// Writes one JSON line per report to `path`, or to standard output.
+pub fn write_reports(reports: &[Report], path: Option<&Path>) -> Result<()> {
+    use std::io::Write;
+    let mut out: Box<dyn Write> = match path {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(AppError::io(p))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    for r in reports {
+        serde_json::to_writer(&mut out, r).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -30,6 +30,7 @@ pub mod lists;
 pub mod records;
 pub mod screen;
 pub mod sources;
+pub mod text;
 pub mod update;
 pub mod vet;
 

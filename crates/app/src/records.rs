@@ -124,7 +124,10 @@ pub fn read_subjects(path: &Path) -> Result<(Vec<SubjectInput>, Vec<String>)> {
                 serde_json::from_str::<SubjectInput>(&line).map_err(|e| {
                     // serde's message names the field; drop the value it may quote.
                     let msg = e.to_string();
-                    format!("not a subject: {}", msg.split(" at line").next().unwrap_or(""))
+                    format!(
+                        "not a subject: {}",
+                        msg.split(" at line").next().unwrap_or("")
+                    )
                 }),
             );
         }
@@ -163,7 +166,11 @@ fn from_csv(headers: &[String], r: &csv::StringRecord) -> SubjectInput {
         if v.is_empty() {
             continue;
         }
-        let many = || v.split(';').map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+        let many = || {
+            v.split(';')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+        };
         match h.as_str() {
             "external_ref" | "ref" => s.external_ref = v.to_string(),
             "kind" => s.kind = v.to_ascii_lowercase(),
@@ -234,7 +241,7 @@ pub fn queries(s: &SubjectInput) -> Vec<Query> {
         .map(|n| Query {
             name: n.clone(),
             schema: schema.clone(),
-            birth_date: birth_date.clone(),
+            birth_date,
             nationality: nationality.clone(),
             identifiers: s.identifiers.clone(),
         })
@@ -279,7 +286,7 @@ fn config_hash(cfg: &ScreenConfig) -> String {
 }
 
 /// Options of a re-screening run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MonitorOptions {
     /// The screening configuration (its threshold opens alerts).
     pub config: ScreenConfig,
@@ -287,16 +294,6 @@ pub struct MonitorOptions {
     pub full: bool,
     /// Stop after this many batches (tests use it to simulate a killed run); `None` runs to the end.
     pub max_batches: Option<u64>,
-}
-
-impl Default for MonitorOptions {
-    fn default() -> MonitorOptions {
-        MonitorOptions {
-            config: ScreenConfig::default(),
-            full: false,
-            max_batches: None,
-        }
-    }
 }
 
 /// Subjects per forward batch (one transaction each).
@@ -360,9 +357,9 @@ async fn monitor_locked(
         .as_ref()
         .map(|p| serde_json::to_string(p).unwrap_or_default())
         .unwrap_or_default();
-    let run_id = records::audit::sha256_hex(format!("{kind}\n{prev_json}\n{target_json}").as_bytes())
-        [..16]
-        .to_string();
+    let run_id =
+        records::audit::sha256_hex(format!("{kind}\n{prev_json}\n{target_json}").as_bytes())[..16]
+            .to_string();
     let mut summary = RescreenSummary {
         run_id: run_id.clone(),
         kind: kind.to_string(),
@@ -387,7 +384,8 @@ async fn monitor_locked(
     let actor = Actor::system("monitor");
     {
         let mut tx = db.begin().await?;
-        tx.run_start(&actor.user, &run_id, kind, &target_json).await?;
+        tx.run_start(&actor.user, &run_id, kind, &target_json)
+            .await?;
         tx.commit().await?;
     }
     let screener = Arc::new(engine);
@@ -409,7 +407,14 @@ async fn monitor_locked(
     if !full && phase == 0 {
         let delta = {
             let (ctx2, prev2, now2) = (ctx.clone(), prev.clone(), lists.clone());
-            blocking(move || list_delta(&ctx2, prev2.as_ref().map(|p| &p.lists[..]).unwrap_or(&[]), &now2)).await??
+            blocking(move || {
+                list_delta(
+                    &ctx2,
+                    prev2.as_ref().map(|p| &p.lists[..]).unwrap_or(&[]),
+                    &now2,
+                )
+            })
+            .await??
         };
         summary.added = delta.added;
         summary.changed = delta.changed.len() as u64 - delta.added;
@@ -423,7 +428,11 @@ async fn monitor_locked(
             tx.commit().await?;
         }
         if !delta.changed.is_empty() {
-            obs.start("Reverse screening the list changes", Some(delta.changed.len() as u64), crate::Unit::Items);
+            obs.start(
+                "Reverse screening the list changes",
+                Some(delta.changed.len() as u64),
+                crate::Unit::Items,
+            );
             let subjects = subject_index(ctx, db).await?;
             let delta_screener = Arc::new(delta.screener);
             let changed = Arc::new(delta.changed);
@@ -432,14 +441,14 @@ async fn monitor_locked(
             while i < changed.len() {
                 let end = (i + REVERSE_BATCH).min(changed.len());
                 let (subjects2, changed2) = (subjects.clone(), changed.clone());
-                let ids: Vec<i64> = blocking(move || {
-                    reverse_candidates(&subjects2, &changed2[i..end])
-                })
-                .await?;
+                let ids: Vec<i64> =
+                    blocking(move || reverse_candidates(&subjects2, &changed2[i..end])).await?;
                 summary.candidates += ids.len() as u64;
                 let rows = db.subjects_by_id(&ids).await?;
-                let batch_ids: BTreeSet<String> =
-                    changed[i..end].iter().map(|c| c.entity.id.to_string()).collect();
+                let batch_ids: BTreeSet<String> = changed[i..end]
+                    .iter()
+                    .map(|c| c.entity.id.to_string())
+                    .collect();
                 let (ds, changed3) = (delta_screener.clone(), changed.clone());
                 let screened = blocking(move || {
                     use rayon::prelude::*;
@@ -462,14 +471,18 @@ async fn monitor_locked(
                     if ms.is_empty() {
                         continue;
                     }
-                    let (o, a) = record_hits(&mut tx, &actor, &evidence_base, row, ms, "new_hit", |id| {
-                        changes.get(id).map(|c| (c.fingerprint.clone(), c.changes.clone()))
-                    })
-                    .await?;
+                    let (o, a) =
+                        record_hits(&mut tx, &actor, &evidence_base, row, ms, "new_hit", |id| {
+                            changes
+                                .get(id)
+                                .map(|c| (c.fingerprint.clone(), c.changes.clone()))
+                        })
+                        .await?;
                     opened += o;
                     summary.allowed += a;
                 }
-                tx.run_advance(&run_id, 0, end as i64, opened as i64).await?;
+                tx.run_advance(&run_id, 0, end as i64, opened as i64)
+                    .await?;
                 tx.commit().await?;
                 summary.alerts_opened += opened;
                 obs.advance((end - i) as u64);
@@ -519,7 +532,16 @@ async fn monitor_locked(
         for (row, ms) in &screened {
             if !ms.is_empty() {
                 let reason = if full { "new_hit" } else { "subject_changed" };
-                let (o, a) = record_hits(&mut tx, &actor, &evidence_base, row, ms, reason, &fingerprint).await?;
+                let (o, a) = record_hits(
+                    &mut tx,
+                    &actor,
+                    &evidence_base,
+                    row,
+                    ms,
+                    reason,
+                    &fingerprint,
+                )
+                .await?;
                 opened += o;
                 summary.allowed += a;
             }
@@ -696,7 +718,8 @@ const SUBJECT_PREFIX: &str = "subject-";
 /// An index over the active subjects, cached under the data directory by subject revision.
 async fn subject_index(ctx: &Context, db: &Db) -> Result<Arc<Screener>> {
     let rev = db.subjects_revision().await?;
-    let key = records::audit::sha256_hex(format!("{}\n{rev}", screening::ENGINE_VERSION).as_bytes());
+    let key =
+        records::audit::sha256_hex(format!("{}\n{rev}", screening::ENGINE_VERSION).as_bytes());
     let dir = ctx.data_dir().join("records-index");
     let path = dir.join(format!("subjects-{}.idx", &key[..16]));
     if let Ok(bytes) = std::fs::read(&path)
@@ -714,7 +737,9 @@ async fn subject_index(ctx: &Context, db: &Db) -> Result<Arc<Screener>> {
         after = last;
         entities.extend(page.iter().filter_map(subject_entity));
     }
-    let s = blocking(move || Screener::build(vec![(ListRef::new("subjects", "current"), entities)])).await?;
+    let s =
+        blocking(move || Screener::build(vec![(ListRef::new("subjects", "current"), entities)]))
+            .await?;
     // The cache is an optimisation: a read-only data directory still works.
     if std::fs::create_dir_all(&dir).is_ok() {
         let mut buf = Vec::new();
@@ -729,7 +754,11 @@ async fn subject_index(ctx: &Context, db: &Db) -> Result<Arc<Screener>> {
 }
 
 fn subject_entity(r: &records::SubjectRow) -> Option<Entity> {
-    let id = EntityId::new(SourceKind::OpenSanctions, &format!("{SUBJECT_PREFIX}{}", r.id)).ok()?;
+    let id = EntityId::new(
+        SourceKind::OpenSanctions,
+        &format!("{SUBJECT_PREFIX}{}", r.id),
+    )
+    .ok()?;
     let schema = match r.data.schema.as_deref() {
         Some("organization") => Schema::Organization,
         Some(_) => Schema::Person,
@@ -737,7 +766,11 @@ fn subject_entity(r: &records::SubjectRow) -> Option<Entity> {
     };
     let mut e = Entity::new(id, schema);
     for (i, n) in r.data.names.iter().enumerate() {
-        let kind = if i == 0 { NameKind::Primary } else { NameKind::Alias };
+        let kind = if i == 0 {
+            NameKind::Primary
+        } else {
+            NameKind::Alias
+        };
         e.names.push(Name::new(n.clone(), kind));
     }
     Some(e)
@@ -775,4 +808,108 @@ fn reverse_candidates(subjects: &Screener, changed: &[DeltaEntity]) -> Vec<i64> 
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+/// Signs the audit chain's head with the key in the data directory (created, and its creation
+/// logged, on first use); the checkpoint carries the public half for auditors.
+pub async fn checkpoint(ctx: &Context, db: &Db, actor: &Actor) -> Result<api::AuditCheckpoint> {
+    let key = records::signing_key(db, actor, &key_path(ctx)).await?;
+    Ok(db.checkpoint(actor, &key).await?)
+}
+
+/// Verifies the audit trail, its stored checkpoints and the checkpoint files an auditor kept
+/// (JSON, as `audit checkpoint` prints them). When the data directory holds the signing key,
+/// every checkpoint must be signed by it.
+pub async fn verify(
+    ctx: &Context,
+    db: &Db,
+    checkpoint_files: &[PathBuf],
+) -> Result<api::AuditVerification> {
+    let mut given = Vec::new();
+    for f in checkpoint_files {
+        let text = std::fs::read_to_string(f).map_err(AppError::io(f))?;
+        given.push(serde_json::from_str(&text).map_err(|e| {
+            AppError::Invalid(format!("{}: not an audit checkpoint: {e}", f.display()))
+        })?);
+    }
+    let trusted = std::fs::read_to_string(key_path(ctx)).ok().and_then(|hex| {
+        let bytes = records::audit::unhex(hex.trim())?;
+        let key = ed25519_dalek::SigningKey::from_bytes(&<[u8; 32]>::try_from(bytes).ok()?);
+        Some(records::audit::hex(key.verifying_key().as_bytes()))
+    });
+    Ok(db.verify_audit(&given, trusted.as_deref()).await?)
+}
+
+/// Writes the audit records between `from` and `to` (inclusive; each a sequence number or an
+/// RFC 3339 time prefix such as `2026-01`) as JSON lines or CSV; returns how many.
+pub async fn export_audit(
+    db: &Db,
+    from: Option<&str>,
+    to: Option<&str>,
+    csv: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<u64> {
+    let keep = |r: &records::audit::Record, bound: Option<&str>, lower: bool| match bound {
+        None => true,
+        Some(b) => match b.parse::<i64>() {
+            Ok(seq) => {
+                if lower {
+                    r.seq >= seq
+                } else {
+                    r.seq <= seq
+                }
+            }
+            // A time prefix: `--to 2026-01` keeps all of January.
+            Err(_) => {
+                if lower {
+                    r.ts.as_str() >= b
+                } else {
+                    r.ts.get(..b.len()).unwrap_or(&r.ts) <= b
+                }
+            }
+        },
+    };
+    let mut n = 0;
+    let mut after = 0;
+    loop {
+        let page = db.audit_page(after, 10_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        let mut buf = Vec::new();
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(n == 0)
+            .from_writer(&mut buf);
+        for r in page {
+            if !keep(&r, from, true) || !keep(&r, to, false) {
+                continue;
+            }
+            let rec = records::audit_out(r);
+            if csv {
+                w.serialize(&rec)
+                    .map_err(|e| AppError::Invalid(e.to_string()))?;
+            } else {
+                let line =
+                    serde_json::to_string(&rec).map_err(|e| AppError::Invalid(e.to_string()))?;
+                out.write_all(line.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            n += 1;
+        }
+        drop(w);
+        out.write_all(&buf)?;
+    }
+    Ok(n)
+}
+
+/// Deletes the personal data of subjects removed more than `days` days ago (OFAC keeps records
+/// 10 years: 3,650 days is the default of the command line) and logs that it did.
+pub async fn retention(db: &Db, actor: &Actor, days: i64) -> Result<api::RetentionSummary> {
+    if days < 0 {
+        return Err(AppError::Invalid(
+            "the retention period cannot be negative".into(),
+        ));
+    }
+    let cutoff = records::time::days_ago(days);
+    let purged = db.purge(actor, &cutoff).await?;
+    Ok(api::RetentionSummary { cutoff, purged })
 }

@@ -48,9 +48,27 @@ fn opts() -> MonitorOptions {
 /// unchanged, some removed, and some names that match nothing.
 fn subjects(ctx: &Context, old: &str, d: &model::diff::ListDiff) -> Vec<SubjectInput> {
     let mut names: Vec<String> = Vec::new();
-    names.extend(d.added.iter().step_by(7).take(25).map(|e| e.caption.clone()));
-    names.extend(d.changed.iter().step_by(97).take(25).map(|e| e.caption.clone()));
-    names.extend(d.removed.iter().step_by(5).take(10).map(|e| e.caption.clone()));
+    names.extend(
+        d.added
+            .iter()
+            .step_by(7)
+            .take(25)
+            .map(|e| e.caption.clone()),
+    );
+    names.extend(
+        d.changed
+            .iter()
+            .step_by(97)
+            .take(25)
+            .map(|e| e.caption.clone()),
+    );
+    names.extend(
+        d.removed
+            .iter()
+            .step_by(5)
+            .take(10)
+            .map(|e| e.caption.clone()),
+    );
     let (_, old_entities) = app::lists::load_side(ctx, old).expect("old");
     let changed: BTreeSet<_> = d.changed.iter().map(|c| c.id.clone()).collect();
     let added: BTreeSet<_> = d.added.iter().map(|c| c.id.clone()).collect();
@@ -63,9 +81,14 @@ fn subjects(ctx: &Context, old: &str, d: &model::diff::ListDiff) -> Vec<SubjectI
             .filter_map(|e| e.names.first().map(|n| n.full.clone())),
     );
     names.extend(
-        ["Margaret Appleby", "Johannes Vermeer Trading BV", "Oluwaseun Adeyemi", "Sakura Tanaka"]
-            .iter()
-            .map(|s| s.to_string()),
+        [
+            "Margaret Appleby",
+            "Johannes Vermeer Trading BV",
+            "Oluwaseun Adeyemi",
+            "Sakura Tanaka",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     names
         .into_iter()
@@ -81,10 +104,18 @@ fn subjects(ctx: &Context, old: &str, d: &model::diff::ListDiff) -> Vec<SubjectI
 
 /// What forward screening of every subject against the current lists says: (subject, entity)
 /// pairs whose entity is in `delta`.
-async fn expected(t: &TestDb, ctx: &Context, delta: &BTreeSet<String>) -> BTreeSet<(String, String)> {
+async fn expected(
+    t: &TestDb,
+    ctx: &Context,
+    delta: &BTreeSet<String>,
+) -> BTreeSet<(String, String)> {
     let engine = app::engine::open(ctx, &ListSource::Stored, &Silent).expect("engine");
     let mut out = BTreeSet::new();
-    for s in t.db.list_subjects(Some("active"), 0, 10_000).await.expect("subjects") {
+    for s in
+        t.db.list_subjects(Some("active"), 0, 10_000)
+            .await
+            .expect("subjects")
+    {
         let data = s.data.expect("data");
         for q in app::records::queries(&data) {
             for m in engine.screener().screen(&q, &opts().config) {
@@ -98,7 +129,9 @@ async fn expected(t: &TestDb, ctx: &Context, delta: &BTreeSet<String>) -> BTreeS
 }
 
 async fn scenario(t: &TestDb) {
-    let (Some(old_files), Some(new_file)) = (old_set(), testkit::shared("data/ofac/sdn_2024-05-03.csv")) else {
+    let (Some(old_files), Some(new_file)) =
+        (old_set(), testkit::shared("data/ofac/sdn_2024-05-03.csv"))
+    else {
         return;
     };
     let mut ctx = Context::new(t.dir.path().join("data"));
@@ -106,7 +139,8 @@ async fn scenario(t: &TestDb) {
     let old = app::update::import(&ctx, &old_files, &Silent).expect("import old");
     let old_spec = old[0].saved.meta().name();
     // The update's diff, read from the file before it is imported.
-    let (_, _, diff) = app::lists::diff(&ctx, &old_spec, &new_file.display().to_string()).expect("diff");
+    let (_, _, diff) =
+        app::lists::diff(&ctx, &old_spec, &new_file.display().to_string()).expect("diff");
     let delta: BTreeSet<String> = diff
         .added
         .iter()
@@ -115,11 +149,17 @@ async fn scenario(t: &TestDb) {
         .collect();
     let sys = Actor::system("test");
     let subs = subjects(&ctx, &old_spec, &diff);
-    let s = app::records::upsert_subjects(&t.db, &sys, subs).await.expect("subjects");
+    let s = app::records::upsert_subjects(&t.db, &sys, subs)
+        .await
+        .expect("subjects");
     assert_eq!(s.rejected, 0, "{:?}", s.problems);
     let run = |o: MonitorOptions| {
         let ctx = ctx.clone();
-        async move { app::records::monitor(&ctx, &t.db, &ListSource::Stored, &o, &Silent).await.expect("monitor") }
+        async move {
+            app::records::monitor(&ctx, &t.db, &ListSource::Stored, &o, &Silent)
+                .await
+                .expect("monitor")
+        }
     };
     let first = run(opts()).await;
     assert_eq!(first.kind, "full");
@@ -130,29 +170,49 @@ async fn scenario(t: &TestDb) {
     let reviewer = Actor::new("rev", Role::Reviewer).expect("actor");
     // Alerts on entities the update removes stay open, to be marked as delisted.
     let removed: BTreeSet<String> = diff.removed.iter().map(|e| e.id.to_string()).collect();
-    let cleared: Vec<_> = t
-        .db
-        .alerts(None, None, 100_000)
-        .await
-        .expect("alerts")
-        .into_iter()
-        .filter(|a| !removed.contains(&a.entity_id))
-        .collect();
-    let first_ids: BTreeSet<i64> = t.db.alerts(None, None, 100_000).await.expect("alerts").iter().map(|a| a.id).collect();
+    let cleared: Vec<_> =
+        t.db.alerts(None, None, 100_000)
+            .await
+            .expect("alerts")
+            .into_iter()
+            .filter(|a| !removed.contains(&a.entity_id))
+            .collect();
+    let first_ids: BTreeSet<i64> =
+        t.db.alerts(None, None, 100_000)
+            .await
+            .expect("alerts")
+            .iter()
+            .map(|a| a.id)
+            .collect();
     for a in &cleared {
-        let d = t.db.propose(&analyst, a.id, Outcome::FalsePositive, "different person").await.expect("propose");
-        t.db.review(&reviewer, d.id, true, "agreed").await.expect("approve");
+        let d =
+            t.db.propose(&analyst, a.id, Outcome::FalsePositive, "different person")
+                .await
+                .expect("propose");
+        t.db.review(&reviewer, d.id, true, "agreed")
+            .await
+            .expect("approve");
     }
 
     // The update, interrupted after its first batch and resumed.
     app::update::import(&ctx, std::slice::from_ref(&new_file), &Silent).expect("import new");
-    let partial = run(MonitorOptions { max_batches: Some(1), ..opts() }).await;
+    let partial = run(MonitorOptions {
+        max_batches: Some(1),
+        ..opts()
+    })
+    .await;
     assert_eq!(partial.kind, "delta");
     let rest = run(opts()).await;
     assert!(rest.resumed, "{rest:?}");
     assert_eq!(rest.run_id, partial.run_id);
-    assert!(rest.added > 0 && rest.changed > 0 && rest.removed > 0, "{rest:?}");
-    assert!(partial.alerts_delisted + rest.alerts_delisted > 0, "{partial:?}");
+    assert!(
+        rest.added > 0 && rest.changed > 0 && rest.removed > 0,
+        "{rest:?}"
+    );
+    assert!(
+        partial.alerts_delisted + rest.alerts_delisted > 0,
+        "{partial:?}"
+    );
     let before = first_ids;
     let all = t.db.alerts(None, None, 100_000).await.expect("alerts");
     let opened: Vec<(String, String)> = all
@@ -161,26 +221,61 @@ async fn scenario(t: &TestDb) {
         .map(|a| (a.external_ref.clone(), a.entity_id.clone()))
         .collect();
     let unique: BTreeSet<(String, String)> = opened.iter().cloned().collect();
-    assert_eq!(unique.len(), opened.len(), "{}: an alert opened twice", t.name);
+    assert_eq!(
+        unique.len(),
+        opened.len(),
+        "{}: an alert opened twice",
+        t.name
+    );
     let want = expected(t, &ctx, &delta).await;
     assert!(!want.is_empty());
-    assert_eq!(unique, want, "{}: alerts must open exactly for matches of added or changed entities", t.name);
-    assert_eq!((partial.alerts_opened + rest.alerts_opened) as usize, want.len());
+    assert_eq!(
+        unique, want,
+        "{}: alerts must open exactly for matches of added or changed entities",
+        t.name
+    );
+    assert_eq!(
+        (partial.alerts_opened + rest.alerts_opened) as usize,
+        want.len()
+    );
 
     // Cleared pairs: re-alerted exactly when the entity changed (and still matches), with the
     // change shown; the others stay quiet even through a full re-screen.
     for a in &cleared {
-        let again: Vec<_> = all.iter().filter(|x| x.subject_id == a.subject_id && x.entity_id == a.entity_id && x.id != a.id).collect();
+        let again: Vec<_> = all
+            .iter()
+            .filter(|x| x.subject_id == a.subject_id && x.entity_id == a.entity_id && x.id != a.id)
+            .collect();
         let changed_and_matching = want.contains(&(a.external_ref.clone(), a.entity_id.clone()));
         if changed_and_matching && diff.changed.iter().any(|c| c.id.as_str() == a.entity_id) {
-            assert_eq!(again.len(), 1, "{}: {} changed and re-alerts once", t.name, a.entity_id);
+            assert_eq!(
+                again.len(),
+                1,
+                "{}: {} changed and re-alerts once",
+                t.name,
+                a.entity_id
+            );
             assert_eq!(again[0].reason, "entity_changed");
-            assert!(again[0].detail.as_ref().is_some_and(|d| d.get("changes").is_some()));
+            assert!(
+                again[0]
+                    .detail
+                    .as_ref()
+                    .is_some_and(|d| d.get("changes").is_some())
+            );
         } else if !changed_and_matching {
-            assert!(again.is_empty(), "{}: {} did not change and stays quiet", t.name, a.entity_id);
+            assert!(
+                again.is_empty(),
+                "{}: {} did not change and stays quiet",
+                t.name,
+                a.entity_id
+            );
         }
     }
-    let full = run(MonitorOptions { full: true, ..opts() }).await;
+    let full = run(MonitorOptions {
+        full: true,
+        ..opts()
+    })
+    .await;
     assert_eq!(full.alerts_opened, 0, "{full:?}");
     assert!(full.allowed > 0, "{full:?}");
     let none = run(opts()).await;

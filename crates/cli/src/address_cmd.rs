@@ -1,13 +1,12 @@
 //! `interdict address`: screen crypto addresses against list wallets and label files.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use app::sources::ListSource;
 use clap::Args;
-use wallets::{Report, Source};
+use wallets::Report;
 
 use crate::Global;
 use crate::progress::Bars;
@@ -61,89 +60,21 @@ pub fn run(global: &Global, args: AddressArgs) -> Result<ExitCode> {
         None => args.addresses.iter().map(|a| (a.clone(), None)).collect(),
     };
     if let Some(out) = &args.output {
-        let mut inputs: Vec<(&str, &std::path::Path)> = args
-            .labels
-            .iter()
-            .map(|p| ("the label file", p.as_path()))
-            .collect();
-        inputs.extend(args.input.as_deref().map(|p| ("the input", p)));
-        if let ListSource::Files(files) = &source {
-            inputs.extend(files.iter().map(|p| ("the list file", p.as_path())));
-        }
-        app::files::refuse_overwrite(out, &inputs)?;
+        app::address::refuse_overwrite(out, &spec, args.input.as_deref())?;
     }
     let book = app::address::book(&ctx, &spec, &Bars::default())?;
     let reports = app::address::screen_all(&book, &queries, args.chain.as_deref());
     let any_hit = reports.iter().any(Report::is_hit);
 
     if global.json || args.output.is_some() || args.input.is_some() {
-        let mut out: Box<dyn Write> = match &args.output {
-            Some(p) => Box::new(std::io::BufWriter::new(
-                std::fs::File::create(p)
-                    .with_context(|| format!("cannot create {}", p.display()))?,
-            )),
-            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-        };
-        for r in &reports {
-            serde_json::to_writer(&mut out, r)?;
-            out.write_all(b"\n")?;
-        }
-        out.flush()?;
+        app::address::write_reports(&reports, args.output.as_deref())?;
     } else {
         for r in &reports {
-            print_report(r);
+            crate::out::text(&app::address::report_text(r));
         }
     }
     if args.fail_on_match && any_hit {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_report(r: &Report) {
-    let mut head = if r.valid {
-        format!(
-            "{}  valid {} ({})",
-            r.address,
-            r.family.as_deref().unwrap_or(""),
-            r.chains.join(", ")
-        )
-    } else {
-        format!(
-            "{}  INVALID: {}",
-            r.address,
-            r.error.as_deref().unwrap_or("?")
-        )
-    };
-    if let Some(m) = &r.declared_chain_mismatch {
-        head.push_str(&format!("  [declared chain mismatch: {m}]"));
-    }
-    outln!("{head}  — {} hit(s)", r.hits.len());
-    for h in &r.hits {
-        let how = format!("{:?}", h.matched_on);
-        match &h.source {
-            Source::List {
-                list,
-                list_version,
-                entity_id,
-                name,
-                programs,
-                currency,
-            } => outln!(
-                "    {how:<9} {entity_id:<14} {name}  [{}]  {currency}  ({list}@{list_version})",
-                programs.join(", ")
-            ),
-            Source::Label {
-                source,
-                category,
-                label,
-                ..
-            } => outln!("    {how:<9} {category:<14} {label}  ({source})"),
-        }
-        if let Some(m) = &h.currency_mismatch {
-            outln!(
-                "              note: the list files this address under a currency it cannot belong to: {m}"
-            );
-        }
-    }
 }

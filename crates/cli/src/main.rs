@@ -17,6 +17,7 @@ mod eval_cmd;
 mod graph_cmd;
 mod lists;
 mod progress;
+mod records_cmd;
 mod screen_cmd;
 mod vet_cmd;
 
@@ -32,6 +33,15 @@ pub struct Global {
     /// More log output on standard error (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// The records database (postgres://… or sqlite://FILE) [default: records.db in the data dir].
+    #[arg(long, global = true, env = "INTERDICT_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
+    /// Who acts, as the audit trail records it.
+    #[arg(long, global = true, env = "INTERDICT_USER", default_value = "cli")]
+    pub user: String,
+    /// The acting user's role: analyst, reviewer or admin.
+    #[arg(long, global = true, env = "INTERDICT_ROLE", default_value = "analyst")]
+    pub role: String,
 }
 
 impl Global {
@@ -79,6 +89,8 @@ enum Command {
     Path(graph_cmd::PathArgs),
     /// Vet applicant and contractor records for IT-worker infiltration red flags.
     Vet(vet_cmd::VetArgs),
+    #[command(flatten)]
+    Records(records_cmd::Cmd),
 }
 
 fn main() -> ExitCode {
@@ -96,6 +108,7 @@ fn main() -> ExitCode {
         Command::Trace(args) => graph_cmd::run_trace(&cli.global, args),
         Command::Path(args) => graph_cmd::run_path(&cli.global, args),
         Command::Vet(args) => vet_cmd::run(&cli.global, args),
+        Command::Records(cmd) => records_cmd::run(&cli.global, cmd),
     };
     match result {
         Ok(code) => code,

@@ -302,8 +302,8 @@ impl RunLock {
             sqlx::query(
                 "SELECT pg_advisory_unlock(hashtext('interdict-rescreen:' || current_schema()))",
             )
-                .execute(&mut *conn)
-                .await?;
+            .execute(&mut *conn)
+            .await?;
         }
         Ok(())
     }

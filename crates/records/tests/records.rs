@@ -217,7 +217,7 @@ fn a_checkpoint_catches_truncation_even_with_the_head_rewritten() {
         let cp = t.db.checkpoint(&admin, &key).await.expect("checkpoint");
         let pk = records::audit::hex(key.verifying_key().as_bytes());
         assert!(
-            t.db.verify_audit(&[cp.clone()], Some(&pk))
+            t.db.verify_audit(std::slice::from_ref(&cp), Some(&pk))
                 .await
                 .expect("verify")
                 .ok
