@@ -151,3 +151,12 @@ pub async fn execute(db: &Db, sql: &str) -> Result<u64> {
         .await?
         .rows_affected())
 }
+
+/// The first column of the first row of a query, as a number (counts in tests).
+pub async fn scalar(db: &Db, sql: &str) -> Result<i64> {
+    use sqlx::Row;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get::<i64, _>(0)?)
+}
