@@ -31,7 +31,9 @@ fn num(name: &str, default: usize) -> usize {
 }
 
 fn main() -> anyhow::Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(run())
 }
 
@@ -46,7 +48,9 @@ async fn run() -> anyhow::Result<()> {
         Some(list) => {
             app::update::import(&ctx, &[list.into()], &Silent)?;
             let (_, es) = app::lists::load_side(&ctx, "ofac-sdn")?;
-            es.iter().filter_map(|e| e.names.first().map(|n| n.full.clone())).collect()
+            es.iter()
+                .filter_map(|e| e.names.first().map(|n| n.full.clone()))
+                .collect()
         }
         None => Vec::new(),
     };
@@ -76,7 +80,14 @@ async fn run() -> anyhow::Result<()> {
     if !listed.is_empty() {
         app::engine::open(&ctx, &ListSource::Stored, &Silent)?;
         let t = Instant::now();
-        let s = app::records::monitor(&ctx, &db, &ListSource::Stored, &MonitorOptions::default(), &Silent).await?;
+        let s = app::records::monitor(
+            &ctx,
+            &db,
+            &ListSource::Stored,
+            &MonitorOptions::default(),
+            &Silent,
+        )
+        .await?;
         println!(
             "full re-screen of {} subjects: {:.1} s, {} alerts",
             s.subjects_screened,
@@ -87,7 +98,14 @@ async fn run() -> anyhow::Result<()> {
             app::update::import(&ctx, &[update.into()], &Silent)?;
             app::engine::open(&ctx, &ListSource::Stored, &Silent)?;
             let t = Instant::now();
-            let s = app::records::monitor(&ctx, &db, &ListSource::Stored, &MonitorOptions::default(), &Silent).await?;
+            let s = app::records::monitor(
+                &ctx,
+                &db,
+                &ListSource::Stored,
+                &MonitorOptions::default(),
+                &Silent,
+            )
+            .await?;
             println!(
                 "delta re-screen ({} added, {} changed, {} removed) against {n} subjects: {:.1} s (subject index included), {} candidates, {} alerts",
                 s.added,
@@ -102,10 +120,18 @@ async fn run() -> anyhow::Result<()> {
 
     let ana = Actor::new("ana", Role::Analyst)?;
     let rev = Actor::new("rev", Role::Reviewer)?;
-    let alerts = db.alerts(Some(api::AlertState::Open), None, num("--decisions", 2_000) as i64).await?;
+    let alerts = db
+        .alerts(
+            Some(api::AlertState::Open),
+            None,
+            num("--decisions", 2_000) as i64,
+        )
+        .await?;
     let t = Instant::now();
     for a in &alerts {
-        let d = db.propose(&ana, a.id, Outcome::FalsePositive, "bench").await?;
+        let d = db
+            .propose(&ana, a.id, Outcome::FalsePositive, "bench")
+            .await?;
         db.review(&rev, d.id, true, "bench").await?;
     }
     let secs = t.elapsed().as_secs_f64();
@@ -122,7 +148,13 @@ async fn run() -> anyhow::Result<()> {
     while left > 0 {
         let mut tx = db.begin().await?;
         for _ in 0..left.min(20_000) {
-            tx.audit("bench", "bench.fill", "bench", serde_json::json!({"n": left})).await?;
+            tx.audit(
+                "bench",
+                "bench.fill",
+                "bench",
+                serde_json::json!({"n": left}),
+            )
+            .await?;
             left -= 1;
         }
         tx.commit().await?;

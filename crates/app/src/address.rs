@@ -102,65 +102,31 @@ pub fn read_queries(path: &Path) -> Result<Vec<(String, Option<String>)>> {
 }
 
 /// Screens every address; `declared` is the chain for queries that name none.
+///
+/// With `clusters` (a directory written by `interdict graph utxo import --clusters`), an
+/// address also hits every listed or labelled address of its UTXO cluster, as
+/// [`wallets::MatchKind::Cluster`] with the transactions that join them.
 pub fn screen_all(
     book: &AddressBook,
     queries: &[(String, Option<String>)],
     declared: Option<&str>,
-) -> Vec<Report> {
-    queries
+    clusters: Option<&Path>,
+) -> Result<Vec<Report>> {
+    let mapped = clusters.map(graph::import::open_clusters).transpose()?;
+    let view = mapped.as_ref().map(|m| m.view());
+    let listed = view
+        .as_ref()
+        .map(|v| graph::clusters::ListedClusters::new(book, v));
+    Ok(queries
         .iter()
-        .map(|(a, c)| book.screen(a, c.as_deref().or(declared)))
-        .collect()
-}
-
-/// The plain-text form of a report that `interdict address` prints: a head line, then one line
-/// per hit.
-pub fn report_text(r: &Report) -> String {
-    use std::fmt::Write;
-    let mut s = if r.valid {
-        let family = r.family.as_deref().unwrap_or("");
-        format!("{}  valid {family} ({})", r.address, r.chains.join(", "))
-    } else {
-        format!(
-            "{}  INVALID: {}",
-            r.address,
-            r.error.as_deref().unwrap_or("?")
-        )
-    };
-    if let Some(m) = &r.declared_chain_mismatch {
-        let _ = write!(s, "  [declared chain mismatch: {m}]");
-    }
-    let _ = writeln!(s, "  — {} hit(s)", r.hits.len());
-    for h in &r.hits {
-        let how = format!("{:?}", h.matched_on);
-        let _ = match &h.source {
-            wallets::Source::List {
-                list,
-                list_version,
-                entity_id,
-                name,
-                programs,
-                currency,
-            } => writeln!(
-                s,
-                "    {how:<9} {entity_id:<14} {name}  [{}]  {currency}  ({list}@{list_version})",
-                programs.join(", ")
-            ),
-            wallets::Source::Label {
-                source,
-                category,
-                label,
-                ..
-            } => writeln!(s, "    {how:<9} {category:<14} {label}  ({source})"),
-        };
-        if let Some(m) = &h.currency_mismatch {
-            let _ = writeln!(
-                s,
-                "              note: the list files this address under a currency it cannot belong to: {m}"
-            );
-        }
-    }
-    s
+        .map(|(a, c)| {
+            let mut r = book.screen(a, c.as_deref().or(declared));
+            if let (Some(v), Some(l)) = (&view, &listed) {
+                l.screen(book, v, &mut r);
+            }
+            r
+        })
+        .collect())
 }
 
 /// Refuses an output path that is one of the command's inputs (label files, the query file,

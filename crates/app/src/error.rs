@@ -26,6 +26,9 @@ pub enum AppError {
     /// The records database failed or refused.
     #[error(transparent)]
     Records(#[from] records::Error),
+    /// A graph or clusters directory cannot be used.
+    #[error(transparent)]
+    Graph(#[from] graph::import::ImportError),
     /// A download failed.
     #[error("{0}")]
     Download(String),

@@ -40,6 +40,10 @@ pub struct AddressArgs {
     /// The chain the addresses are declared on; a disagreement is reported.
     #[arg(long, value_name = "CODE")]
     chain: Option<String>,
+    /// Also hit on listed or labelled addresses of the same UTXO cluster (a clusters directory
+    /// from `interdict graph utxo import --clusters`), with the joining transactions.
+    #[arg(long, value_name = "DIR")]
+    clusters: Option<PathBuf>,
     /// Exit with status 1 when any address has a hit.
     #[arg(long)]
     fail_on_match: bool,
@@ -63,14 +67,15 @@ pub fn run(global: &Global, args: AddressArgs) -> Result<ExitCode> {
         app::address::refuse_overwrite(out, &spec, args.input.as_deref())?;
     }
     let book = app::address::book(&ctx, &spec, &Bars::default())?;
-    let reports = app::address::screen_all(&book, &queries, args.chain.as_deref());
+    let declared = args.chain.as_deref();
+    let reports = app::address::screen_all(&book, &queries, declared, args.clusters.as_deref())?;
     let any_hit = reports.iter().any(Report::is_hit);
 
     if global.json || args.output.is_some() || args.input.is_some() {
         app::address::write_reports(&reports, args.output.as_deref())?;
     } else {
         for r in &reports {
-            crate::out::text(&app::address::report_text(r));
+            crate::out::text(&r.text());
         }
     }
     if args.fail_on_match && any_hit {

@@ -322,14 +322,14 @@ impl GraphBuilder {
     }
 }
 
-fn tmp_dir(dir: &Path) -> PathBuf {
+pub(super) fn tmp_dir(dir: &Path) -> PathBuf {
     let mut name = dir.file_name().unwrap_or_default().to_os_string();
     name.push(".tmp");
     dir.with_file_name(name)
 }
 
 /// Little-endian fixed-size integers the column files hold.
-trait Le: Copy + Default {
+pub(super) trait Le: Copy + Default {
     const SIZE: usize;
     fn put(self, out: &mut Vec<u8>);
     fn get(b: &[u8]) -> Self;
@@ -350,9 +350,9 @@ macro_rules! le {
         }
     )*};
 }
-le!(u32, u64, u128);
+le!(u8, u32, u64, u128);
 
-fn write_vec<T: Le>(path: &Path, v: &[T]) -> Result<(), StorageError> {
+pub(super) fn write_vec<T: Le>(path: &Path, v: &[T]) -> Result<(), StorageError> {
     let f = File::create(path).map_err(io_err(path))?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
     let mut buf = Vec::with_capacity(1 << 16);
