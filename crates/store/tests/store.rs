@@ -157,7 +157,11 @@ fn temporary_names_are_unique_per_writer_not_per_process() {
     assert_eq!(names.len(), 1000);
     assert!(names.iter().all(|n| n.starts_with(&pid)));
     let (a, b) = (store::unique_suffix(), store::unique_suffix());
-    assert_ne!(a.rsplit('-').next(), b.rsplit('-').next(), "the random part differs");
+    assert_ne!(
+        a.rsplit('-').next(),
+        b.rsplit('-').next(),
+        "the random part differs"
+    );
 }
 
 /// A writer's lock excludes another (here a second open of the lock file in this process,
