@@ -102,13 +102,29 @@ pub fn read_queries(path: &Path) -> Result<Vec<(String, Option<String>)>> {
 }
 
 /// Screens every address; `declared` is the chain for queries that name none.
+///
+/// With `clusters` (a directory written by `interdict graph utxo import --clusters`), an
+/// address also hits every listed or labelled address of its UTXO cluster, as
+/// [`wallets::MatchKind::Cluster`] with the transactions that join them.
 pub fn screen_all(
     book: &AddressBook,
     queries: &[(String, Option<String>)],
     declared: Option<&str>,
-) -> Vec<Report> {
-    queries
+    clusters: Option<&Path>,
+) -> Result<Vec<Report>> {
+    let mapped = clusters.map(graph::import::open_clusters).transpose()?;
+    let view = mapped.as_ref().map(|m| m.view());
+    let listed = view
+        .as_ref()
+        .map(|v| graph::clusters::ListedClusters::new(book, v));
+    Ok(queries
         .iter()
-        .map(|(a, c)| book.screen(a, c.as_deref().or(declared)))
-        .collect()
+        .map(|(a, c)| {
+            let mut r = book.screen(a, c.as_deref().or(declared));
+            if let (Some(v), Some(l)) = (&view, &listed) {
+                l.screen(book, v, &mut r);
+            }
+            r
+        })
+        .collect())
 }

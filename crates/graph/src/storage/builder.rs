@@ -329,7 +329,7 @@ impl GraphBuilder {
 }
 
 /// A temporary directory beside `dir`, unique to this writer.
-fn tmp_dir(dir: &Path) -> PathBuf {
+pub(super) fn tmp_dir(dir: &Path) -> PathBuf {
     use std::hash::{BuildHasher, Hasher};
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -346,7 +346,7 @@ fn tmp_dir(dir: &Path) -> PathBuf {
 /// it, released when the returned file closes, also when the process is killed), then repairs
 /// what a killed writer left: a backup without its graph is renamed back, a backup beside its
 /// graph and every temporary directory are removed.
-fn lock(dir: &Path) -> Result<File, StorageError> {
+pub(super) fn lock(dir: &Path) -> Result<File, StorageError> {
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -396,7 +396,7 @@ fn lock(dir: &Path) -> Result<File, StorageError> {
 }
 
 /// Little-endian fixed-size integers the column files hold.
-trait Le: Copy + Default {
+pub(super) trait Le: Copy + Default {
     const SIZE: usize;
     fn put(self, out: &mut Vec<u8>);
     fn get(b: &[u8]) -> Self;
@@ -417,9 +417,9 @@ macro_rules! le {
         }
     )*};
 }
-le!(u32, u64, u128);
+le!(u8, u32, u64, u128);
 
-fn write_vec<T: Le>(path: &Path, v: &[T]) -> Result<(), StorageError> {
+pub(super) fn write_vec<T: Le>(path: &Path, v: &[T]) -> Result<(), StorageError> {
     let f = File::create(path).map_err(io_err(path))?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
     let mut buf = Vec::with_capacity(1 << 16);

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use memmap2::Mmap;
 
+use super::clusters::{CLUSTERS_FORMAT, ClustersMeta};
 use super::{FORMAT_VERSION, Meta, StorageError, io_err};
+use crate::clusters::ClustersRef;
 use crate::view::{Csr, GraphRef, Strings};
 
 #[cfg(not(target_endian = "little"))]
@@ -46,6 +48,7 @@ impl Map {
 
 /// Integer types a column may hold: every bit pattern is a valid value.
 trait Pod: Copy {}
+impl Pod for u8 {}
 impl Pod for u32 {}
 impl Pod for u64 {}
 impl Pod for u128 {}
@@ -305,6 +308,132 @@ impl MappedGraph {
                 offsets: self.col(19),
             },
             assets: &self.meta.assets,
+        }
+    }
+}
+
+/// A clusters directory opened for reading; [`MappedClusters::view`] gives the slices.
+pub struct MappedClusters {
+    meta: ClustersMeta,
+    maps: Vec<Map>,
+}
+
+const CLUSTER_FILES: [&str; 11] = [
+    "addr.bytes",
+    "addr.off",
+    "addr.sorted",
+    "cluster",
+    "members",
+    "parent",
+    "parent.tx",
+    "parent.reason",
+    "tx.bytes",
+    "tx.off",
+    "tx.block",
+];
+
+impl MappedClusters {
+    /// Maps every file of the directory and checks their lengths against `meta.json`.
+    pub fn open(dir: &Path) -> Result<MappedClusters, StorageError> {
+        let meta_path = dir.join("meta.json");
+        let text = std::fs::read(&meta_path).map_err(io_err(&meta_path))?;
+        let corrupt = |message: String| StorageError::Corrupt {
+            path: meta_path.display().to_string(),
+            message,
+        };
+        let meta: ClustersMeta = serde_json::from_slice(&text).map_err(|e| {
+            corrupt(format!(
+                "{e}; was this directory written by `interdict graph utxo import`?"
+            ))
+        })?;
+        if meta.format != CLUSTERS_FORMAT {
+            return Err(corrupt(format!(
+                "format {} but this build reads {CLUSTERS_FORMAT}; import the UTXO files again",
+                meta.format
+            )));
+        }
+        let maps = CLUSTER_FILES
+            .iter()
+            .map(|n| Map::open(dir, n))
+            .collect::<Result<Vec<_>, _>>()?;
+        let n = meta.addresses as usize;
+        let t = meta.evidence_txs as usize;
+        let want: [(usize, usize); 11] = [
+            (1, usize::MAX),
+            (8, n + 1),
+            (4, n),
+            (4, n),
+            (4, n),
+            (4, n),
+            (4, n),
+            (1, n),
+            (1, usize::MAX),
+            (8, t + 1),
+            (8, t),
+        ];
+        for (i, (size, count)) in want.into_iter().enumerate() {
+            let b = maps[i].bytes();
+            let aligned = match size {
+                4 => cast::<u32>(b).is_some(),
+                8 => cast::<u64>(b).is_some(),
+                _ => true,
+            };
+            if !aligned || (count != usize::MAX && b.len() != count * size) {
+                return Err(StorageError::Corrupt {
+                    path: dir.join(CLUSTER_FILES[i]).display().to_string(),
+                    message: format!(
+                        "{} bytes, expected {count} entries of {size} bytes; import the UTXO files again",
+                        b.len()
+                    ),
+                });
+            }
+        }
+        let c = MappedClusters { meta, maps };
+        // Ids in the id columns index the address table; lookups rely on it.
+        let v = c.view();
+        let n32 = n as u32;
+        let ids_ok = [v.address_order, v.cluster, v.members, v.parent]
+            .iter()
+            .all(|col| col.iter().all(|&a| a < n32))
+            && v.parent_tx
+                .iter()
+                .all(|&x| x == crate::clusters::NO_PARENT || (x as usize) < t);
+        if !ids_ok {
+            return Err(corrupt(
+                "an id column points outside the address table; import the UTXO files again".into(),
+            ));
+        }
+        Ok(c)
+    }
+
+    /// What `meta.json` says.
+    pub fn meta(&self) -> &ClustersMeta {
+        &self.meta
+    }
+
+    fn col<T: Pod>(&self, i: usize) -> &[T] {
+        // Lengths and alignment were checked in `open`.
+        cast(self.maps[i].bytes()).unwrap_or(&[])
+    }
+
+    /// The slices the cluster-level analyses take.
+    pub fn view(&self) -> ClustersRef<'_> {
+        ClustersRef {
+            addresses: Strings {
+                bytes: self.maps[0].bytes(),
+                offsets: self.col(1),
+            },
+            address_order: self.col(2),
+            cluster: self.col(3),
+            members: self.col(4),
+            parent: self.col(5),
+            parent_tx: self.col(6),
+            parent_reason: self.col(7),
+            txs: Strings {
+                bytes: self.maps[8].bytes(),
+                offsets: self.col(9),
+            },
+            tx_block: self.col(10),
         }
     }
 }

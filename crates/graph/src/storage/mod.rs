@@ -21,6 +21,20 @@
 //! Edge ids are the rank of a transfer in (block, input row) order, so edge attribute files are
 //! sorted by block and each node's CSR edges are in chronological order.
 //!
+//! A clusters directory (`interdict graph utxo import --clusters`, [`write_clusters`],
+//! [`MappedClusters`]) holds the address clusters of UTXO transactions, `n` addresses and `t`
+//! evidence transactions:
+//!
+//! | file | type | length | content |
+//! |---|---|---|---|
+//! | `meta.json` | JSON | | [`ClustersMeta`]: counts, heuristics used, sources |
+//! | `addr.bytes`, `addr.off` | bytes, `u64` | n + 1 offsets | canonical address of each id (first appearance order) |
+//! | `addr.sorted` | `u32` | n | ids sorted by address (binary-search lookup) |
+//! | `cluster` | `u32` | n | cluster of each address: its smallest member id |
+//! | `members` | `u32` | n | ids sorted by (cluster, id) |
+//! | `parent`, `parent.tx`, `parent.reason` | `u32`, `u32`, `u8` | n | the join forest rooted at each cluster id: parent, evidence transaction (`u32::MAX` at roots), heuristic (0 multi-input, 1 change) |
+//! | `tx.bytes`, `tx.off`, `tx.block` | bytes, `u64`, `u64` | t, t + 1, t | the transactions that joined something, in block order |
+//!
 //! Import is one pass over the input: rows are appended to the column files as they come, with
 //! the address dictionary in memory; when the input is not sorted by block, a stable sort
 //! permutes the columns once, one column at a time; a pass in block order then gives each
@@ -38,10 +52,12 @@
 //! backup opens it; the next writer renames it back or removes it.
 
 mod builder;
+mod clusters;
 mod mapped;
 
 pub use builder::GraphBuilder;
-pub use mapped::MappedGraph;
+pub use clusters::{CLUSTERS_FORMAT, ClustersMeta, write_clusters};
+pub use mapped::{MappedClusters, MappedGraph};
 
 use serde::{Deserialize, Serialize};
 
