@@ -20,9 +20,17 @@
 //! | `lists --json` | array of [`StoredSnapshot`] |
 //! | `lists import/update --json` | array of [`ImportOutcome`] |
 //! | `vet … --output F` (one line per run, subject, cluster, diagnostic) | `vetting::ReportLine` |
+//! | `customers`, `alerts`, `decide`, `audit`, `monitor`, `retention` | the types of [`records`] |
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+pub mod service;
+pub mod yente;
+
+pub use service::*;
+pub mod records;
+pub use records::*;
 
 /// Where the lists that answered a request come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -61,6 +69,9 @@ pub struct ListUsed {
 pub enum WarningCode {
     /// The answer used the bundled default lists, which are not current.
     BundledLists,
+    /// The answer used lists older than their maximum age (a service started with
+    /// `--allow-stale`).
+    StaleLists,
 }
 
 /// Something the user must know about an answer.
@@ -308,6 +319,33 @@ pub struct ImportOutcome {
         wallets::Source,
         wallets::MatchKind,
         vetting::ReportLine,
+        ListFreshness,
+        Readiness,
+        ErrorBody,
+        Role,
+        KeyInfo,
+        CreatedKey,
+        ScreenRequest,
+        BatchItem,
+        BatchRequest,
+        BatchResponse,
+        AddressRequest,
+        AddressResponse,
+        EntityOut,
+        DiffResponse,
+        UpdateResponse,
+        SubjectInput,
+        SubjectOut,
+        SubjectImport,
+        AlertState,
+        Outcome,
+        DecisionOut,
+        AlertOut,
+        AuditRecord,
+        AuditCheckpoint,
+        AuditVerification,
+        RescreenSummary,
+        RetentionSummary,
     ))
 )]
 pub struct Contract;

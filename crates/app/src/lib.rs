@@ -11,6 +11,11 @@
 //! - [`screen`], [`address`]: single and batch pipelines, with resume, producing the typed
 //!   output contract of the `api` crate.
 //! - [`allow`]: allow-list decisions and their file format.
+//! - [`live`], [`freshness`], [`keys`], [`matching`], [`hooks`]: what a long-running service
+//!   needs: the swappable screener generation, the fail-closed freshness rule, API keys,
+//!   yente's matching protocol, and the hook after each screening request.
+//! - [`records`]: monitored subjects, alerts, four-eyes decisions, the audit trail and
+//!   re-screening on list changes, over the `records` database.
 //!
 //! This crate may read and write files under the data directory and the paths a user names; it
 //! knows nothing of terminals, argument parsing or HTTP. Long work reports progress through
@@ -24,9 +29,16 @@ pub mod engine;
 mod error;
 pub mod eval;
 pub mod files;
+pub mod freshness;
+pub mod hooks;
+pub mod keys;
 pub mod lists;
+pub mod live;
+pub mod matching;
+pub mod records;
 pub mod screen;
 pub mod sources;
+pub mod text;
 pub mod update;
 pub mod vet;
 

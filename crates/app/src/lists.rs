@@ -47,6 +47,19 @@ pub fn load_side(ctx: &Context, spec: &str) -> Result<(String, Vec<Entity>)> {
     Ok((meta.name(), snap.entities))
 }
 
+/// The differences between two stored versions only (never files): what a service offers its
+/// clients, who must not make it read files on the server.
+pub fn diff_stored(ctx: &Context, old: &str, new: &str) -> Result<(String, String, ListDiff)> {
+    let store = ctx.store()?;
+    let (o, n) = (store.resolve(old)?, store.resolve(new)?);
+    let (os, ns) = (store.load(&o)?, store.load(&n)?);
+    Ok((
+        o.name(),
+        n.name(),
+        model::diff::diff(&os.entities, &ns.entities),
+    ))
+}
+
 /// The differences between two versions, with their display names.
 pub fn diff(ctx: &Context, old: &str, new: &str) -> Result<(String, String, ListDiff)> {
     let (old_name, old_entities) = load_side(ctx, old)?;

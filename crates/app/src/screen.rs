@@ -73,6 +73,43 @@ pub fn parse_dob(s: &str) -> Result<PartialDate, String> {
     PartialDate::parse_iso(s).ok_or_else(|| "not a date; use YYYY, YYYY-MM or YYYY-MM-DD".into())
 }
 
+/// The longest name a request may carry, in characters: longer text is not a name, and
+/// screening it would only cost time.
+pub const MAX_NAME_CHARS: usize = 500;
+
+/// The query of a native API request. Unlike a batch file row, a request with an unusable
+/// field is refused as a whole (the caller is a program that can fix it); the error names the
+/// field, never its value.
+pub fn request_query(r: &api::ScreenRequest) -> Result<Query, String> {
+    let name = r.name.trim();
+    if name.is_empty() {
+        return Err("name: empty".into());
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!("name: longer than {MAX_NAME_CHARS} characters"));
+    }
+    let mut q = Query::name(name);
+    if let Some(s) = nonempty(r.schema.as_deref()) {
+        q.schema = Some(parse_schema(s).map_err(|e| format!("schema: {e}"))?);
+    }
+    if let Some(d) = nonempty(r.birth_date.as_deref()) {
+        q.birth_date = Some(parse_dob(d).map_err(|e| format!("birth_date: {e}"))?);
+    }
+    if let Some(n) = nonempty(r.nationality.as_deref()) {
+        q.nationality = Some(parse_nationality(n).map_err(|e| format!("nationality: {e}"))?);
+    }
+    if r.identifiers.len() > 20 || r.identifiers.iter().any(|i| i.len() > 100) {
+        return Err("identifiers: at most 20, each at most 100 characters".into());
+    }
+    q.identifiers = r
+        .identifiers
+        .iter()
+        .map(|i| i.trim().to_string())
+        .filter(|i| !i.is_empty())
+        .collect();
+    Ok(q)
+}
+
 /// The answer line for one query's matches, with allow-list decisions applied for `customer`.
 pub fn line(
     engine: &Engine,

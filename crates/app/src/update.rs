@@ -114,7 +114,11 @@ pub fn import(
     }
     let mut out = Vec::new();
     for (p, sources) in parsed {
-        out.push(store_checked(&store, p, sources, &policy)?);
+        let o = store_checked(&store, p, sources, &policy)?;
+        if o.is_current() {
+            confirm_current(ctx, &o.saved);
+        }
+        out.push(o);
     }
     Ok(out)
 }
@@ -140,6 +144,16 @@ fn store_checked(
         diagnostics,
         held,
     })
+}
+
+/// Records that a stored snapshot was just confirmed current (imported, or downloaded and
+/// found new or unchanged), for the service's freshness rule. A failure to record only makes
+/// the list look older, which fails closed; it is logged.
+fn confirm_current(ctx: &Context, saved: &Saved) {
+    let m = saved.meta();
+    if let Err(e) = crate::freshness::confirm(ctx, m.list.as_str(), &m.version) {
+        tracing::warn!(error = %e, "The list confirmation time could not be recorded.");
+    }
 }
 
 /// The lists a name list stands for: every list with an official source when empty.
@@ -179,7 +193,11 @@ pub fn update(
         .iter()
         .map(|&list| {
             let r = match download::source(list) {
-                Some(source) => update_one(&store, source, fetcher, policy, obs),
+                Some(source) => update_one(&store, source, fetcher, policy, obs).inspect(|o| {
+                    if o.is_current() {
+                        confirm_current(ctx, &o.saved);
+                    }
+                }),
                 None => Err(AppError::Invalid(
                     "no official download is configured; import the files with `interdict lists import`"
                         .into(),
@@ -235,11 +253,14 @@ pub fn fetch_first_lists(ctx: &Context, store: &Store, obs: &dyn Observer) -> Ve
     fetcher.attempts = 2;
     for source in download::SOURCES {
         match update_one(store, source, &fetcher, Policy::default(), obs) {
-            Ok(o) if o.is_current() => obs.notice(&format!(
-                "  {}: {} entities",
-                o.saved.meta().name(),
-                o.saved.meta().entity_count()
-            )),
+            Ok(o) if o.is_current() => {
+                confirm_current(ctx, &o.saved);
+                obs.notice(&format!(
+                    "  {}: {} entities",
+                    o.saved.meta().name(),
+                    o.saved.meta().entity_count()
+                ));
+            }
             Ok(o) => obs.notice(&format!(
                 "  {}: stored but not used: {}",
                 o.saved.meta().name(),

@@ -17,6 +17,7 @@ mod eval_cmd;
 mod graph_cmd;
 mod lists;
 mod progress;
+mod records_cmd;
 mod screen_cmd;
 mod vet_cmd;
 
@@ -32,6 +33,15 @@ pub struct Global {
     /// More log output on standard error (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// The records database (postgres://… or sqlite://FILE) [default: records.db in the data dir].
+    #[arg(long, global = true, env = "INTERDICT_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
+    /// Who acts, as the audit trail records it.
+    #[arg(long, global = true, env = "INTERDICT_USER", default_value = "cli")]
+    pub user: String,
+    /// The acting user's role: analyst, reviewer or admin.
+    #[arg(long, global = true, env = "INTERDICT_ROLE", default_value = "analyst")]
+    pub role: String,
 }
 
 impl Global {
@@ -79,11 +89,18 @@ enum Command {
     Path(graph_cmd::PathArgs),
     /// Vet applicant and contractor records for IT-worker infiltration red flags.
     Vet(vet_cmd::VetArgs),
+    /// Run the screening service: yente-compatible /match, native /v1 API, keys, metrics.
+    Serve(server::cli::ServeArgs),
+    /// Create, list and revoke the service's API keys.
+    Keys(server::cli::KeysArgs),
+    #[command(flatten)]
+    Records(records_cmd::Cmd),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.global.verbose);
+    // The service logs JSON lines and sets up its own logging.
+    (!matches!(cli.command, Command::Serve(_))).then(|| init_logging(cli.global.verbose));
     // A bug must still end with a status the caller expects (2), never 101 (the panic message
     // is printed by the default hook first).
     std::panic::catch_unwind(move || dispatch(cli)).unwrap_or(ExitCode::from(2))
@@ -102,6 +119,9 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Trace(args) => graph_cmd::run_trace(&cli.global, args),
         Command::Path(args) => graph_cmd::run_path(&cli.global, args),
         Command::Vet(args) => vet_cmd::run(&cli.global, args),
+        Command::Serve(args) => server::cli::serve(cli.global.context(), args),
+        Command::Keys(args) => server::cli::keys(cli.global.context(), cli.global.json, args),
+        Command::Records(cmd) => records_cmd::run(&cli.global, cmd),
     };
     match result {
         Ok(code) => code,

@@ -34,21 +34,59 @@ pub enum FtmError {
 }
 
 /// The id an entity gets in FtM output: OpenSanctions ids lose our `os:` prefix so that their
-/// data round-trips; every other id keeps its prefix so that the source stays visible.
+/// data round-trips; every other id keeps its source prefix, joined with a dot (`ofac.43377`,
+/// `un.QDi.290`), because FtM entity references allow only letters, digits, dots and hyphens.
+/// Any other character of the local part becomes a hyphen.
 pub fn ftm_id(id: &EntityId) -> String {
     match id.source() {
         SourceKind::OpenSanctions => id.local().to_string(),
-        _ => id.as_str().to_string(),
+        s => {
+            let local: String = id
+                .local()
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let local = local.trim_end_matches(['.', '-']);
+            format!(
+                "{}.{}",
+                s.prefix(),
+                if local.is_empty() { "0" } else { local }
+            )
+        }
     }
 }
 
-/// The entity id of an FtM id: one of our own prefixed ids stays as it is, anything else is an
-/// OpenSanctions id and gets `os:`.
+/// The entity id of an FtM id: one of our own ids (`ofac.43377`, or the older `ofac:43377`)
+/// becomes ours again, anything else is an OpenSanctions id and gets `os:`.
 pub fn entity_id_from_ftm(raw: &str) -> Option<EntityId> {
-    match EntityId::parse(raw) {
-        Ok(id) if id.source() != SourceKind::OpenSanctions => Some(id),
-        _ => EntityId::new(SourceKind::OpenSanctions, raw).ok(),
+    if let Ok(id) = EntityId::parse(raw)
+        && id.source() != SourceKind::OpenSanctions
+    {
+        return Some(id);
     }
+    // `ofac-cons.` before `ofac.`: the longer prefix first.
+    for s in [
+        SourceKind::OfacCons,
+        SourceKind::Ofac,
+        SourceKind::Un,
+        SourceKind::Eu,
+        SourceKind::Uk,
+    ] {
+        if let Some(local) = raw
+            .strip_prefix(s.prefix())
+            .and_then(|r| r.strip_prefix('.'))
+            && let Ok(id) = EntityId::new(s, local)
+        {
+            return Some(id);
+        }
+    }
+    EntityId::new(SourceKind::OpenSanctions, raw).ok()
 }
 
 /// Builds an entity from one FtM JSON object.
@@ -152,6 +190,45 @@ impl Props {
     }
 }
 
+/// Keeps only properties the schema defines: a source field without an FtM property of that
+/// name moves to the property FtM has for it (`mmsiNumber` → `mmsi`, a vessel's or aircraft's
+/// `idNumber` → `registrationNumber`), or else into `notes` as `field: value`, so nothing is
+/// lost and every exported entity is valid FtM. Schemata outside the table pass unchanged.
+fn defined_only(schema: &str, props: Props) -> Props {
+    use crate::ftm_schema::defines;
+    if defines(schema, "name").is_none() {
+        return props;
+    }
+    let mut out = Props::default();
+    for (k, vs) in props.0 {
+        // Entity references that sources give as names, and texts FtM cannot type.
+        let as_note = |v: &str| match k.as_str() {
+            "operator" | "owner" | "parent" => true,
+            "phone" => !v.starts_with('+'),
+            "website" => v.contains(char::is_whitespace),
+            _ => false,
+        };
+        let target = if defines(schema, &k) == Some(true) {
+            Some(k.as_str())
+        } else {
+            match k.as_str() {
+                "mmsiNumber" => Some("mmsi"),
+                "idNumber" | "imoNumber" | "taxNumber" => Some("registrationNumber"),
+                "passportNumber" | "nationality" | "citizenship" => None,
+                _ => None,
+            }
+            .filter(|t| defines(schema, t) == Some(true))
+        };
+        for v in vs {
+            match target {
+                Some(t) if !as_note(&v) => out.add(t, &v),
+                _ => out.add("notes", &format!("{k}: {v}")),
+            }
+        }
+    }
+    out
+}
+
 fn object(id: String, schema: &str, props: Props) -> Value {
     json!({ "id": id, "schema": schema, "properties": props.into_value() })
 }
@@ -220,6 +297,7 @@ pub fn to_ftm(e: &Entity) -> Vec<Value> {
             p.add(k, v);
         }
     }
+    let mut p = defined_only(e.schema.name(), p);
     let mut out = Vec::new();
     let mut children = Vec::new();
 
@@ -242,8 +320,14 @@ pub fn to_ftm(e: &Entity) -> Vec<Value> {
         for pr in &s.provisions {
             sp.add("provisions", pr);
         }
+        // `list` names the authority's list ("SDN", "UN List"): FtM's `sourceUrl` takes URLs
+        // only, and `publisher` says which publication the designation comes from.
         if let Some(l) = &s.list {
-            sp.add("sourceUrl", l);
+            if l.starts_with("https://") || l.starts_with("http://") {
+                sp.add("sourceUrl", l);
+            } else {
+                sp.add("publisher", l);
+            }
         }
         if let Some(r) = &s.remarks {
             sp.add("summary", r);
@@ -336,7 +420,12 @@ pub fn to_ftm(e: &Entity) -> Vec<Value> {
             }
         };
         if let Some(n) = &r.note {
-            rp.add("relationship", n);
+            // Associate and Family say `relationship`; the others only have `description`.
+            let prop = match crate::ftm_schema::defines(schema, "relationship") {
+                Some(true) => "relationship",
+                _ => "description",
+            };
+            rp.add(prop, n);
         }
         children.push(object(
             ftm_id(&e.id.child("rel", &i.to_string())),
@@ -445,11 +534,11 @@ mod tests {
         let out = to_ftm(&e);
         assert_eq!(out.len(), 3);
         let p = &out[0]["properties"];
-        assert_eq!(out[0]["id"], "ofac:43377");
+        assert_eq!(out[0]["id"], "ofac.43377");
         assert_eq!(p["birthDate"], json!(["1965-04-25"]));
         assert_eq!(p["program"], json!(["DPRK4"]));
         assert_eq!(out[1]["schema"], "Sanction");
-        assert_eq!(out[1]["properties"]["entity"], json!(["ofac:43377"]));
+        assert_eq!(out[1]["properties"]["entity"], json!(["ofac.43377"]));
         assert_eq!(out[2]["schema"], "CryptoWallet");
         assert_eq!(out[2]["properties"]["publicKey"], json!(["1abc"]));
         // Re-importing our own export keeps our id.

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod diff;
 pub mod entity;
 pub mod ftm;
+pub mod ftm_schema;
 pub mod id;
 pub mod script;
 
