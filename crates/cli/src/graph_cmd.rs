@@ -107,7 +107,7 @@ struct UtxoGenerateArgs {
     csv: Option<PathBuf>,
     #[command(flatten)]
     out: UtxoOut,
-    /// Planted wallets (about 45 inputs each; 2.2 million give 100 million inputs).
+    /// Planted wallets (about 49 inputs each; 2,222,222 give 109 million inputs).
     #[arg(long, default_value_t = 1_000)]
     wallets: u32,
     /// Random seed.

@@ -66,7 +66,7 @@
 //! thread while the main thread interns, and writes a clusters directory
 //! ([`crate::storage::write_clusters`]: the join forest rooted at each cluster id, so evidence is
 //! a walk up two parent chains) that `--clusters` memory-maps ([`crate::clusters`]). Everything
-//! is in memory until the write: about 60 bytes per input row of generated data with real-length
+//! is in memory until the write: about 50 bytes per input row of generated data with real-length
 //! ids (`docs/benchmarks.md`), so a machine clusters as many inputs as its memory allows; past
 //! that, split the input by block range.
 //!
@@ -1154,7 +1154,7 @@ pub struct UtxoGenConfig {
 
 impl UtxoGenConfig {
     /// A configuration of `wallets` wallets with the benchmark's shape: up to 16 addresses per
-    /// wallet, 8 spends each (about 45 inputs per wallet), one CoinJoin round per 100 wallets.
+    /// wallet, 8 spends each (about 49 inputs per wallet), one CoinJoin round per 100 wallets.
     pub fn with_wallets(wallets: u32, seed: u64) -> UtxoGenConfig {
         UtxoGenConfig {
             wallets,
