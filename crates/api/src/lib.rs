@@ -234,6 +234,9 @@ pub struct StoredSnapshot {
     pub entities: u64,
     /// Whether this is the list's current snapshot.
     pub current: bool,
+    /// The filters of a filtered export; empty for a whole list.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<String>,
 }
 
 impl StoredSnapshot {
@@ -259,6 +262,7 @@ impl StoredSnapshot {
             counts: m.counts,
             diagnostics: m.diagnostics,
             current,
+            filters: m.filters,
         }
     }
 }
@@ -280,6 +284,10 @@ pub struct ImportOutcome {
     pub status: ImportStatus,
     /// The snapshot.
     pub snapshot: StoredSnapshot,
+    /// Why the snapshot was stored but not made current (older, filtered, shrunk, damaged),
+    /// each with the flag that accepts it; absent when it became current.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<String>,
 }
 
 /// The OpenAPI document of the contract's schemas.

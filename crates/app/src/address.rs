@@ -32,7 +32,7 @@ pub fn book(ctx: &Context, spec: &BookSpec<'_>, obs: &dyn Observer) -> Result<Ad
         }
     }
     for path in spec.labels {
-        let bytes = std::fs::read(path).map_err(AppError::io(path))?;
+        let bytes = crate::files::read_input(path)?;
         let name = path.display().to_string();
         let (labels, diags) = wallets::labels::parse(&name, &bytes, spec.category);
         for d in &diags {
@@ -52,7 +52,7 @@ pub fn book(ctx: &Context, spec: &BookSpec<'_>, obs: &dyn Observer) -> Result<Ad
 /// Reads the addresses of a query file: CSV with an `address` column and an optional `chain`
 /// column, or plain text with one address per line (`#` starts a comment line).
 pub fn read_queries(path: &Path) -> Result<Vec<(String, Option<String>)>> {
-    let bytes = std::fs::read(path).map_err(AppError::io(path))?;
+    let bytes = crate::files::read_input(path)?;
     let text =
         String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned();
     let first = text.lines().next().unwrap_or("").to_ascii_lowercase();
@@ -102,13 +102,29 @@ pub fn read_queries(path: &Path) -> Result<Vec<(String, Option<String>)>> {
 }
 
 /// Screens every address; `declared` is the chain for queries that name none.
+///
+/// With `clusters` (a directory written by `interdict graph utxo import --clusters`), an
+/// address also hits every listed or labelled address of its UTXO cluster, as
+/// [`wallets::MatchKind::Cluster`] with the transactions that join them.
 pub fn screen_all(
     book: &AddressBook,
     queries: &[(String, Option<String>)],
     declared: Option<&str>,
-) -> Vec<Report> {
-    queries
+    clusters: Option<&Path>,
+) -> Result<Vec<Report>> {
+    let mapped = clusters.map(graph::import::open_clusters).transpose()?;
+    let view = mapped.as_ref().map(|m| m.view());
+    let listed = view
+        .as_ref()
+        .map(|v| graph::clusters::ListedClusters::new(book, v));
+    Ok(queries
         .iter()
-        .map(|(a, c)| book.screen(a, c.as_deref().or(declared)))
-        .collect()
+        .map(|(a, c)| {
+            let mut r = book.screen(a, c.as_deref().or(declared));
+            if let (Some(v), Some(l)) = (&view, &listed) {
+                l.screen(book, v, &mut r);
+            }
+            r
+        })
+        .collect())
 }

@@ -6,7 +6,7 @@
 //! per clearance. The fingerprint is the listed entity's content hash when it was cleared; a
 //! later list version that changes the entity makes the clearance stale, and the hit alerts again.
 
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use model::{Entity, EntityId};
@@ -56,10 +56,24 @@ pub fn add(
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
+        .read(true)
         .open(path)
         .map_err(AppError::io(path))?;
-    // One write call for the whole line: with O_APPEND, concurrent writers cannot interleave
-    // within it.
+    // One writer at a time (an advisory lock across processes, released when `f` closes or
+    // the process dies), so lines never interleave however large they are.
+    f.lock().map_err(AppError::io(path))?;
+    // A writer killed mid-line left a torn last line: end it first, so this line stays whole
+    // (the reader skips the torn one with a warning).
+    let len = f.metadata().map_err(AppError::io(path))?.len();
+    if len > 0 {
+        let mut last = [0u8; 1];
+        f.seek(SeekFrom::Start(len - 1))
+            .map_err(AppError::io(path))?;
+        f.read_exact(&mut last).map_err(AppError::io(path))?;
+        if last[0] != b'\n' {
+            line.insert(0, b'\n');
+        }
+    }
     f.write_all(&line).map_err(AppError::io(path))?;
     f.sync_all().map_err(AppError::io(path))?;
     Ok(())
@@ -96,21 +110,34 @@ pub fn clear(
 }
 
 /// Reads an allow-list file; a later line for the same pair replaces an earlier one.
+///
+/// A line that is not an entry (a line torn by a writer that was killed, say) is skipped with
+/// a warning naming the file and line: skipping a clearance can only make a hit alert again,
+/// never hide one. A file with lines but no entry at all is not an allow-list and is refused.
 pub fn read(path: &Path) -> Result<AllowList> {
-    let text = std::fs::read_to_string(path).map_err(AppError::io(path))?;
+    let text = crate::files::read_input_text(path)?;
     let mut entries = Vec::new();
+    let mut skipped = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let e: AllowEntry = serde_json::from_str(line).map_err(|_| {
-            AppError::Invalid(format!(
-                "{}:{}: not an allow-list entry (customer_ref, entity_id, fingerprint)",
-                path.display(),
-                i + 1
-            ))
-        })?;
-        entries.push(e);
+        match serde_json::from_str::<AllowEntry>(line) {
+            Ok(e) => entries.push(e),
+            Err(_) => skipped.push(i + 1),
+        }
+    }
+    if entries.is_empty() && !skipped.is_empty() {
+        return Err(AppError::Invalid(format!(
+            "{}: not an allow-list (no line holds customer_ref, entity_id, fingerprint)",
+            path.display()
+        )));
+    }
+    for n in skipped {
+        tracing::warn!(
+            "{}:{n}: not an allow-list entry (a torn or damaged line); skipped",
+            path.display()
+        );
     }
     Ok(AllowList::new(entries))
 }
@@ -144,5 +171,22 @@ mod tests {
             screening::fingerprint(&entity)
         );
         assert!(add(&path, " ", &entity, "v", None).is_err());
+
+        // A torn last line (a writer killed mid-line) is ended by the next writer and skipped
+        // by the reader.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        f.write_all(b"{\"customer_ref\":\"cust-3\",\"enti")
+            .expect("write");
+        drop(f);
+        assert_eq!(read(&path).expect("read").entries().len(), 2);
+        add(&path, "cust-4", &entity, "ofac-sdn@v1", None).expect("add");
+        let list = read(&path).expect("read");
+        assert_eq!(list.entries().len(), 3);
+        assert_eq!(list.entries()[2].customer_ref, "cust-4");
+        std::fs::write(&path, "a,b,c\n").expect("write");
+        assert!(read(&path).is_err());
     }
 }

@@ -23,6 +23,9 @@ pub enum AppError {
     /// A list file cannot be used.
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
+    /// A graph or clusters directory cannot be used.
+    #[error(transparent)]
+    Graph(#[from] graph::import::ImportError),
     /// A download failed.
     #[error("{0}")]
     Download(String),

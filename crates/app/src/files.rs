@@ -1,6 +1,7 @@
 //! Reading list files and guarding outputs against overwriting inputs.
 
 use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ingest::{Input, ParsedList};
@@ -17,8 +18,138 @@ pub struct FileData {
     pub bytes: Vec<u8>,
 }
 
-/// Reads the given files; a directory stands for the files directly inside it, in name order
-/// (hidden files skipped).
+/// The input limits of this process: [`ingest::Limits::default`], with the per-file size cap
+/// (and the ZIP expansion cap) taken from `INTERDICT_MAX_INPUT` when set (bytes, or a number
+/// with a `K`, `M` or `G` suffix). An unreadable value is ignored with the default kept, so a
+/// typo can never lift the bound.
+pub fn limits() -> ingest::Limits {
+    let mut l = ingest::Limits::default();
+    if let Some(n) = std::env::var("INTERDICT_MAX_INPUT")
+        .ok()
+        .and_then(|v| parse_size(&v))
+    {
+        l.max_input_bytes = n;
+        l.max_zip_expanded = n;
+    }
+    l
+}
+
+/// `123`, `64K`, `512M`, `2G` as bytes.
+fn parse_size(v: &str) -> Option<u64> {
+    let v = v.trim();
+    let (num, shift) = match v.char_indices().last()? {
+        (i, 'k' | 'K') => (&v[..i], 10),
+        (i, 'm' | 'M') => (&v[..i], 20),
+        (i, 'g' | 'G') => (&v[..i], 30),
+        _ => (v, 0),
+    };
+    num.trim().parse::<u64>().ok()?.checked_mul(1 << shift)
+}
+
+/// A reader that fails with `InvalidData` once more than `left` bytes have been read, so a
+/// stream without end (`/dev/zero` through standard input, a runaway pipe) costs a bounded
+/// amount of memory and time.
+#[derive(Debug)]
+pub struct Capped<R> {
+    inner: R,
+    left: u64,
+    cap: u64,
+}
+
+impl<R> Capped<R> {
+    /// Caps `inner` at `cap` bytes.
+    pub fn new(inner: R, cap: u64) -> Capped<R> {
+        Capped {
+            inner,
+            left: cap,
+            cap,
+        }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // One probe byte tells a file of exactly `cap` bytes from a longer one.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(too_big(self.cap)),
+            };
+        }
+        let n = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let got = self.inner.read(&mut buf[..n])?;
+        self.left -= got as u64;
+        Ok(got)
+    }
+}
+
+fn too_big(cap: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!(
+            "the input is larger than the {cap}-byte limit (set INTERDICT_MAX_INPUT to raise it)"
+        ),
+    )
+}
+
+/// Opens one input for streaming: standard input for `-`, else a regular file (a device, FIFO
+/// or directory is refused before anything is read, so `/dev/zero` cannot run forever). The
+/// reader fails once it has given more than the size cap; the size is the file's length (0 for
+/// standard input), for progress bars.
+pub fn open_input(path: &Path) -> Result<(Box<dyn Read + Send>, u64)> {
+    let cap = limits().max_input_bytes;
+    if path.as_os_str() == "-" {
+        return Ok((Box::new(Capped::new(std::io::stdin(), cap)), 0));
+    }
+    let f = std::fs::File::open(path).map_err(AppError::io(path))?;
+    let meta = f.metadata().map_err(AppError::io(path))?;
+    if !meta.is_file() {
+        return Err(AppError::Invalid(format!(
+            "{} is not a regular file; give a file, or `-` to read standard input",
+            path.display()
+        )));
+    }
+    if meta.len() > cap {
+        return Err(AppError::Io {
+            path: path.to_path_buf(),
+            source: too_big(cap),
+        });
+    }
+    Ok((Box::new(Capped::new(f, cap)), meta.len()))
+}
+
+/// Reads one input whole within the size cap ([`open_input`]'s rules).
+pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let (mut r, size) = open_input(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // Grown by 16 MiB steps rather than doubled, so a stream of unknown length (standard
+    // input) costs at most the cap plus one step, not twice the cap.
+    loop {
+        bytes.reserve_exact(16 << 20);
+        let n = (&mut r)
+            .take(16 << 20)
+            .read_to_end(&mut bytes)
+            .map_err(AppError::io(path))?;
+        if n == 0 {
+            break;
+        }
+    }
+    Ok(bytes)
+}
+
+/// Reads one input whole as UTF-8 text within the size cap.
+pub fn read_input_text(path: &Path) -> Result<String> {
+    String::from_utf8(read_input(path)?).map_err(|e| AppError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+    })
+}
+
+/// Reads the given files; a directory stands for the regular files directly inside it, in name
+/// order (hidden files skipped). Each file is read within the size cap ([`read_input`]).
 pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<FileData>> {
     let mut out = Vec::new();
     for p in paths {
@@ -47,10 +178,9 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<FileData>> {
 }
 
 fn read_one(p: &Path) -> Result<FileData> {
-    let bytes = std::fs::read(p).map_err(AppError::io(p))?;
     Ok(FileData {
         name: p.display().to_string(),
-        bytes,
+        bytes: read_input(p)?,
     })
 }
 
@@ -64,7 +194,7 @@ pub fn parse(files: &[FileData]) -> Result<Vec<(ParsedList, Vec<SourceFile>)>> {
             bytes: &f.bytes,
         })
         .collect();
-    let parsed = ingest::parse_files(&inputs)?;
+    let parsed = ingest::parse_files_within(&inputs, &limits())?;
     let mut seen = BTreeSet::new();
     for p in &parsed {
         if !seen.insert(p.list) {

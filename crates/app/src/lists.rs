@@ -71,6 +71,106 @@ pub fn diff(ctx: &Context, old: &str, new: &str) -> Result<(String, String, List
     ))
 }
 
+/// The `lists show` table: one row per stored snapshot, `*` marking the current ones.
+pub fn snapshots_text(ctx: &Context, all: &[(SnapshotMeta, bool)]) -> String {
+    if all.is_empty() {
+        return format!(
+            "No lists stored in {}.\nRun `interdict lists update` (needs internet) or `interdict lists import FILE...`.\n",
+            ctx.data_dir().display()
+        );
+    }
+    let mut t = format!(
+        "{:<1} {:<13} {:<24} {:<10} {:>8} {:>6}  by schema\n",
+        "", "list", "version", "published", "entities", "diags"
+    );
+    for (m, current) in all {
+        t.push_str(&format!(
+            "{:<1} {:<13} {:<24} {:<10} {:>8} {:>6}  {}\n",
+            if *current { "*" } else { "" },
+            m.list.as_str(),
+            m.version,
+            m.publish_date.as_deref().unwrap_or("-"),
+            m.entity_count(),
+            m.diagnostics,
+            counts_text(m)
+        ));
+    }
+    t.push_str(&format!(
+        "(* = current; data directory {})\n",
+        ctx.data_dir().display()
+    ));
+    t
+}
+
+/// Entity counts by schema, as `Person 2, Vessel 1`.
+pub fn counts_text(meta: &SnapshotMeta) -> String {
+    meta.counts
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The `lists diff` text: a summary line, then `+`, `-` and `~` lines with field changes.
+pub fn diff_text(old_name: &str, new_name: &str, d: &ListDiff) -> String {
+    let mut t = format!(
+        "{old_name} → {new_name}: {} added, {} removed, {} changed\n",
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len()
+    );
+    for (sign, side) in [("+", &d.added), ("-", &d.removed)] {
+        for e in side {
+            t.push_str(&format!("{sign} {} [{}] {}\n", e.id, e.schema, e.caption));
+        }
+    }
+    for c in &d.changed {
+        t.push_str(&format!("~ {} {}\n", c.id, c.caption));
+        for f in &c.changes {
+            for v in &f.removed {
+                t.push_str(&format!("    - {}: {v}\n", f.field));
+            }
+            for v in &f.added {
+                t.push_str(&format!("    + {}: {v}\n", f.field));
+            }
+        }
+    }
+    t
+}
+
+/// Exports to `output` (refusing to overwrite an input file) or, without one, to `stdout`;
+/// returns how many objects were written.
+pub fn export_to(
+    ctx: &Context,
+    source: &ListSource,
+    only: &[ListId],
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+    stdout: &mut dyn Write,
+    obs: &dyn Observer,
+) -> Result<u64> {
+    let Some(p) = output else {
+        let mut out = std::io::BufWriter::new(stdout);
+        return export(ctx, source, only, format, &mut out, obs);
+    };
+    if let ListSource::Files(inputs) = source {
+        let inputs: Vec<(&str, &std::path::Path)> = inputs
+            .iter()
+            .map(|i| ("the list file", i.as_path()))
+            .collect();
+        files::refuse_overwrite(p, &inputs)?;
+    }
+    let f = std::fs::File::create(p).map_err(AppError::io(p))?;
+    export(
+        ctx,
+        source,
+        only,
+        format,
+        &mut std::io::BufWriter::new(f),
+        obs,
+    )
+}
+
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {

@@ -3,7 +3,6 @@
 //! Both produce the `api` contract ([`api::ScreenResponse`], [`api::ScreenLine`]), so the
 //! command line and the server print the same JSON.
 
-use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
@@ -47,6 +46,26 @@ pub fn parse_nationality(s: &str) -> Result<String, String> {
     model::country::code(s)
         .map(str::to_string)
         .ok_or_else(|| "unknown country; give an ISO 3166 alpha-2 code such as kp".to_string())
+}
+
+/// The longest name a query may have, in bytes: far above any real name, and low enough that
+/// screening one costs milliseconds (the cost of alignment grows with the name's length).
+pub const MAX_NAME_BYTES: usize = 2048;
+
+/// The trimmed name of a query, or why it cannot be screened (empty, or longer than
+/// [`MAX_NAME_BYTES`]); the message never repeats the name.
+pub fn check_name(name: &str) -> Result<&str, String> {
+    let t = name.trim();
+    if t.is_empty() {
+        return Err("the name is empty".into());
+    }
+    if t.len() > MAX_NAME_BYTES {
+        return Err(format!(
+            "the name is {} bytes, longer than the {MAX_NAME_BYTES}-byte limit",
+            t.len()
+        ));
+    }
+    Ok(t)
 }
 
 /// Parses a birth date at year, month or day precision.
@@ -173,14 +192,17 @@ fn query_from_fields(
     nationality: Option<&str>,
 ) -> BatchQuery {
     let mut warnings = Vec::new();
-    let Some(name) = nonempty(name) else {
-        return BatchQuery {
-            id,
-            customer: None,
-            line,
-            query: Err("the name is empty".into()),
-            warnings,
-        };
+    let name = match check_name(name.unwrap_or("")) {
+        Ok(n) => n,
+        Err(e) => {
+            return BatchQuery {
+                id,
+                customer: None,
+                line,
+                query: Err(e),
+                warnings,
+            };
+        }
     };
     let mut q = Query::name(name);
     if let Some(s) = nonempty(schema) {
@@ -213,7 +235,7 @@ fn query_from_fields(
 /// Reads every query of a batch file: CSV with a header (`query_id,name,schema,birth_date,
 /// nationality[,customer_ref]`) or JSON lines with the same keys.
 pub fn read_batch(path: &Path) -> Result<Vec<BatchQuery>> {
-    let bytes = std::fs::read(path).map_err(AppError::io(path))?;
+    let bytes = crate::files::read_input(path)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if first == Some(b'{') {
@@ -319,16 +341,21 @@ fn read_csv(path: &Path, bytes: &[u8]) -> Result<Vec<BatchQuery>> {
     Ok(out)
 }
 
-/// Reads the query ids already complete in an output file, cutting off a partial last line
-/// (an interrupted run may have left one) so that its query is screened again.
-fn completed_ids(path: &Path) -> Result<HashSet<String>> {
+/// Reads the query id of each complete line of an output file, in order, cutting off a
+/// partial last line (an interrupted run may have left one) so that its query is screened again.
+/// A batch writes one line per input row in input order, so the count of complete lines is the
+/// count of input rows done, whatever their ids.
+fn completed_rows(path: &Path) -> Result<Vec<Option<String>>> {
     let mut f = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
         .open(path)
         .map_err(AppError::io(path))?;
     let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).map_err(AppError::io(path))?;
+    (&mut f)
+        .take(crate::files::limits().max_input_bytes.saturating_mul(4))
+        .read_to_end(&mut bytes)
+        .map_err(AppError::io(path))?;
     let complete = bytes
         .iter()
         .rposition(|b| *b == b'\n')
@@ -338,16 +365,47 @@ fn completed_ids(path: &Path) -> Result<HashSet<String>> {
         f.set_len(complete as u64).map_err(AppError::io(path))?;
         f.seek(SeekFrom::End(0)).map_err(AppError::io(path))?;
     }
-    let mut ids = HashSet::new();
+    let mut ids = Vec::new();
     for line in BufReader::new(&bytes[..complete]).lines() {
         let line = line.map_err(AppError::io(path))?;
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line)
-            && let Some(id) = v.get("query_id").and_then(|x| x.as_str())
-        {
-            ids.insert(id.to_string());
-        }
+        let id = serde_json::from_str::<serde_json::Value>(&line)
+            .ok()
+            .and_then(|v| {
+                v.get("query_id")
+                    .and_then(|x| x.as_str())
+                    .map(str::to_string)
+            });
+        ids.push(id);
     }
     Ok(ids)
+}
+
+/// The number of input rows a resumed output already holds: its complete lines, each checked
+/// against the query id of the row it stands for, so an output written from another input is
+/// refused rather than silently skipping rows.
+fn rows_done(path: &Path, input: &Path, queries: &[BatchQuery]) -> Result<usize> {
+    let done = completed_rows(path)?;
+    if done.len() > queries.len() {
+        return Err(AppError::Invalid(format!(
+            "{} holds {} answers but {} has only {} rows; it was not written from this input",
+            path.display(),
+            done.len(),
+            input.display(),
+            queries.len()
+        )));
+    }
+    for (i, (id, q)) in done.iter().zip(queries).enumerate() {
+        if id.as_deref() != Some(q.id.as_str()) {
+            return Err(AppError::Invalid(format!(
+                "line {} of {} does not answer row {} of {}; it was not written from this input, so it cannot be resumed",
+                i + 1,
+                path.display(),
+                q.line,
+                input.display()
+            )));
+        }
+    }
+    Ok(done.len())
 }
 
 /// Where a batch writes its JSON lines.
@@ -400,11 +458,11 @@ pub fn batch(
         crate::files::refuse_overwrite(path, &[("the batch input", input)])?;
     }
     let mut queries = read_batch(input)?;
-    let mut done = HashSet::new();
+    let mut done = 0;
     let mut file_out;
     let out: &mut dyn Write = match sink {
         Sink::File { path, resume, .. } if path.exists() && resume => {
-            done = completed_ids(path)?;
+            done = rows_done(path, input, &queries)?;
             file_out = std::io::BufWriter::new(
                 std::fs::OpenOptions::new()
                     .append(true)
@@ -428,9 +486,9 @@ pub fn batch(
         }
         Sink::Writer(w) => w,
     };
-    let already_done = done.len();
-    if !done.is_empty() {
-        queries.retain(|q| !done.contains(&q.id));
+    let already_done = done;
+    if done > 0 {
+        queries.drain(..done);
         obs.notice(&format!(
             "Resuming: {already_done} queries already done, {} to go.",
             queries.len()

@@ -2,13 +2,17 @@
 //! new content may replace the current snapshot.
 //!
 //! Nothing is written until every file of a list has been downloaded, checked and parsed; the
-//! store then writes atomically. A failed or implausible download leaves the current snapshot.
+//! store then writes atomically. A failed download leaves the current snapshot. Import and
+//! update share one replacement policy ([`store::policy`]): a version that is older, filtered,
+//! shrunk, inconsistent with its declared count or damaged is stored but not made current,
+//! and the outcome says why and which flag accepts it.
 
 use std::path::PathBuf;
 
 use ingest::ListId;
 use model::Diagnostic;
-use store::{Saved, SnapshotMeta, Store};
+use store::policy::{self, Concern};
+use store::{Saved, SnapshotMeta, SourceFile, Store};
 
 use crate::download::{self, Fetcher, Source};
 use crate::files::{self, FileData};
@@ -21,24 +25,125 @@ pub struct Outcome {
     pub saved: Saved,
     /// What the parsers could not use (only meaningful for a new snapshot).
     pub diagnostics: Vec<Diagnostic>,
+    /// Why the snapshot was kept but not made current; empty when it is current.
+    pub held: Vec<Concern>,
 }
 
+impl Outcome {
+    /// Whether the snapshot is now the list's current one.
+    pub fn is_current(&self) -> bool {
+        self.held.is_empty()
+    }
+
+    /// The outcome as the output contract has it.
+    pub fn to_api(&self) -> api::ImportOutcome {
+        api::ImportOutcome {
+            status: if matches!(self.saved, Saved::New(_)) {
+                api::ImportStatus::New
+            } else {
+                api::ImportStatus::Unchanged
+            },
+            snapshot: api::StoredSnapshot::new(self.saved.meta().clone(), self.is_current()),
+            held: self
+                .held
+                .iter()
+                .map(|c| format!("{c} ({})", c.flag()))
+                .collect(),
+        }
+    }
+
+    /// The one-line text report: what was stored, its counts and diagnostics.
+    pub fn text(&self) -> String {
+        let m = self.saved.meta();
+        let status = match self.saved {
+            Saved::New(_) => "imported",
+            Saved::Unchanged(_) => "unchanged (already stored)",
+        };
+        format!(
+            "{}: {status}, {} entities ({}), {} diagnostics",
+            m.name(),
+            m.entity_count(),
+            crate::lists::counts_text(m),
+            m.diagnostics
+        )
+    }
+
+    /// Why the version was not made current, as an error line; `None` when it is current.
+    pub fn held_line(&self) -> Option<String> {
+        (!self.is_current()).then(|| {
+            format!(
+                "error: {} was not made current: {}. The current snapshot is unchanged.",
+                self.saved.meta().name(),
+                held_text(&self.held)
+            )
+        })
+    }
+}
+
+/// How import and update decide whether a new version becomes current.
+pub type Policy = policy::Policy;
+
 /// Parses list files and stores each list as a snapshot (a re-import of stored content writes
-/// nothing).
-pub fn import(ctx: &Context, paths: &[PathBuf], obs: &dyn Observer) -> Result<Vec<Outcome>> {
+/// nothing). `list` states which list the files are where their content cannot tell (only
+/// between `ofac-sdn` and `ofac-cons`). A version the policy does not accept is stored but not
+/// made current; its outcome says why.
+pub fn import(
+    ctx: &Context,
+    paths: &[PathBuf],
+    list: Option<ListId>,
+    policy: Policy,
+    obs: &dyn Observer,
+) -> Result<Vec<Outcome>> {
     let data = files::read_inputs(paths)?;
     let store = ctx.store()?;
     obs.start("Parsing", None, crate::Unit::Items);
     let parsed = files::parse(&data);
     obs.finish();
+    let mut parsed = parsed?;
+    if let Some(list) = list {
+        if parsed.len() != 1 {
+            return Err(AppError::Invalid(format!(
+                "--list {} names one list but the files give {}; import them one list at a time",
+                list.as_str(),
+                parsed.len()
+            )));
+        }
+        for (p, _) in &mut parsed {
+            p.restate(list)?;
+        }
+    }
     let mut out = Vec::new();
-    for (p, sources) in parsed? {
-        let diagnostics = p.parsed.diagnostics.clone();
-        let saved = store.save(p, sources)?;
-        confirm_current(ctx, &saved);
-        out.push(Outcome { saved, diagnostics });
+    for (p, sources) in parsed {
+        let o = store_checked(&store, p, sources, &policy)?;
+        if o.is_current() {
+            confirm_current(ctx, &o.saved);
+        }
+        out.push(o);
     }
     Ok(out)
+}
+
+/// Stores a parsed list and makes it current when the policy accepts it against the current
+/// snapshot; otherwise it stays stored, not current, with the concerns in its outcome.
+fn store_checked(
+    store: &Store,
+    p: ingest::ParsedList,
+    sources: Vec<SourceFile>,
+    policy: &Policy,
+) -> Result<Outcome> {
+    let diagnostics = p.parsed.diagnostics.clone();
+    // One writer at a time from reading the current snapshot to replacing it.
+    let _lock = store.lock()?;
+    let current = store.current(p.list)?;
+    let prepared = store.prepare(p, sources)?;
+    let candidate = prepared.existing.as_ref().unwrap_or(&prepared.meta);
+    let held = policy::judge(candidate, current.as_ref(), policy);
+    let saved = store.commit(prepared, held.is_empty())?;
+    Ok(Outcome {
+        saved,
+        diagnostics,
+        held,
+    })
 }
 
 /// Records that a stored snapshot was just confirmed current (imported, or downloaded and
@@ -49,13 +154,6 @@ fn confirm_current(ctx: &Context, saved: &Saved) {
     if let Err(e) = crate::freshness::confirm(ctx, m.list.as_str(), &m.version) {
         tracing::warn!(error = %e, "The list confirmation time could not be recorded.");
     }
-}
-
-/// How `update` decides.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Policy {
-    /// Accept a download with fewer than half the entities of the current snapshot.
-    pub force: bool,
 }
 
 /// The lists a name list stands for: every list with an official source when empty.
@@ -96,7 +194,9 @@ pub fn update(
         .map(|&list| {
             let r = match download::source(list) {
                 Some(source) => update_one(&store, source, fetcher, policy, obs).inspect(|o| {
-                    confirm_current(ctx, &o.saved);
+                    if o.is_current() {
+                        confirm_current(ctx, &o.saved);
+                    }
                 }),
                 None => Err(AppError::Invalid(
                     "no official download is configured; import the files with `interdict lists import`"
@@ -132,24 +232,10 @@ pub fn update_one(
         )));
     }
     let (p, sources) = parsed.remove(0);
-    let new_count = p.parsed.entities.len() as u64;
-    if new_count == 0 {
+    if p.parsed.entities.is_empty() && !p.parsed.is_delta {
         return Err(AppError::Download("the download holds no entities".into()));
     }
-    if let Some(current) = store.current(source.list)?
-        && !policy.force
-        && new_count * 2 < current.entity_count()
-    {
-        return Err(AppError::Download(format!(
-            "the download has {new_count} entities, fewer than half of the {} in the current snapshot; rerun with --force if this is expected",
-            current.entity_count()
-        )));
-    }
-    let diagnostics = p.parsed.diagnostics.clone();
-    Ok(Outcome {
-        saved: store.save(p, sources)?,
-        diagnostics,
-    })
+    store_checked(store, p, sources, &policy)
 }
 
 /// With an empty store, fetches the official lists once so that a first `interdict screen` on
@@ -167,7 +253,7 @@ pub fn fetch_first_lists(ctx: &Context, store: &Store, obs: &dyn Observer) -> Ve
     fetcher.attempts = 2;
     for source in download::SOURCES {
         match update_one(store, source, &fetcher, Policy::default(), obs) {
-            Ok(o) => {
+            Ok(o) if o.is_current() => {
                 confirm_current(ctx, &o.saved);
                 obs.notice(&format!(
                     "  {}: {} entities",
@@ -175,8 +261,25 @@ pub fn fetch_first_lists(ctx: &Context, store: &Store, obs: &dyn Observer) -> Ve
                     o.saved.meta().entity_count()
                 ));
             }
+            Ok(o) => obs.notice(&format!(
+                "  {}: stored but not used: {}",
+                o.saved.meta().name(),
+                held_text(&o.held)
+            )),
             Err(e) => obs.notice(&format!("  {}: not fetched: {e}", source.list.as_str())),
         }
     }
     store.current_all().unwrap_or_default()
+}
+
+/// The concerns of a held version as one sentence, with the flags that accept them.
+pub fn held_text(held: &[Concern]) -> String {
+    let mut flags: Vec<&str> = held.iter().map(Concern::flag).collect();
+    flags.dedup();
+    let reasons: Vec<String> = held.iter().map(ToString::to_string).collect();
+    format!(
+        "{}; it is kept as a non-current version (inspect it with `interdict lists diff`, make it current by importing or updating again with {})",
+        reasons.join("; "),
+        flags.join(" ")
+    )
 }

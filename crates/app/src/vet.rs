@@ -84,8 +84,7 @@ pub fn run(
     }
     let vetter = setup.vetter();
     let info = setup.run_info(&job.records.display().to_string());
-    let file = File::open(&job.records).map_err(AppError::io(&job.records))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let (file, size) = crate::files::open_input(&job.records)?;
     let out = File::create(&job.output).map_err(AppError::io(&job.output))?;
     let started = std::time::Instant::now();
     let mut bars = progress(size, &vetter);
@@ -114,7 +113,7 @@ fn key(file: Option<&Path>, obs: &dyn Observer) -> Result<(HashKey, bool)> {
         })?;
         return Ok((HashKey::new(&key), false));
     };
-    let bytes = std::fs::read(p).map_err(AppError::io(p))?;
+    let bytes = crate::files::read_input(p)?;
     HashKey::from_secret(&bytes)
         .map(|k| (k, true))
         .ok_or_else(|| {
@@ -155,7 +154,7 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<(String, String)>> {
     paths
         .iter()
         .map(|p| {
-            let text = std::fs::read_to_string(p).map_err(AppError::io(p))?;
+            let text = crate::files::read_input_text(p)?;
             Ok((p.display().to_string(), text))
         })
         .collect()

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use app::sources::ListSource;
 use clap::Args;
-use wallets::{Report, Source};
+use wallets::Report;
 
 use crate::Global;
 use crate::progress::Bars;
@@ -41,6 +41,10 @@ pub struct AddressArgs {
     /// The chain the addresses are declared on; a disagreement is reported.
     #[arg(long, value_name = "CODE")]
     chain: Option<String>,
+    /// Also hit on listed or labelled addresses of the same UTXO cluster (a clusters directory
+    /// from `interdict graph utxo import --clusters`), with the joining transactions.
+    #[arg(long, value_name = "DIR")]
+    clusters: Option<PathBuf>,
     /// Exit with status 1 when any address has a hit.
     #[arg(long)]
     fail_on_match: bool,
@@ -73,7 +77,8 @@ pub fn run(global: &Global, args: AddressArgs) -> Result<ExitCode> {
         app::files::refuse_overwrite(out, &inputs)?;
     }
     let book = app::address::book(&ctx, &spec, &Bars::default())?;
-    let reports = app::address::screen_all(&book, &queries, args.chain.as_deref());
+    let declared = args.chain.as_deref();
+    let reports = app::address::screen_all(&book, &queries, declared, args.clusters.as_deref())?;
     let any_hit = reports.iter().any(Report::is_hit);
 
     if global.json || args.output.is_some() || args.input.is_some() {
@@ -91,59 +96,11 @@ pub fn run(global: &Global, args: AddressArgs) -> Result<ExitCode> {
         out.flush()?;
     } else {
         for r in &reports {
-            print_report(r);
+            crate::out::text(&r.text());
         }
     }
     if args.fail_on_match && any_hit {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_report(r: &Report) {
-    let mut head = if r.valid {
-        format!(
-            "{}  valid {} ({})",
-            r.address,
-            r.family.as_deref().unwrap_or(""),
-            r.chains.join(", ")
-        )
-    } else {
-        format!(
-            "{}  INVALID: {}",
-            r.address,
-            r.error.as_deref().unwrap_or("?")
-        )
-    };
-    if let Some(m) = &r.declared_chain_mismatch {
-        head.push_str(&format!("  [declared chain mismatch: {m}]"));
-    }
-    outln!("{head}  — {} hit(s)", r.hits.len());
-    for h in &r.hits {
-        let how = format!("{:?}", h.matched_on);
-        match &h.source {
-            Source::List {
-                list,
-                list_version,
-                entity_id,
-                name,
-                programs,
-                currency,
-            } => outln!(
-                "    {how:<9} {entity_id:<14} {name}  [{}]  {currency}  ({list}@{list_version})",
-                programs.join(", ")
-            ),
-            Source::Label {
-                source,
-                category,
-                label,
-                ..
-            } => outln!("    {how:<9} {category:<14} {label}  ({source})"),
-        }
-        if let Some(m) = &h.currency_mismatch {
-            outln!(
-                "              note: the list files this address under a currency it cannot belong to: {m}"
-            );
-        }
-    }
 }

@@ -1,23 +1,22 @@
 //! `interdict graph …`, `interdict exposure`, `interdict trace` and `interdict path`: transfer
 //! graph import and generation, and the analyses of the `graph` crate.
 
-use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
-use clap::{Args, Subcommand, ValueEnum};
+use anyhow::Result;
+use clap::{Args, Subcommand};
 use graph::bench::{BenchConfig, bench};
 use graph::exposure::{Direction, ExposureConfig, StopRule, exposure};
 use graph::generate::GenConfig;
-use graph::import::{ImportOptions, generate_into, import_files};
-use graph::labels::{self, NodeLabels};
+use graph::import::{self as gi, ImportOptions, generate_into, import_files, open_graph};
+use graph::labels::NodeLabels;
 use graph::paths::{PathConfig, PathScore, paths};
-use graph::storage::{MappedGraph, Meta};
+use graph::storage::Meta;
 use graph::trace::{TaintModel, TraceConfig, trace};
-use graph::view::GraphRef;
+use graph::utxo::{ChangeHeuristic, ClusterConfig, UtxoGenConfig};
 use graph::{query, report};
 
 use crate::Global;
@@ -45,6 +44,75 @@ enum GraphCommand {
     Info(InfoArgs),
     /// Time exposure queries and a FIFO replay on a graph (figures for docs/benchmarks.md).
     Bench(BenchArgs),
+    /// UTXO transactions: address clusters (multi-input heuristic, CoinJoin excluded) and graphs.
+    #[command(subcommand)]
+    Utxo(UtxoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UtxoCommand {
+    /// Cluster the addresses of UTXO inputs and outputs into a clusters directory (for
+    /// --clusters) and/or write their transfers into a graph directory.
+    ///
+    /// Rows: tx (txid, tx_hash, transaction_hash, hash), side (in/out), address (addresses),
+    /// value, block (block_number); blockchain-ETL inputs and outputs exports work with --inputs
+    /// and --outputs. Bad rows are reported and skipped.
+    Import(UtxoImportArgs),
+    /// Generate UTXO transactions with planted wallets and CoinJoin rounds, as CSV and/or
+    /// clustered and checked against the planted wallets.
+    Generate(UtxoGenerateArgs),
+}
+
+/// Outputs and heuristics of `graph utxo import` and `generate`.
+#[derive(Debug, Args)]
+struct UtxoOut {
+    /// The clusters directory to create.
+    #[arg(long, value_name = "DIR")]
+    clusters: Option<PathBuf>,
+    /// The graph directory to create from the transactions' transfers.
+    #[arg(long, value_name = "DIR")]
+    graph: Option<PathBuf>,
+    /// Join the inputs of CoinJoin-shaped transactions too (wrong for sanctions work).
+    #[arg(long)]
+    join_coinjoins: bool,
+    /// Change heuristic: none or fresh-address.
+    #[arg(long, default_value = "none")]
+    change: ChangeHeuristic,
+}
+
+/// Arguments of `interdict graph utxo import`.
+#[derive(Debug, Args)]
+struct UtxoImportArgs {
+    /// Files with a side column (CSV; Parquet needs `--features parquet`).
+    #[arg(value_name = "FILE", required_unless_present_any = ["inputs", "outputs"])]
+    files: Vec<PathBuf>,
+    /// Files whose every row is an input.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    inputs: Vec<PathBuf>,
+    /// Files whose every row is an output.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    outputs: Vec<PathBuf>,
+    #[command(flatten)]
+    out: UtxoOut,
+    /// Print every diagnostic, not only the first 20.
+    #[arg(long)]
+    diagnostics: bool,
+}
+
+/// Arguments of `interdict graph utxo generate`.
+#[derive(Debug, Args)]
+struct UtxoGenerateArgs {
+    /// Write the rows as CSV (tx,side,address,value,block) here.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    #[command(flatten)]
+    out: UtxoOut,
+    /// Planted wallets (about 45 inputs each; 2.2 million give 100 million inputs).
+    #[arg(long, default_value_t = 1_000)]
+    wallets: u32,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 /// Arguments of `interdict graph import`.
@@ -130,9 +198,9 @@ pub struct ExposureArgs {
     /// The graph directory.
     #[arg(long, value_name = "DIR")]
     graph: PathBuf,
-    /// Incoming (source of funds) or outgoing (destination of funds).
-    #[arg(long, value_enum, default_value = "in")]
-    direction: DirectionArg,
+    /// in (source of funds) or out (destination of funds).
+    #[arg(long, default_value = "in")]
+    direction: Direction,
     /// Hop limit.
     #[arg(long, default_value_t = 4)]
     hops: u32,
@@ -164,12 +232,9 @@ pub struct ExposureArgs {
     /// Counterparties listed per category.
     #[arg(long, default_value_t = 5)]
     top: usize,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum DirectionArg {
-    In,
-    Out,
+    /// Count a label for every address of its UTXO cluster (a clusters directory).
+    #[arg(long, value_name = "DIR")]
+    clusters: Option<PathBuf>,
 }
 
 /// Arguments of `interdict trace`.
@@ -181,20 +246,15 @@ pub struct TraceArgs {
     /// Seeds, one per line: addresses (taint sources) or transaction ids (tainted transfers).
     #[arg(long, value_name = "FILE")]
     seeds: PathBuf,
-    /// Taint model.
-    #[arg(long, value_enum, default_value = "fifo")]
-    model: ModelArg,
+    /// Taint model: fifo, haircut, poison or tiho.
+    #[arg(long, default_value = "fifo")]
+    model: TaintModel,
     /// Accounts listed.
     #[arg(long, default_value_t = 20)]
     top: usize,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ModelArg {
-    Fifo,
-    Haircut,
-    Poison,
-    Tiho,
+    /// Seed every address of a seed address's UTXO cluster (a clusters directory).
+    #[arg(long, value_name = "DIR")]
+    clusters: Option<PathBuf>,
 }
 
 /// Arguments of `interdict path`.
@@ -215,18 +275,12 @@ pub struct PathArgs {
     /// Longest path, in hops.
     #[arg(long, default_value_t = 6)]
     hops: u32,
-    /// Rank by the smallest hop amount or by the product of per-hop shares.
-    #[arg(long, value_enum, default_value = "bottleneck")]
-    score: ScoreArg,
+    /// Rank by the smallest hop amount (bottleneck) or the product of per-hop shares (product).
+    #[arg(long, default_value = "bottleneck")]
+    score: PathScore,
     /// Only this asset.
     #[arg(long)]
     asset: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ScoreArg {
-    Bottleneck,
-    Product,
 }
 
 /// Runs `interdict graph …`.
@@ -234,17 +288,19 @@ pub fn run_graph(global: &Global, args: GraphArgs) -> Result<ExitCode> {
     match args.command {
         GraphCommand::Import(a) => import(global, a),
         GraphCommand::Generate(a) => generate_cmd(global, a),
+        GraphCommand::Utxo(UtxoCommand::Import(a)) => utxo_import(global, a),
+        GraphCommand::Utxo(UtxoCommand::Generate(a)) => utxo_generate(global, a),
         GraphCommand::Info(a) => {
-            let g = open(&a.graph)?;
+            let g = open_graph(&a.graph)?;
             let text = |m: &Meta| report::info_text(&a.graph.display().to_string(), m);
             print_report(global, g.meta(), text)
         }
         GraphCommand::Bench(a) => {
             let t0 = Instant::now();
-            let g = open(&a.graph)?;
+            let g = open_graph(&a.graph)?;
             let view = g.view();
             let open_s = t0.elapsed().as_secs_f64();
-            let label_set = load_labels(&view, &a.labels, None)?;
+            let label_set = labels(gi::load_labels(&view, &a.labels, None, None)?);
             let cfg = BenchConfig {
                 queries: a.queries,
                 hops: a.hops,
@@ -261,15 +317,6 @@ pub fn run_graph(global: &Global, args: GraphArgs) -> Result<ExitCode> {
     }
 }
 
-fn open(dir: &Path) -> Result<MappedGraph> {
-    MappedGraph::open(dir).with_context(|| {
-        format!(
-            "cannot open the graph {}; create it with `interdict graph import`",
-            dir.display()
-        )
-    })
-}
-
 fn import(global: &Global, a: ImportArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let dir = &a.graph;
@@ -284,18 +331,7 @@ fn import(global: &Global, a: ImportArgs) -> Result<ExitCode> {
     drop(bars);
     let secs = started.elapsed().as_secs_f64();
     tracing::info!(seconds = secs, "Built the graph directory.");
-    let shown = &summary.diagnostics;
-    if !global.json {
-        for d in shown {
-            eprintln!("{d}");
-        }
-        if summary.rejected as usize > shown.len() {
-            eprintln!(
-                "… and {} more rejected rows (--diagnostics shows all)",
-                summary.rejected as usize - shown.len()
-            );
-        }
-    }
+    rejected(global, &summary.diagnostics, summary.rejected);
     let name = dir.display().to_string();
     let json = report::import_json(&name, &summary, secs);
     print_report(global, &json, |_| {
@@ -311,19 +347,14 @@ fn generate_cmd(global: &Global, a: GenerateArgs) -> Result<ExitCode> {
         seed: a.seed,
         tx_hashes: a.tx_hashes,
     };
-    let mut writer = match &a.csv {
-        Some(p) => {
-            let f = File::create(p).with_context(|| format!("cannot create {}", p.display()))?;
-            Some(BufWriter::with_capacity(1 << 20, f))
-        }
-        None => None,
-    };
+    let mut writer = a.csv.as_deref().map(gi::create_csv).transpose()?;
     let csv = writer.as_mut().map(|w| w as &mut dyn std::io::Write);
     let mut bars = progress::Phases::new("Generating transfers", false);
     let out = generate_into(cfg, a.graph.as_deref(), csv, &mut bars)?;
     drop(bars);
     if let Some(p) = &a.labels_out {
-        out.truth.write_labels(BufWriter::new(File::create(p)?))?;
+        out.truth
+            .write_labels(BufWriter::new(std::fs::File::create(p)?))?;
     }
     let secs = started.elapsed().as_secs_f64();
     let name = |p: &Option<PathBuf>| p.as_ref().map(|d| d.display().to_string());
@@ -332,29 +363,48 @@ fn generate_cmd(global: &Global, a: GenerateArgs) -> Result<ExitCode> {
     print_report(global, &json, |_| report::generated_text(&out, secs))
 }
 
-/// Reads label files and resolves them to nodes, printing the first ten diagnostics of each.
-fn load_labels(
-    view: &GraphRef<'_>,
-    files: &[PathBuf],
-    category: Option<&str>,
-) -> Result<NodeLabels> {
-    let mut records = Vec::new();
-    for f in files {
-        let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
-        let name = f.display().to_string();
-        let (r, diags) = labels::parse_file(&name, &bytes, category.unwrap_or("flagged"));
-        for d in diags.iter().take(10) {
-            eprintln!("  {d}");
-        }
-        records.extend(r);
+/// Prints label-file diagnostics and passes the labels on.
+fn labels((labels, diagnostics): (NodeLabels, Vec<String>)) -> NodeLabels {
+    diagnostics.iter().for_each(|d| eprintln!("  {d}"));
+    labels
+}
+
+/// Prints the rejected rows of an import (not with --json, whose output carries them).
+fn rejected(global: &Global, shown: &[gi::FileDiagnostic], count: u64) {
+    if !global.json {
+        eprint!("{}", report::rejected_text(shown, count));
     }
-    let labels = NodeLabels::resolve(view, &records);
-    tracing::info!(
-        labelled = labels.len(),
-        not_in_graph = labels.not_in_graph,
-        "Labels resolved."
-    );
-    Ok(labels)
+}
+
+fn utxo_options(out: UtxoOut, diagnostics: bool) -> gi::UtxoOptions {
+    gi::UtxoOptions {
+        cluster: ClusterConfig {
+            exclude_coinjoin: !out.join_coinjoins,
+            change: out.change,
+        },
+        clusters: out.clusters,
+        graph: out.graph,
+        max_diagnostics: if diagnostics { usize::MAX } else { 20 },
+    }
+}
+
+fn utxo_import(global: &Global, a: UtxoImportArgs) -> Result<ExitCode> {
+    let files = gi::UtxoFile::sided(&a.files, &a.inputs, &a.outputs);
+    let mut bars = progress::Phases::new("Reading UTXO rows", true);
+    let summary = gi::import_utxo(&files, &utxo_options(a.out, a.diagnostics), &mut bars)?;
+    drop(bars);
+    rejected(global, &summary.diagnostics, summary.clusters.rejected);
+    print_report(global, &summary, report::utxo_text)
+}
+
+fn utxo_generate(global: &Global, a: UtxoGenerateArgs) -> Result<ExitCode> {
+    let mut writer = a.csv.as_deref().map(gi::create_csv).transpose()?;
+    let csv = writer.as_mut().map(|w| w as &mut dyn std::io::Write);
+    let cfg = UtxoGenConfig::with_wallets(a.wallets, a.seed);
+    let mut bars = progress::Phases::new("Generating UTXO rows", false);
+    let summary = gi::generate_utxo(&cfg, csv, &utxo_options(a.out, false), &mut bars)?;
+    drop(bars);
+    print_report(global, &summary, report::utxo_text)
 }
 
 /// Prints a report as pretty JSON or as the given text.
@@ -373,74 +423,66 @@ fn print_report<T: serde::Serialize>(
 
 /// Runs `interdict exposure`.
 pub fn run_exposure(global: &Global, args: ExposureArgs) -> Result<ExitCode> {
-    let g = open(&args.graph)?;
+    let g = open_graph(&args.graph)?;
     let view = g.view();
-    let labels = load_labels(&view, &args.labels, args.category.as_deref())?;
+    let clusters = gi::open_clusters_opt(args.clusters.as_deref())?;
+    let category = args.category.as_deref();
+    let labels = labels(gi::load_labels(
+        &view,
+        &args.labels,
+        category,
+        clusters.as_ref(),
+    )?);
     let target = query::node(&view, &args.address)?;
     let cfg = ExposureConfig {
-        direction: match args.direction {
-            DirectionArg::In => Direction::In,
-            DirectionArg::Out => Direction::Out,
-        },
+        direction: args.direction,
         max_hops: args.hops,
         epsilon: args.epsilon,
         degree_cap: (args.degree_cap > 0).then_some(args.degree_cap),
         from_block: args.from_block,
         to_block: args.to_block,
         asset: query::asset(&view, args.asset.as_deref())?,
-        stop: if args.stop_at.is_empty() {
-            StopRule::AllLabelled
-        } else {
-            StopRule::Categories(args.stop_at.clone())
-        },
+        stop: StopRule::from_categories(args.stop_at),
         max_counterparties: args.top,
     };
-    let r = exposure(&view, &labels, target, &cfg);
+    let mut r = exposure(&view, &labels, target, &cfg);
+    if let Some(c) = &clusters {
+        c.view().explain_exposure(&mut r);
+    }
     print_report(global, &r, report::exposure_text)
 }
 
 /// Runs `interdict trace`.
 pub fn run_trace(global: &Global, args: TraceArgs) -> Result<ExitCode> {
-    let g = open(&args.graph)?;
+    let g = open_graph(&args.graph)?;
     let view = g.view();
-    let text = std::fs::read_to_string(&args.seeds)
-        .with_context(|| format!("cannot read {}", args.seeds.display()))?;
-    let list = query::parse_seeds(&view, &args.seeds.display().to_string(), &text);
+    let mut list = gi::read_seeds(&view, &args.seeds)?;
     for w in &list.warnings {
         eprintln!("{w}");
     }
-    if list.is_empty() {
-        bail!("no seed of {} occurs in the graph", args.seeds.display());
-    }
-    let model = match args.model {
-        ModelArg::Fifo => TaintModel::Fifo,
-        ModelArg::Haircut => TaintModel::Haircut,
-        ModelArg::Poison => TaintModel::Poison,
-        ModelArg::Tiho => TaintModel::Tiho,
-    };
+    let clusters = gi::open_clusters_opt(args.clusters.as_deref())?;
+    let added = clusters.map(|c| c.view().extend_seeds(&view, &mut list.seeds));
     let started = Instant::now();
     let cfg = TraceConfig {
-        model,
+        model: args.model,
         max_accounts: args.top,
     };
-    let r = trace(&view, &list.seeds, &cfg);
+    let mut r = trace(&view, &list.seeds, &cfg);
+    (r.cluster_seed_count, r.cluster_seeds) = added.unwrap_or_default();
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "Trace finished.");
     print_report(global, &r, report::trace_text)
 }
 
 /// Runs `interdict path`.
 pub fn run_path(global: &Global, args: PathArgs) -> Result<ExitCode> {
-    let g = open(&args.graph)?;
+    let g = open_graph(&args.graph)?;
     let view = g.view();
     let from = query::node(&view, &args.from)?;
     let to = query::node(&view, &args.to)?;
     let cfg = PathConfig {
         max_hops: args.hops,
         k: args.k,
-        score: match args.score {
-            ScoreArg::Bottleneck => PathScore::Bottleneck,
-            ScoreArg::Product => PathScore::Product,
-        },
+        score: args.score,
         asset: query::asset(&view, args.asset.as_deref())?,
         ..PathConfig::defaults()
     };

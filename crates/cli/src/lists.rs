@@ -1,15 +1,14 @@
 //! `interdict lists …`: import, update, show, diff and export.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use app::update::Outcome;
 use clap::{Args, Subcommand, ValueEnum};
 use model::Diagnostic;
-use store::{Saved, SnapshotMeta};
+use store::Saved;
 
 use crate::Global;
 use crate::progress::Bars;
@@ -32,6 +31,11 @@ enum ListsCommand {
         /// Print every diagnostic, not only the first few.
         #[arg(long)]
         diagnostics: bool,
+        /// The list the files are, where their content cannot tell (ofac-sdn or ofac-cons).
+        #[arg(long, value_name = "LIST")]
+        list: Option<String>,
+        #[command(flatten)]
+        accept: Accept,
     },
     /// Download lists from their official URLs and store any new version.
     Update {
@@ -50,9 +54,8 @@ enum ListsCommand {
         /// Attempts per file.
         #[arg(long, default_value_t = 3)]
         retries: u32,
-        /// Accept a new version even if it has fewer than half the entities of the current one.
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        accept: Accept,
     },
     /// Show the stored snapshots (the default).
     Show,
@@ -80,6 +83,41 @@ enum ListsCommand {
     },
 }
 
+/// The replacement policy's flags, shared by import and update: a new version becomes current
+/// only when it is at least as new and plausible, unless the operator accepts what changed.
+#[derive(Debug, Args)]
+struct Accept {
+    /// Make current a version published before the current one.
+    #[arg(long)]
+    accept_older: bool,
+    /// Make current a version with fewer entities than the bound allows, a schema gone, or a
+    /// record count different from the one the file declares.
+    #[arg(long, alias = "force")]
+    accept_shrink: bool,
+    /// Make current a version whose parsers dropped records.
+    #[arg(long)]
+    accept_errors: bool,
+    /// Make current a filtered export (one program of a list, say) as the list.
+    #[arg(long)]
+    accept_filtered: bool,
+    /// The largest drop in entities, in percent of the current version, accepted without
+    /// --accept-shrink.
+    #[arg(long, value_name = "PERCENT", default_value_t = 5.0)]
+    max_drop: f64,
+}
+
+impl Accept {
+    fn policy(&self) -> app::update::Policy {
+        app::update::Policy {
+            accept_older: self.accept_older,
+            accept_shrink: self.accept_shrink,
+            accept_errors: self.accept_errors,
+            accept_filtered: self.accept_filtered,
+            max_drop: self.max_drop / 100.0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ExportFormat {
     /// FollowTheMoney JSON lines.
@@ -93,10 +131,20 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
     let ctx = global.context()?;
     match args.command.unwrap_or(ListsCommand::Show) {
         ListsCommand::Show => show(global, &ctx),
-        ListsCommand::Import { paths, diagnostics } => {
-            let outcomes = app::update::import(&ctx, &paths, &Bars::default())?;
+        ListsCommand::Import {
+            paths,
+            diagnostics,
+            list,
+            accept,
+        } => {
+            let list = match list {
+                Some(l) => app::update::parse_list_names_only(&[l])?.first().copied(),
+                None => None,
+            };
+            let outcomes =
+                app::update::import(&ctx, &paths, list, accept.policy(), &Bars::default())?;
             report_saved(global, &outcomes, diagnostics)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(held_status(&outcomes))
         }
         ListsCommand::Update {
             lists,
@@ -104,7 +152,7 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
             connect_timeout,
             timeout,
             retries,
-            force,
+            accept,
         } => {
             let mut fetcher = app::download::Fetcher::new(
                 Duration::from_secs(connect_timeout),
@@ -116,7 +164,7 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
                 fetcher.backoff = Duration::from_millis(10);
             }
             let lists = app::update::parse_list_names(&lists)?;
-            let policy = app::update::Policy { force };
+            let policy = accept.policy();
             let results = app::update::update(&ctx, &lists, &fetcher, policy, &Bars::default())?;
             let mut outcomes = Vec::new();
             let mut failures = Vec::new();
@@ -134,7 +182,7 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
                 eprintln!("The stored snapshots of the lists that failed are unchanged.");
                 return Ok(ExitCode::from(2));
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(held_status(&outcomes))
         }
         ListsCommand::Diff { old, new } => diff(global, &ctx, &old, &new),
         ListsCommand::Export {
@@ -149,37 +197,22 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
                 ExportFormat::Json => app::lists::ExportFormat::Json,
             };
             let source = app::sources::ListSource::from_args(&lists);
-            let mut out: Box<dyn Write> = match &output {
-                Some(p) => {
-                    if let app::sources::ListSource::Files(inputs) = &source {
-                        let inputs: Vec<(&str, &std::path::Path)> = inputs
-                            .iter()
-                            .map(|i| ("the list file", i.as_path()))
-                            .collect();
-                        app::files::refuse_overwrite(p, &inputs)?;
-                    }
-                    Box::new(std::io::BufWriter::new(
-                        std::fs::File::create(p)
-                            .with_context(|| format!("cannot create {}", p.display()))?,
-                    ))
-                }
-                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            };
-            let n = app::lists::export(&ctx, &source, &only, format, &mut out, &Bars::default())?;
+            let mut stdout = std::io::stdout().lock();
+            let n = app::lists::export_to(
+                &ctx,
+                &source,
+                &only,
+                format,
+                output.as_deref(),
+                &mut stdout,
+                &Bars::default(),
+            )?;
             if output.is_some() {
                 eprintln!("Wrote {n} objects.");
             }
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-fn counts_text(meta: &SnapshotMeta) -> String {
-    meta.counts
-        .iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn show(global: &Global, ctx: &app::Context) -> Result<ExitCode> {
@@ -190,37 +223,9 @@ fn show(global: &Global, ctx: &app::Context) -> Result<ExitCode> {
             .map(|(m, current)| api::StoredSnapshot::new(m, current))
             .collect();
         outln!("{}", serde_json::to_string_pretty(&rows)?);
-        return Ok(ExitCode::SUCCESS);
+    } else {
+        outln!("{}", app::lists::snapshots_text(ctx, &all).trim_end());
     }
-    if all.is_empty() {
-        outln!(
-            "No lists stored in {}.\nRun `interdict lists update` (needs internet) or `interdict lists import FILE...`.",
-            ctx.data_dir().display()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    outln!(
-        "{:<1} {:<13} {:<24} {:<10} {:>8} {:>6}  by schema",
-        "",
-        "list",
-        "version",
-        "published",
-        "entities",
-        "diags"
-    );
-    for (m, current) in &all {
-        outln!(
-            "{:<1} {:<13} {:<24} {:<10} {:>8} {:>6}  {}",
-            if *current { "*" } else { "" },
-            m.list.as_str(),
-            m.version,
-            m.publish_date.as_deref().unwrap_or("-"),
-            m.entity_count(),
-            m.diagnostics,
-            counts_text(m)
-        );
-    }
-    outln!("(* = current; data directory {})", ctx.data_dir().display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -242,35 +247,37 @@ fn print_diagnostics(diags: &[Diagnostic], all: bool) {
     }
 }
 
+/// Exit status 2 when any version was kept without becoming current: the operator must look.
+fn held_status(outcomes: &[Outcome]) -> ExitCode {
+    if outcomes.iter().all(Outcome::is_current) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
 fn report_saved(global: &Global, results: &[Outcome], all_diags: bool) -> Result<()> {
+    for (o, line) in results.iter().filter_map(|o| Some((o, o.held_line()?))) {
+        eprintln!("{line}");
+        if global.json {
+            // The JSON on stdout has no diagnostics; the errors that held the version back
+            // are named here, with file and offset.
+            let errors: Vec<Diagnostic> = o
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == model::Severity::Error)
+                .cloned()
+                .collect();
+            print_diagnostics(&errors, all_diags);
+        }
+    }
     if global.json {
-        let rows: Vec<api::ImportOutcome> = results
-            .iter()
-            .map(|o| api::ImportOutcome {
-                status: if matches!(o.saved, Saved::New(_)) {
-                    api::ImportStatus::New
-                } else {
-                    api::ImportStatus::Unchanged
-                },
-                snapshot: api::StoredSnapshot::new(o.saved.meta().clone(), true),
-            })
-            .collect();
+        let rows: Vec<api::ImportOutcome> = results.iter().map(Outcome::to_api).collect();
         outln!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
     for o in results {
-        let m = o.saved.meta();
-        let status = match o.saved {
-            Saved::New(_) => "imported",
-            Saved::Unchanged(_) => "unchanged (already stored)",
-        };
-        outln!(
-            "{}: {status}, {} entities ({}), {} diagnostics",
-            m.name(),
-            m.entity_count(),
-            counts_text(m),
-            m.diagnostics
-        );
+        outln!("{}", o.text());
         if matches!(o.saved, Saved::New(_)) {
             print_diagnostics(&o.diagnostics, all_diags);
         }
@@ -282,30 +289,11 @@ fn diff(global: &Global, ctx: &app::Context, old: &str, new: &str) -> Result<Exi
     let (old_name, new_name, d) = app::lists::diff(ctx, old, new)?;
     if global.json {
         outln!("{}", serde_json::to_string_pretty(&d)?);
-        return Ok(ExitCode::SUCCESS);
-    }
-    outln!(
-        "{old_name} → {new_name}: {} added, {} removed, {} changed",
-        d.added.len(),
-        d.removed.len(),
-        d.changed.len()
-    );
-    for e in &d.added {
-        outln!("+ {} [{}] {}", e.id, e.schema, e.caption);
-    }
-    for e in &d.removed {
-        outln!("- {} [{}] {}", e.id, e.schema, e.caption);
-    }
-    for c in &d.changed {
-        outln!("~ {} {}", c.id, c.caption);
-        for f in &c.changes {
-            for v in &f.removed {
-                outln!("    - {}: {v}", f.field);
-            }
-            for v in &f.added {
-                outln!("    + {}: {v}", f.field);
-            }
-        }
+    } else {
+        outln!(
+            "{}",
+            app::lists::diff_text(&old_name, &new_name, &d).trim_end()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -89,6 +89,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The service logs JSON lines and sets up its own logging.
     (!matches!(cli.command, Command::Serve(_))).then(|| init_logging(cli.global.verbose));
+    // A bug must still end with a status the caller expects (2), never 101 (the panic message
+    // is printed by the default hook first).
+    std::panic::catch_unwind(move || dispatch(cli)).unwrap_or(ExitCode::from(2))
+}
+
+fn dispatch(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Lists(args) => lists::run(&cli.global, args),
         Command::Screen(args) => screen_cmd::run(&cli.global, args),

@@ -171,10 +171,9 @@ pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
         }
         return Ok(exit(summary.any_match && args.fail_on_match));
     }
-    let name = args.name.clone().unwrap_or_default();
-    if name.trim().is_empty() {
-        bail!("the name to screen is empty");
-    }
+    let name = app::screen::check_name(args.name.as_deref().unwrap_or(""))
+        .map_err(|e| anyhow!("{e}"))?
+        .to_string();
     let bad = |what: &str, v: &str, e: String| anyhow!("bad {what} {v:?}: {e}");
     let query = Query {
         name,

@@ -79,9 +79,14 @@ fn imports_every_official_format_with_the_published_counts() {
             443,
         ),
         (
-            vec![d.join("ofac/sdn_xml_2entry_excerpt_2020-10-29.xml")],
-            "ofac-sdn",
-            2,
+            vec![d.join("ofac/CONS_classic_xml_2024-05-06.xml")],
+            "ofac-cons",
+            443,
+        ),
+        (
+            vec![d.join("ofac/CONS_ADVANCED_2020-03-17.xml")],
+            "ofac-cons",
+            375,
         ),
         (
             vec![d.join("un/UN_consolidated_2026-02-27.xml")],

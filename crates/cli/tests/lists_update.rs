@@ -234,3 +234,55 @@ fn unreachable_server_fails_cleanly() {
     assert!(stderr(&out).contains("cannot download"), "{}", stderr(&out));
     assert_eq!(current_un(dir.path()), None);
 }
+
+/// A mirror serving the real UN list cut at 75 % (every organisation gone, 679 of 1,003
+/// entities left) is refused: the current list stays, the message says what changed, and the
+/// truncated version is kept, not current, until `--accept-shrink` promotes it.
+#[test]
+fn update_refuses_a_truncated_real_un_list() {
+    let Some(un) = testkit::shared("data/un/UN_consolidated_2026-02-27.xml") else {
+        return;
+    };
+    let full = std::fs::read(&un).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let server = serve(Reply::Ok(full.clone()));
+    let mirror = server.url.clone();
+    let update = |extra: &[&str]| {
+        let mut args = vec![
+            "lists",
+            "update",
+            "un",
+            "--mirror",
+            &mirror,
+            "--retries",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        interdict(data, &args)
+    };
+    let out = update(&[]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let good = current_un(data).unwrap();
+
+    *server.reply.lock().unwrap() = Reply::Ok(full[..full.len() * 3 / 4].to_vec());
+    let out = update(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(
+        err.contains("it has no Organization entities where the current version has 273"),
+        "{err}"
+    );
+    assert!(err.contains("--accept-shrink"), "{err}");
+    assert!(err.contains("The current snapshot is unchanged"), "{err}");
+    assert_eq!(current_un(data).as_ref(), Some(&good));
+
+    // The operator looked and accepts it: the same download is promoted, nothing re-parsed
+    // into a second copy.
+    let out = update(&["--accept-shrink", "--accept-errors"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_ne!(current_un(data).as_ref(), Some(&good));
+    let rows: serde_json::Value =
+        serde_json::from_slice(&interdict(data, &["lists", "--json"]).stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+}

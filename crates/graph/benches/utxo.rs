@@ -20,6 +20,7 @@ fn config() -> UtxoGenConfig {
         spends: 8,
         coinjoins: 1_000,
         seed: 11,
+        long_ids: false,
     }
 }
 

@@ -90,6 +90,17 @@ pub enum StopRule {
     Categories(Vec<String>),
 }
 
+impl StopRule {
+    /// The rule of a `--stop-at` list: every labelled node when it is empty.
+    pub fn from_categories(categories: Vec<String>) -> StopRule {
+        if categories.is_empty() {
+            StopRule::AllLabelled
+        } else {
+            StopRule::Categories(categories)
+        }
+    }
+}
+
 /// Parameters of one walk; echoed in the report so every figure says how it was made.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExposureConfig {
@@ -458,6 +469,7 @@ pub fn exposure(
                         category: cat.to_owned(),
                         label: String::new(),
                         source: String::new(),
+                        cluster: None,
                     }),
                     share: a.share,
                     amount: a.share * total_f,

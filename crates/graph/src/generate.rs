@@ -96,7 +96,8 @@ impl Rng {
     }
 }
 
-fn mix(mut z: u64) -> u64 {
+/// SplitMix64's finaliser: a well-spread 64-bit value from any counter (generated ids).
+pub fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)

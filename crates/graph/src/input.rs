@@ -349,12 +349,85 @@ impl RowBatch {
     }
 }
 
+/// The longest CSV line read, in bytes. A longer line (a file without newlines, a field of
+/// megabytes) is reported as one bad row and skipped, so memory stays bounded by this whatever
+/// the input; no real transfer row comes near it.
+pub const MAX_LINE_BYTES: usize = 64 << 10;
+
+/// The most string bytes one [`RowBatch`] holds before [`CsvTransfers::fill`] hands it over; far
+/// below `u32::MAX`, the batch's offset type.
+pub const MAX_BATCH_TEXT: usize = 256 << 20;
+
+/// A reader that cuts lines longer than `cap`: the excess is dropped and the line ends early
+/// with a marker the row parser reports, so the CSV reader never buffers more than `cap` bytes
+/// of one line.
+#[derive(Debug)]
+pub struct LineCap<R> {
+    inner: R,
+    cap: usize,
+    in_line: usize,
+    skipping: bool,
+}
+
+/// The text a cut line ends with; the row holding it is rejected.
+const CUT: &[u8] = b"\x00interdict-line-cut";
+
+impl<R: Read> LineCap<R> {
+    /// Caps the lines of `inner` at `cap` bytes.
+    pub fn new(inner: R, cap: usize) -> LineCap<R> {
+        LineCap {
+            inner,
+            cap,
+            in_line: 0,
+            skipping: false,
+        }
+    }
+}
+
+impl<R: Read> Read for LineCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.len() < CUT.len() + 1 {
+            return self.inner.read(buf);
+        }
+        loop {
+            let room = buf.len() - CUT.len() - 1;
+            let n = self.inner.read(&mut buf[..room])?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut out = 0;
+            for i in 0..n {
+                let b = buf[i];
+                if b == b'\n' {
+                    self.in_line = 0;
+                    self.skipping = false;
+                    buf[out] = b;
+                    out += 1;
+                } else if self.skipping {
+                } else if self.in_line >= self.cap {
+                    // Close the line with the marker; the rest up to its newline is dropped.
+                    buf[out..out + CUT.len()].copy_from_slice(CUT);
+                    out += CUT.len();
+                    self.skipping = true;
+                } else {
+                    self.in_line += 1;
+                    buf[out] = b;
+                    out += 1;
+                }
+            }
+            if out > 0 {
+                return Ok(out);
+            }
+        }
+    }
+}
+
 /// Streams transfers out of CSV bytes.
 ///
 /// A lending reader: each row borrows the internal record, so no allocation happens per row
-/// unless an address needs canonicalising.
+/// unless an address needs canonicalising. Lines are capped at [`MAX_LINE_BYTES`].
 pub struct CsvTransfers<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineCap<R>>,
     columns: Columns,
     record: csv::StringRecord,
     row: u64,
@@ -367,7 +440,7 @@ impl<R: Read> CsvTransfers<R> {
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(input);
+            .from_reader(LineCap::new(input, MAX_LINE_BYTES));
         let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
         let columns = Columns::from_header(&header)?;
         Ok(CsvTransfers {
@@ -392,7 +465,8 @@ impl<R: Read> CsvTransfers<R> {
     /// Fills `batch` with up to `max_rows` rows (and their diagnostics); returns `false` at the end.
     pub fn fill(&mut self, batch: &mut RowBatch, max_rows: usize) -> bool {
         let mut more = true;
-        while batch.len() + batch.diagnostics.len() < max_rows {
+        while batch.len() + batch.diagnostics.len() < max_rows && batch.text_len() < MAX_BATCH_TEXT
+        {
             match self.next_row() {
                 None => {
                     more = false;
@@ -417,6 +491,15 @@ impl<R: Read> CsvTransfers<R> {
                 let line = pos.map(|p| p.line());
                 self.bytes = pos.map_or(self.bytes, |p| p.byte());
                 let rec = &self.record;
+                if rec.as_byte_record().iter().any(|f| f.ends_with(CUT)) {
+                    return Some(Err(RowDiagnostic {
+                        row,
+                        line,
+                        message: format!(
+                            "the line is longer than the {MAX_LINE_BYTES}-byte limit; the row was skipped"
+                        ),
+                    }));
+                }
                 Some(
                     parse_fields(&self.columns, |i| rec.get(i)).map_err(|message| RowDiagnostic {
                         row,

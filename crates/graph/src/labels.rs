@@ -30,7 +30,7 @@ pub struct LabelRecord {
 }
 
 /// A label resolved to a node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct NodeLabel {
     /// Category.
     pub category: String,
@@ -38,6 +38,10 @@ pub struct NodeLabel {
     pub label: String,
     /// Source.
     pub source: String,
+    /// Set when the label was carried from another address of the node's UTXO cluster
+    /// (`--clusters`): that address and, in reports, the transactions that join them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<wallets::ClusterLink>,
 }
 
 /// Labels keyed by node id; the first record for an address wins, later ones are counted.
@@ -62,6 +66,7 @@ impl NodeLabels {
                         category: r.category.clone(),
                         label: r.label.clone(),
                         source: r.source.clone(),
+                        cluster: None,
                     },
                 ),
                 None => labels.not_in_graph += 1,

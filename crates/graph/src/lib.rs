@@ -4,11 +4,13 @@
 //!
 //! - **Pure analyses** over slices ([`view::GraphRef`]): [`exposure`] (the vendor-style walk),
 //!   [`trace`] (poison, haircut, FIFO and TIHO replays), [`paths`] (shortest and top-k),
-//!   [`utxo`] (UTXO transactions and multi-input address clusters), plus the
+//!   [`utxo`] (UTXO transactions and multi-input address clusters), [`clusters`] (clusters as
+//!   slices: evidence, labels and seeds carried to cluster members), plus the
 //!   pieces they need ([`amount`], [`labels`], [`input`] parsing from `impl Read`, and the
 //!   deterministic [`generate`]or). None of these touches a file.
 //! - **Storage** ([`storage`]): the module that reads and writes the on-disk graph directory
-//!   (flat column files, CSR in both directions with 64-bit offsets, memory-mapped for reading),
+//!   (flat column files, CSR in both directions with 64-bit offsets, memory-mapped for reading)
+//!   and clusters directory,
 //!   and [`import`], which opens the input files of an import (CSV, and Parquet with the
 //!   `parquet` feature) and feeds them to the storage builder. No other module touches a file.
 //!
@@ -28,7 +30,7 @@
 //! let view = g.view();
 //! let mut labels = NodeLabels::default();
 //! labels.insert(view.lookup("mixer").unwrap(), NodeLabel {
-//!     category: "mixer".into(), label: String::new(), source: String::new() });
+//!     category: "mixer".into(), ..NodeLabel::default() });
 //! let report = exposure(&view, &labels, view.lookup("me").unwrap(), &ExposureConfig::defaults(Direction::In));
 //! assert!((report.categories[0].share - 0.3).abs() < 1e-12);
 //! assert_eq!(report.categories[0].min_hop, 2);
@@ -37,6 +39,7 @@
 pub mod amount;
 pub mod bench;
 pub mod build;
+pub mod clusters;
 pub mod exposure;
 pub mod generate;
 pub mod import;

@@ -79,6 +79,52 @@ pub fn parse_seeds(view: &GraphRef<'_>, name: &str, text: &str) -> SeedList {
     out
 }
 
+/// A word that names none of an option's values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{given:?} is not one of: {}", expected.join(", "))]
+pub struct UnknownValue {
+    /// What was given.
+    pub given: String,
+    /// The accepted words.
+    pub expected: &'static [&'static str],
+}
+
+/// Implements `FromStr` by the lower-case names, so front ends parse options by the same words
+/// the JSON output uses.
+macro_rules! from_words {
+    ($t:ty, $($word:literal => $v:expr),+) => {
+        impl std::str::FromStr for $t {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, UnknownValue> {
+                match s.to_ascii_lowercase().as_str() {
+                    $($word => Ok($v),)+
+                    _ => Err(UnknownValue { given: s.to_owned(), expected: &[$($word),+] }),
+                }
+            }
+        }
+    };
+}
+
+from_words!(crate::exposure::Direction, "in" => crate::exposure::Direction::In, "out" => crate::exposure::Direction::Out);
+from_words!(
+    crate::trace::TaintModel,
+    "fifo" => crate::trace::TaintModel::Fifo,
+    "haircut" => crate::trace::TaintModel::Haircut,
+    "poison" => crate::trace::TaintModel::Poison,
+    "tiho" => crate::trace::TaintModel::Tiho
+);
+from_words!(
+    crate::paths::PathScore,
+    "bottleneck" => crate::paths::PathScore::Bottleneck,
+    "product" => crate::paths::PathScore::Product
+);
+from_words!(
+    crate::utxo::ChangeHeuristic,
+    "none" => crate::utxo::ChangeHeuristic::None,
+    "fresh-address" => crate::utxo::ChangeHeuristic::FreshAddress
+);
+from_words!(crate::utxo::Side, "in" => crate::utxo::Side::Input, "out" => crate::utxo::Side::Output);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +159,16 @@ mod tests {
             vec!["s.txt: line 6: nowhere is neither an address nor a transaction in the graph"]
         );
         assert!(parse_seeds(&v, "s.txt", "nowhere\n").is_empty());
+    }
+
+    #[test]
+    fn option_words() {
+        use crate::trace::TaintModel;
+        assert_eq!("TIHO".parse::<TaintModel>(), Ok(TaintModel::Tiho));
+        assert_eq!(
+            "lifo".parse::<TaintModel>().map_err(|e| e.to_string()),
+            Err("\"lifo\" is not one of: fifo, haircut, poison, tiho".into())
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::bench::{BenchConfig, BenchReport};
 use crate::exposure::{Direction, ExposureReport};
-use crate::import::{Generated, ImportSummary};
+use crate::import::{FileDiagnostic, Generated, ImportSummary, UtxoSummary};
 use crate::paths::PathReport;
 use crate::storage::Meta;
 use crate::trace::TraceReport;
@@ -120,6 +120,9 @@ pub fn exposure_text(r: &ExposureReport) -> String {
             for e in &cp.path {
                 let _ = writeln!(s, "      {}", edge_line(e));
             }
+            if let Some(link) = &cp.label.cluster {
+                cluster_lines(&mut s, link);
+            }
         }
     }
     let _ = writeln!(
@@ -128,6 +131,30 @@ pub fn exposure_text(r: &ExposureReport) -> String {
         r.edges_scanned, r.states
     );
     s
+}
+
+/// The evidence of a cluster label: the labelled address and each joining transaction.
+fn cluster_lines(s: &mut String, link: &wallets::ClusterLink) {
+    let _ = writeln!(
+        s,
+        "      in the UTXO cluster of {}, joined by {} transaction(s):",
+        link.via,
+        link.evidence.len()
+    );
+    for j in &link.evidence {
+        let _ = match j.reason {
+            wallets::JoinReason::MultiInput => writeln!(
+                s,
+                "        tx {}  block {}: {} and {} spent together",
+                j.tx, j.block, j.from, j.to
+            ),
+            wallets::JoinReason::Change => writeln!(
+                s,
+                "        tx {}  block {}: {} paid change to {}",
+                j.tx, j.block, j.from, j.to
+            ),
+        };
+    }
 }
 
 /// One transfer on one line: sender, receiver, amount, asset, block and transaction.
@@ -186,6 +213,22 @@ pub fn trace_text(r: &TraceReport) -> String {
             a.held.map_or("-".into(), |h| format!("{h:.4e}")),
             via.join(" → ")
         );
+    }
+    if r.cluster_seed_count > 0 {
+        let _ = writeln!(
+            s,
+            "\n{} seed addresses added from the seeds' UTXO clusters{}:",
+            r.cluster_seed_count,
+            if r.cluster_seeds.len() < r.cluster_seed_count {
+                format!(" (the first {})", r.cluster_seeds.len())
+            } else {
+                String::new()
+            }
+        );
+        for c in &r.cluster_seeds {
+            let _ = writeln!(s, "  {}", c.address);
+            cluster_lines(&mut s, &c.cluster);
+        }
     }
     s
 }
@@ -357,4 +400,89 @@ pub fn generated_json(
             "exchange_hot": t.exchange_hot, "peel_chains": t.peel_chains,
         },
     })
+}
+
+/// The rejected rows of an import, as the commands print them to standard error: the shown
+/// diagnostics and how many more there were.
+pub fn rejected_text(shown: &[FileDiagnostic], rejected: u64) -> String {
+    let mut s = String::new();
+    for d in shown {
+        let _ = writeln!(s, "{d}");
+    }
+    if rejected as usize > shown.len() {
+        let _ = writeln!(
+            s,
+            "… and {} more rejected rows (--diagnostics shows all)",
+            rejected as usize - shown.len()
+        );
+    }
+    s
+}
+
+/// What `interdict graph utxo import` and `generate` print when done.
+pub fn utxo_text(u: &UtxoSummary) -> String {
+    let m = &u.clusters;
+    let t = &u.seconds;
+    let mut s = String::new();
+    if u.clusters_dir.is_none() && u.graph.is_none() && u.planted.is_none() && m.addresses == 0 {
+        let _ = writeln!(
+            s,
+            "{} input and {} output rows generated in {:.1} s",
+            m.inputs, m.outputs, t.read
+        );
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "{} transactions, {} inputs, {} outputs ({} rejected rows); {} addresses ({} not canonical) in {} clusters (largest {}), {} CoinJoin-shaped transactions {}",
+        m.transactions,
+        m.inputs,
+        m.outputs,
+        m.rejected,
+        m.addresses,
+        m.non_canonical_addresses,
+        m.clusters,
+        m.largest_cluster,
+        m.coinjoins,
+        if m.exclude_coinjoin {
+            "left unjoined"
+        } else {
+            "joined"
+        },
+    );
+    if let Some(d) = &u.clusters_dir {
+        let _ = writeln!(
+            s,
+            "clusters: {d} ({} joins, {} evidence transactions)",
+            m.joins, m.evidence_txs
+        );
+    }
+    if let Some((d, g)) = &u.graph {
+        let _ = writeln!(
+            s,
+            "graph: {d} ({} addresses, {} transfers)",
+            g.nodes, g.edges
+        );
+    }
+    if let Some(p) = &u.planted {
+        let _ = writeln!(
+            s,
+            "planted wallets: {}, clusters: {}, merged: {}, split: {} — {}",
+            p.wallets,
+            p.clusters,
+            p.merged,
+            p.split,
+            if p.exact() {
+                "recovered exactly"
+            } else {
+                "NOT recovered exactly"
+            }
+        );
+    }
+    let _ = writeln!(
+        s,
+        "seconds: read {:.1}, group {:.1}, cluster {:.1}, write clusters {:.1}, write graph {:.1}",
+        t.read, t.group, t.cluster, t.write_clusters, t.write_graph
+    );
+    s
 }

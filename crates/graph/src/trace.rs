@@ -116,6 +116,17 @@ pub struct TraceReport {
     pub account_count: usize,
     /// The most tainted accounts, largest first, with the path that first tainted each.
     pub accounts: Vec<TaintedAccount>,
+    /// Seeds added because they share a UTXO cluster with a seed address (`--clusters`):
+    /// how many, and the first [`crate::clusters::MAX_LISTED`] with their evidence.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cluster_seed_count: usize,
+    /// See `cluster_seed_count`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cluster_seeds: Vec<crate::clusters::ClusterSeed>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One tainted (address, asset).
@@ -503,6 +514,8 @@ pub fn trace(g: &GraphRef<'_>, seeds: &Seeds, cfg: &TraceConfig) -> TraceReport 
         seeded_exact: seeded,
         account_count,
         accounts: listed,
+        cluster_seed_count: 0,
+        cluster_seeds: Vec::new(),
     }
 }
 

@@ -15,16 +15,27 @@
 //! | block | `block`, `block_number`, `block_height` | optional |
 //!
 //! The public blockchain-ETL exports (`bigquery-public-data.crypto_bitcoin.inputs` and
-//! `.outputs`, exported to CSV with `addresses` flattened by `ARRAY_TO_STRING`) fit as they are:
-//! read the inputs file with [`Side::Input`] and the outputs file with [`Side::Output`]. Rows
-//! without an address (non-standard scripts, `OP_RETURN`) are skipped silently; unreadable rows
-//! become diagnostics with their line.
+//! `.outputs`, exported to CSV with `addresses` flattened by `ARRAY_TO_STRING`, or to Parquet
+//! with `addresses` as a list column, read with the `parquet` feature) fit as they are:
+//! read the inputs file with [`Side::Input`] and the outputs file with [`Side::Output`]
+//! (`interdict graph utxo import --inputs FILE --outputs FILE`). Rows without an address
+//! (non-standard scripts, `OP_RETURN`) are skipped silently; unreadable rows become diagnostics
+//! with their line (CSV) or row (Parquet). Values must be integers of base units: blockchain-ETL
+//! values are satoshi. A transaction's block is the smallest any of its rows gives; a file
+//! without blocks puts every transaction in block 0, ordered by first appearance.
+//!
+//! Addresses are canonicalised like transfer addresses ([`crate::input::canonical_address`]:
+//! `BC1Q…` and `bc1q…` are one address; Base58 is case-sensitive; text that is no address is
+//! kept lower-cased and counted as non-canonical), once per distinct spelling.
 //!
 //! # Clustering
 //!
 //! **Multi-input heuristic**: all input addresses of one transaction are controlled by one
 //! entity, so they join one cluster (union-find; a cluster's id is its smallest address id,
-//! addresses numbered by first appearance).
+//! addresses numbered by first appearance). Clusters are transitive: `a+b` in one transaction
+//! and `b+c` in another put `a`, `b`, `c` together, and the evidence of `a`–`c` is both
+//! transactions. Outputs never join anything unless the change heuristic is on: receiving
+//! together proves nothing about control.
 //!
 //! **CoinJoin exclusion** (on by default): a transaction is CoinJoin-shaped when at least two
 //! distinct addresses spend in it, its most common output value occurs `k >= 2` times, those
@@ -41,22 +52,51 @@
 //!
 //! Every union that merged two clusters is recorded as a [`Join`] (the transaction and the
 //! two addresses it linked); the joins form a spanning forest, so [`Clustering::explain`] gives
-//! the transactions that connect any two addresses of one cluster.
+//! the transactions that connect any two addresses of one cluster. The evidence is *a* chain of
+//! joins, the one the forest holds (the earliest transactions that merged the two sides), not
+//! every transaction that would link them.
+//!
+//! # At scale
+//!
+//! [`UtxoBuilder`] keeps each distinct address and transaction id once, in byte arenas with
+//! open-addressing tables ([`StrTable`]), and rows as `u32` columns, one per side (input values
+//! only when a graph is wanted); [`UtxoBuilder::finish`] drops the lookup tables, canonicalises
+//! addresses on two threads and regroups one column at a time. Union-find runs over `u32` arrays
+//! with path halving and union by size. `interdict graph utxo import` reads files on a second
+//! thread while the main thread interns, and writes a clusters directory
+//! ([`crate::storage::write_clusters`]: the join forest rooted at each cluster id, so evidence is
+//! a walk up two parent chains) that `--clusters` memory-maps ([`crate::clusters`]). Everything
+//! is in memory until the write: about 60 bytes per input row of generated data with real-length
+//! ids (`docs/benchmarks.md`), so a machine clusters as many inputs as its memory allows; past
+//! that, split the input by block range.
 //!
 //! # Cluster-level analyses
 //!
 //! [`UtxoSet::transfers`] turns transactions into address-to-address transfers (each output
-//! split over the inputs in proportion to their values, exactly), so `exposure`, `trace` and
-//! `paths` run on UTXO data; [`Clustering::cluster_labels`] carries every label to the other
-//! addresses of its cluster with the joining transactions as evidence, so a customer paid from
-//! any address of a sanctioned address's cluster is exposed to `sanctioned`.
+//! split over the inputs in proportion to their values, exactly; equally when the inputs carry
+//! no values; a coinbase gives none), so `exposure`, `trace` and `paths` run on UTXO data
+//! (`graph utxo import --graph DIR`); [`Clustering::cluster_labels`] (in memory) and
+//! [`crate::clusters::ClustersRef::extend_labels`] (from a clusters directory, `--clusters`)
+//! carry every label to the other addresses of its cluster with the joining transactions as
+//! evidence, so a customer paid from any address of a sanctioned address's cluster is exposed
+//! to `sanctioned`. The choices, with the example in `tests/it/clusters.rs`:
+//!
+//! - A carried label keeps the category, source and is named `cluster of <labelled address>`;
+//!   an address with its own label keeps it (the first label of a node wins).
+//! - Cluster level is a statement about control, so a carried label stops an exposure walk
+//!   like the original, and counts as direct exposure when the customer was paid by the member.
+//! - `trace --clusters` adds every member of a seed address's cluster that occurs in the graph
+//!   as a seed; the report counts them and lists the first 50 with evidence.
+//! - `address --clusters` reports a listed or labelled address of the screened address's
+//!   cluster as a hit with `matched_on: cluster`, the listed address as `via` and the joining
+//!   transactions; exact hits stay exact.
 
 use std::collections::VecDeque;
 use std::io::Read;
 
 use serde::Serialize;
 
-use crate::build::FxMap;
+use crate::build::{FxMap, StrTable};
 use crate::input::canonical_address;
 
 /// Which side of a transaction a row describes.
@@ -95,32 +135,53 @@ pub enum UtxoError {
 /// Collects input and output rows in any order; [`finish`](Self::finish) groups them by
 /// transaction.
 ///
-/// Memory while collecting: one copy of each distinct transaction id and address in a hash
-/// map, 16 bytes per row (transaction with the side in its top bit, address, value) and 8 per
-/// transaction (its block).
+/// Memory while collecting: each distinct address cell and transaction id once in a byte arena
+/// (its text, an 8-byte offset and 8 to 16 bytes of hash table, see [`StrTable`]), 8 bytes per
+/// input row (transaction, address; 16 with input values, which only the transfers of a graph
+/// need), 16 per output row (transaction, address, value) and 8 per transaction (its block).
+/// Addresses are interned as written and canonicalised once each in `finish`, so the checksum
+/// work of canonicalisation is paid per distinct address, not per row.
 #[derive(Default)]
 pub struct UtxoBuilder {
-    addresses: FxMap<Box<str>, u32>,
-    txs: FxMap<Box<str>, u32>,
+    /// Address cells as written (or, for cells of several addresses, their joined key).
+    cells: StrTable,
+    /// Per cell: whether it is a key already (a multi-address cell), not to canonicalise again.
+    cell_is_key: Vec<bool>,
+    txs: StrTable,
     tx_block: Vec<u64>,
-    row_tx: Vec<u32>,
-    row_addr: Vec<u32>,
-    row_value: Vec<u64>,
+    keep_input_values: bool,
+    in_tx: Vec<u32>,
+    in_addr: Vec<u32>,
+    in_value: Vec<u64>,
+    out_tx: Vec<u32>,
+    out_addr: Vec<u32>,
+    out_value: Vec<u64>,
 }
 
-/// The top bit of a row's transaction marks an output.
-const OUTPUT_BIT: u32 = 1 << 31;
-
 impl UtxoBuilder {
-    /// An empty builder.
+    /// An empty builder that keeps input values (for [`UtxoSet::transfers`]).
     pub fn new() -> UtxoBuilder {
+        UtxoBuilder {
+            keep_input_values: true,
+            ..UtxoBuilder::default()
+        }
+    }
+
+    /// An empty builder for clustering only: input values are dropped (they read as 0, and
+    /// transfers then split outputs equally over the inputs), 8 bytes less per input row.
+    pub fn for_clustering() -> UtxoBuilder {
         UtxoBuilder::default()
+    }
+
+    /// Rows pushed so far.
+    pub fn rows(&self) -> u64 {
+        (self.in_tx.len() + self.out_tx.len()) as u64
     }
 
     /// Adds one input or output. The address is canonicalised like transfer addresses (a cell
     /// with several addresses becomes one pseudo-address, see the module docs; an empty one is
     /// ignored); the block of a transaction is the smallest any of its rows gives. Fails past
-    /// 2^31 − 1 transactions or 2^32 − 1 addresses.
+    /// 2^32 − 2 transactions or address cells.
     pub fn push(
         &mut self,
         tx: &str,
@@ -129,113 +190,232 @@ impl UtxoBuilder {
         address: &str,
         value: u64,
     ) -> Result<(), UtxoError> {
-        let Some((key, _)) = address_cell(address) else {
+        let cell = address.trim();
+        if cell.is_empty() {
             return Ok(());
+        }
+        let many = cell.contains(['[', ',', ';', '|', ' ', '"', '\'']);
+        let a = if many {
+            let Some((key, _)) = address_cell(cell) else {
+                return Ok(());
+            };
+            self.intern_cell(&key, true)?
+        } else {
+            self.intern_cell(cell, false)?
         };
-        let t = match self.txs.get(tx) {
-            Some(&t) => {
+        let t = match self.txs.intern(tx) {
+            Some((t, false)) => {
                 if let Some(b) = block {
                     let cur = &mut self.tx_block[t as usize];
                     *cur = (*cur).min(b);
                 }
                 t
             }
-            None => {
-                let t = u32::try_from(self.txs.len())
-                    .ok()
-                    .filter(|&t| t < OUTPUT_BIT)
-                    .ok_or(UtxoError::TooMany("transactions"))?;
-                self.txs.insert(tx.into(), t);
+            Some((t, true)) => {
                 self.tx_block.push(block.unwrap_or(u64::MAX));
                 t
             }
+            None => return Err(UtxoError::TooMany("transactions")),
         };
-        let a = match self.addresses.get(key.as_str()) {
-            Some(&a) => a,
-            None => {
-                let a = u32::try_from(self.addresses.len())
-                    .ok()
-                    .filter(|&a| a < u32::MAX)
-                    .ok_or(UtxoError::TooMany("addresses"))?;
-                self.addresses.insert(key.into(), a);
-                a
+        match side {
+            Side::Input => {
+                self.in_tx.push(t);
+                self.in_addr.push(a);
+                if self.keep_input_values {
+                    self.in_value.push(value);
+                }
             }
-        };
-        self.row_tx.push(match side {
-            Side::Input => t,
-            Side::Output => t | OUTPUT_BIT,
-        });
-        self.row_addr.push(a);
-        self.row_value.push(value);
+            Side::Output => {
+                self.out_tx.push(t);
+                self.out_addr.push(a);
+                self.out_value.push(value);
+            }
+        }
         Ok(())
     }
 
+    fn intern_cell(&mut self, cell: &str, is_key: bool) -> Result<u32, UtxoError> {
+        let (a, new) = self
+            .cells
+            .intern(cell)
+            .ok_or(UtxoError::TooMany("addresses"))?;
+        if new {
+            self.cell_is_key.push(is_key);
+        }
+        Ok(a)
+    }
+
     /// Groups the rows by transaction, transactions in (block, first appearance) order.
+    ///
+    /// Address cells are canonicalised here, once each, on two threads; cells that name the
+    /// same address (two spellings of one bech32 address) get one id. Address ids follow the
+    /// first appearance of their cells. Lookup tables are dropped first and each side's row
+    /// columns are regrouped one at a time and freed, so the peak is the collected rows plus
+    /// one grouped column.
     pub fn finish(self) -> UtxoSet {
-        let n = self.tx_block.len();
+        let UtxoBuilder {
+            cells,
+            cell_is_key,
+            mut txs,
+            tx_block,
+            keep_input_values: _,
+            in_tx,
+            mut in_addr,
+            in_value,
+            out_tx,
+            mut out_addr,
+            out_value,
+        } = self;
+        txs.freeze();
+        let (mut addresses, cell_addr, non_canonical) = canonicalise(cells, &cell_is_key);
+        drop(cell_is_key);
+        addresses.freeze();
+        if let Some(map) = cell_addr {
+            for a in in_addr.iter_mut().chain(out_addr.iter_mut()) {
+                *a = map[*a as usize];
+            }
+        }
+        let n = tx_block.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_by_key(|&t| (self.tx_block[t as usize], t));
+        order.sort_by_key(|&t| (tx_block[t as usize], t));
+        let blocks = order
+            .iter()
+            .map(|&t| tx_block[t as usize])
+            .map(|b| if b == u64::MAX { 0 } else { b })
+            .collect();
+        drop(tx_block);
         let mut rank = vec![0u32; n];
         for (r, &t) in order.iter().enumerate() {
             rank[t as usize] = r as u32;
         }
-        // The maps hold the only copy of each string; move them into id order.
-        let mut addresses: Vec<Box<str>> = vec![Box::default(); self.addresses.len()];
-        for (k, a) in self.addresses {
-            addresses[a as usize] = k;
-        }
-        let mut txids: Vec<Box<str>> = vec![Box::default(); n];
-        for (k, t) in self.txs {
-            txids[rank[t as usize] as usize] = k;
-        }
-        let mut set = UtxoSet {
+        let (in_off, in_addr, in_value) = group(&rank, in_tx, in_addr, in_value);
+        let (out_off, out_addr, out_value) = group(&rank, out_tx, out_addr, out_value);
+        UtxoSet {
             addresses,
-            txids,
-            blocks: order
-                .iter()
-                .map(|&t| self.tx_block[t as usize])
-                .map(|b| if b == u64::MAX { 0 } else { b })
-                .collect(),
-            ..UtxoSet::default()
-        };
-        drop(order);
-        for side in [Side::Input, Side::Output] {
-            let wanted = |x: u32| (x & OUTPUT_BIT != 0) == (side == Side::Output);
-            let mut count = vec![0u64; n + 1];
-            for &x in self.row_tx.iter().filter(|&&x| wanted(x)) {
-                count[rank[(x & !OUTPUT_BIT) as usize] as usize + 1] += 1;
+            txs,
+            tx_order: order,
+            blocks,
+            non_canonical,
+            in_off,
+            in_addr,
+            in_value,
+            out_off,
+            out_addr,
+            out_value,
+        }
+    }
+}
+
+/// Groups one side's rows by the rank of their transaction (rows keep their input order within
+/// a transaction), freeing each source column once it is placed. An empty `value` stays empty.
+fn group(
+    rank: &[u32],
+    tx: Vec<u32>,
+    addr: Vec<u32>,
+    value: Vec<u64>,
+) -> (Vec<u64>, Vec<u32>, Vec<u64>) {
+    let n = rank.len();
+    let mut off = vec![0u64; n + 1];
+    for &t in &tx {
+        off[rank[t as usize] as usize + 1] += 1;
+    }
+    for i in 0..n {
+        off[i + 1] += off[i];
+    }
+    // Each row's slot, computed once; the columns are then moved one at a time.
+    let mut slot = tx;
+    let mut next = off[..n].to_vec();
+    for t in &mut slot {
+        let r = rank[*t as usize] as usize;
+        *t = next[r] as u32;
+        next[r] += 1;
+    }
+    drop(next);
+    let place_u32 = |src: Vec<u32>| {
+        let mut out = vec![0u32; src.len()];
+        for (i, x) in src.into_iter().enumerate() {
+            out[slot[i] as usize] = x;
+        }
+        out
+    };
+    let addr = place_u32(addr);
+    let value = if value.is_empty() {
+        value
+    } else {
+        let mut out = vec![0u64; value.len()];
+        for (i, x) in value.into_iter().enumerate() {
+            out[slot[i] as usize] = x;
+        }
+        out
+    };
+    (off, addr, value)
+}
+
+/// Canonicalises every address cell on two threads. Returns the address table, the map from
+/// cell to address id (`None` when every cell already is its canonical key, the common case:
+/// then the cell table is the address table) and how many addresses did not parse.
+fn canonicalise(cells: StrTable, is_key: &[bool]) -> (StrTable, Option<Vec<u32>>, u64) {
+    let n = cells.len();
+    // Per half: the cells whose key differs from their text, and the count that did not parse.
+    let keys = |range: std::ops::Range<usize>| -> (Vec<(u32, Box<str>)>, u64) {
+        let mut owned = Vec::new();
+        let mut unparsed = 0u64;
+        for i in range {
+            if is_key[i] {
+                continue;
             }
-            for i in 0..n {
-                count[i + 1] += count[i];
-            }
-            let total = count[n] as usize;
-            let mut next = count[..n].to_vec();
-            let mut addr = vec![0u32; total];
-            let mut value = vec![0u64; total];
-            // Rows are placed in input order within a transaction.
-            for (i, &x) in self.row_tx.iter().enumerate().filter(|(_, x)| wanted(**x)) {
-                let t = rank[(x & !OUTPUT_BIT) as usize] as usize;
-                let slot = next[t] as usize;
-                next[t] += 1;
-                addr[slot] = self.row_addr[i];
-                value[slot] = self.row_value[i];
-            }
-            match side {
-                Side::Input => (set.in_off, set.in_addr, set.in_value) = (count, addr, value),
-                Side::Output => (set.out_off, set.out_addr, set.out_value) = (count, addr, value),
+            let (key, parsed) = canonical_address(cells.get(i as u32));
+            unparsed += u64::from(!parsed);
+            if let std::borrow::Cow::Owned(k) = key {
+                owned.push((i as u32, k.into_boxed_str()));
             }
         }
-        set
+        (owned, unparsed)
+    };
+    let ((mut owned, u1), (second, u2)) = std::thread::scope(|s| {
+        let h = s.spawn(|| keys(n / 2..n));
+        let first = keys(0..n / 2);
+        (first, h.join().unwrap_or_default())
+    });
+    owned.extend(second);
+    if owned.is_empty() {
+        // No cell changes under canonicalisation, so distinct cells are distinct addresses.
+        return (cells, None, u1 + u2);
     }
+    // Rare (upper-case bech32, mixed-case EVM): rebuild the table with keys, merging cells
+    // that name one address.
+    let mut table = StrTable::new();
+    let mut ids = Vec::with_capacity(n);
+    let mut non_canonical = 0u64;
+    let mut next_owned = owned.iter().peekable();
+    for i in 0..n as u32 {
+        let key = match next_owned.peek() {
+            Some((j, k)) if *j == i => {
+                next_owned.next();
+                k
+            }
+            _ => cells.get(i),
+        };
+        // Fewer keys than cells, and cells fit in `u32`, so interning cannot fail.
+        let (id, new) = table.intern(key).unwrap_or((0, false));
+        if new && !is_key[i as usize] && !canonical_address(key).1 {
+            non_canonical += 1;
+        }
+        ids.push(id);
+    }
+    (table, Some(ids), non_canonical)
 }
 
 /// UTXO transactions grouped by id, in (block, first appearance) order, with their inputs and
 /// outputs as address ids and values.
 #[derive(Debug, Clone, Default)]
 pub struct UtxoSet {
-    addresses: Vec<Box<str>>,
-    txids: Vec<Box<str>>,
+    addresses: StrTable,
+    /// Transaction ids in first-appearance order; `tx_order[t]` is the id of transaction `t`.
+    txs: StrTable,
+    tx_order: Vec<u32>,
     blocks: Vec<u64>,
+    non_canonical: u64,
     in_off: Vec<u64>,
     in_addr: Vec<u32>,
     in_value: Vec<u64>,
@@ -247,7 +427,7 @@ pub struct UtxoSet {
 impl UtxoSet {
     /// Number of transactions.
     pub fn tx_count(&self) -> usize {
-        self.txids.len()
+        self.tx_order.len()
     }
 
     /// Number of distinct addresses.
@@ -255,28 +435,43 @@ impl UtxoSet {
         self.addresses.len()
     }
 
+    /// Distinct addresses kept as lower-cased text because they did not parse.
+    pub fn non_canonical(&self) -> u64 {
+        self.non_canonical
+    }
+
     /// Number of input rows.
     pub fn input_count(&self) -> usize {
         self.in_addr.len()
     }
 
-    /// The canonical spelling of address `a`.
-    pub fn address(&self, a: u32) -> &str {
-        self.addresses.get(a as usize).map_or("", |s| s)
+    /// Number of output rows.
+    pub fn output_count(&self) -> usize {
+        self.out_addr.len()
     }
 
-    /// The id of an address, canonicalised first (a linear scan; for tests and explanations).
+    /// The canonical spelling of address `a`.
+    pub fn address(&self, a: u32) -> &str {
+        self.addresses.get(a)
+    }
+
+    /// The addresses, by id.
+    pub fn address_table(&self) -> &StrTable {
+        &self.addresses
+    }
+
+    /// The id of an address, canonicalised first (a linear scan: the set keeps no lookup
+    /// table, to save memory at scale; for tests and explanations).
     pub fn lookup(&self, address: &str) -> Option<u32> {
         let (key, _) = canonical_address(address);
-        self.addresses
-            .iter()
-            .position(|a| **a == *key)
-            .map(|i| i as u32)
+        (0..self.addresses.len() as u32).find(|&a| self.addresses.get(a) == key)
     }
 
     /// Transaction `t`'s id as written.
     pub fn txid(&self, t: u32) -> &str {
-        self.txids.get(t as usize).map_or("", |s| s)
+        self.tx_order
+            .get(t as usize)
+            .map_or("", |&id| self.txs.get(id))
     }
 
     /// Transaction `t`'s block (0 when no row gave one).
@@ -287,7 +482,11 @@ impl UtxoSet {
     /// Transaction `t`'s input addresses and values.
     pub fn inputs(&self, t: u32) -> (&[u32], &[u64]) {
         let r = self.in_off[t as usize] as usize..self.in_off[t as usize + 1] as usize;
-        (&self.in_addr[r.clone()], &self.in_value[r])
+        // A builder for clustering only keeps no input values.
+        (
+            &self.in_addr[r.clone()],
+            self.in_value.get(r).unwrap_or(&[]),
+        )
     }
 
     /// Transaction `t`'s output addresses and values.
@@ -307,13 +506,33 @@ impl UtxoSet {
     /// and block; the asset is native.
     pub fn transfers(&self) -> Vec<crate::view::Transfer> {
         let mut out = Vec::new();
+        self.for_each_transfer(|t, from, to, amount| {
+            out.push(crate::view::Transfer {
+                from: from.to_owned(),
+                to: to.to_owned(),
+                amount: crate::amount::Amount::from(amount),
+                block: self.block(t),
+                time: None,
+                asset: String::new(),
+                tx: Some(self.txid(t).to_owned()),
+            });
+        });
+        out
+    }
+
+    /// Calls `f(transaction, from, to, amount)` for every transfer [`transfers`](Self::transfers)
+    /// would return, in the same order, without holding them (an import streams them into a
+    /// graph directory).
+    pub fn for_each_transfer(&self, mut f: impl FnMut(u32, &str, &str, u128)) {
+        let mut senders: Vec<(u32, u128)> = Vec::new();
         for t in 0..self.tx_count() as u32 {
             let (ins, in_values) = self.inputs(t);
-            let mut senders: Vec<(u32, u128)> = ins
-                .iter()
-                .zip(in_values)
-                .map(|(&a, &v)| (a, u128::from(v)))
-                .collect();
+            senders.clear();
+            senders.extend(
+                ins.iter()
+                    .enumerate()
+                    .map(|(k, &a)| (a, u128::from(in_values.get(k).copied().unwrap_or(0)))),
+            );
             senders.sort_unstable_by_key(|s| s.0);
             senders.dedup_by(|b, a| {
                 if a.0 == b.0 {
@@ -341,29 +560,15 @@ impl UtxoSet {
                     let part = if k + 1 == senders.len() {
                         left
                     } else {
-                        // Exact: w ≤ total, so the share is at most v.
-                        crate::amount::mul_div_floor(
-                            crate::amount::Amount::from(v),
-                            crate::amount::Total::from(w),
-                            crate::amount::Total::from(total),
-                        )
-                        .to_u128()
-                        .unwrap_or(v)
+                        // Exact: w ≤ total and v < 2^64, so v·w < 2^128 and the share is at
+                        // most v.
+                        v * w / total
                     };
                     left -= part.min(left);
-                    out.push(crate::view::Transfer {
-                        from: self.address(a).to_owned(),
-                        to: self.address(o).to_owned(),
-                        amount: crate::amount::Amount::from(part),
-                        block: self.block(t),
-                        time: None,
-                        asset: String::new(),
-                        tx: Some(self.txid(t).to_owned()),
-                    });
+                    f(t, self.address(a), self.address(o), part);
                 }
             }
         }
-        out
     }
 
     /// Whether transaction `t` is CoinJoin-shaped (see the module docs).
@@ -389,6 +594,219 @@ impl UtxoSet {
     }
 }
 
+/// Where the fields of a UTXO row are, from a header (see the module docs for the names).
+#[derive(Debug, Clone)]
+pub struct UtxoColumns {
+    tx: usize,
+    address: usize,
+    side: Option<usize>,
+    value: Option<usize>,
+    block: Option<usize>,
+    default_side: Option<Side>,
+}
+
+impl UtxoColumns {
+    /// Maps a header; `side` says which side every row is when there is no side column
+    /// (blockchain-ETL `inputs` or `outputs`).
+    pub fn from_header(header: &[String], side: Option<Side>) -> Result<UtxoColumns, UtxoError> {
+        let header: Vec<String> = header
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        let col = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| header.iter().position(|h| h == n))
+        };
+        let tx = col(&["tx", "txid", "tx_hash", "transaction_hash", "hash"]).ok_or_else(|| {
+            UtxoError::Header(format!(
+                "no transaction column (tx, txid, tx_hash, transaction_hash or hash) in header {header:?}"
+            ))
+        })?;
+        let address = col(&["address", "addresses"]).ok_or_else(|| {
+            UtxoError::Header(format!(
+                "no address column (address or addresses) in header {header:?}"
+            ))
+        })?;
+        let side_col = col(&["side", "direction", "io"]);
+        if side_col.is_none() && side.is_none() {
+            return Err(UtxoError::Header(
+                "no side column (side, direction or io); say whether the file holds inputs or outputs"
+                    .into(),
+            ));
+        }
+        Ok(UtxoColumns {
+            tx,
+            address,
+            side: side_col,
+            value: col(&["value", "amount"]),
+            block: col(&["block", "block_number", "block_height"]),
+            default_side: side,
+        })
+    }
+
+    /// The columns a reader must fill, for readers that convert cells (Parquet).
+    pub fn used(&self) -> Vec<usize> {
+        [Some(self.tx), Some(self.address)]
+            .into_iter()
+            .chain([self.side, self.value, self.block])
+            .flatten()
+            .collect()
+    }
+}
+
+/// Parsed rows on their way from a reader thread to the [`UtxoBuilder`]: the strings of every
+/// row in one buffer, so a batch of thousands of rows is a handful of allocations.
+#[derive(Debug, Default)]
+pub struct UtxoBatch {
+    text: String,
+    /// Per row: end of its transaction id and of its address cell in `text`, block, side,
+    /// value.
+    rows: Vec<(u32, u32, Option<u64>, Side, u64)>,
+    /// Rows that could not be used.
+    pub diagnostics: Vec<UtxoDiagnostic>,
+    /// Bytes of the input read so far (0 when unknown), for progress.
+    pub bytes_read: u64,
+}
+
+impl UtxoBatch {
+    /// Rows held.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether it holds no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Empties the batch, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+        self.diagnostics.clear();
+    }
+
+    /// Parses one row whose cells `get` gives by column index; `line` names it in diagnostics.
+    pub fn parse<'a>(
+        &mut self,
+        cols: &UtxoColumns,
+        line: u64,
+        get: impl Fn(usize) -> Option<&'a str>,
+    ) {
+        let cell = |c: Option<usize>| c.and_then(&get).map(str::trim).unwrap_or("");
+        let mut bad = |message: String| {
+            self.diagnostics.push(UtxoDiagnostic { line, message });
+        };
+        let tx = cell(Some(cols.tx));
+        if tx.is_empty() {
+            return bad("no transaction id; row skipped".into());
+        }
+        let side = match (
+            cell(cols.side).to_ascii_lowercase().as_str(),
+            cols.default_side,
+        ) {
+            ("in" | "input" | "inputs" | "vin", _) => Side::Input,
+            ("out" | "output" | "outputs" | "vout", _) => Side::Output,
+            ("", Some(s)) => s,
+            (other, _) => return bad(format!("side {other:?} is neither in nor out; row skipped")),
+        };
+        let address = cell(Some(cols.address));
+        if address.is_empty() {
+            // No address (non-standard script, OP_RETURN): nothing to cluster, not an error.
+            return;
+        }
+        let value = match cell(cols.value) {
+            "" => 0,
+            v => match v.parse::<u64>() {
+                Ok(x) => x,
+                Err(_) => {
+                    return bad(format!(
+                        "value {v:?} is not an integer number of base units; row skipped"
+                    ));
+                }
+            },
+        };
+        let block = match cell(cols.block) {
+            "" => None,
+            b => match b.parse::<u64>() {
+                Ok(x) => Some(x),
+                Err(_) => return bad(format!("block {b:?} is not an integer; row skipped")),
+            },
+        };
+        if self.text.len() + tx.len() + address.len() >= u32::MAX as usize {
+            return bad("batch text overflow; row skipped".into());
+        }
+        self.text.push_str(tx);
+        let tx_end = self.text.len() as u32;
+        self.text.push_str(address);
+        self.rows
+            .push((tx_end, self.text.len() as u32, block, side, value));
+    }
+
+    /// Pushes every row into `builder`.
+    pub fn push_into(&self, builder: &mut UtxoBuilder) -> Result<(), UtxoError> {
+        let mut start = 0usize;
+        for &(tx_end, end, block, side, value) in &self.rows {
+            let (tx_end, end) = (tx_end as usize, end as usize);
+            builder.push(
+                &self.text[start..tx_end],
+                block,
+                side,
+                &self.text[tx_end..end],
+                value,
+            )?;
+            start = end;
+        }
+        Ok(())
+    }
+}
+
+/// A UTXO CSV read in batches.
+pub struct UtxoCsv<R: Read> {
+    rdr: csv::Reader<R>,
+    cols: UtxoColumns,
+    rec: csv::StringRecord,
+    line: u64,
+}
+
+impl<R: Read> UtxoCsv<R> {
+    /// Reads and maps the header; `side` as for [`UtxoColumns::from_header`].
+    pub fn new(input: R, side: Option<Side>) -> Result<UtxoCsv<R>, UtxoError> {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let header: Vec<String> = rdr.headers()?.iter().map(str::to_owned).collect();
+        Ok(UtxoCsv {
+            cols: UtxoColumns::from_header(&header, side)?,
+            rdr,
+            rec: csv::StringRecord::new(),
+            line: 1,
+        })
+    }
+
+    /// Parses up to `max_rows` more rows into `batch`; `false` at the end of the input.
+    pub fn fill(&mut self, batch: &mut UtxoBatch, max_rows: usize) -> bool {
+        for _ in 0..max_rows {
+            match self.rdr.read_record(&mut self.rec) {
+                Ok(false) => return false,
+                Ok(true) => {}
+                Err(e) => {
+                    self.line += 1;
+                    batch.diagnostics.push(UtxoDiagnostic {
+                        line: self.line,
+                        message: format!("unreadable row: {e}"),
+                    });
+                    continue;
+                }
+            }
+            self.line = self.rec.position().map_or(self.line + 1, |p| p.line());
+            let rec = &self.rec;
+            batch.parse(&self.cols, self.line, |c| rec.get(c));
+            batch.bytes_read = self.rdr.position().byte();
+        }
+        true
+    }
+}
+
 /// Reads a UTXO CSV (see the module docs for the layout) into `builder`. `side` says which
 /// side every row is when the file has no side column (blockchain-ETL `inputs` or `outputs`).
 pub fn read_csv<R: Read>(
@@ -396,109 +814,18 @@ pub fn read_csv<R: Read>(
     side: Option<Side>,
     builder: &mut UtxoBuilder,
 ) -> Result<Vec<UtxoDiagnostic>, UtxoError> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let header: Vec<String> = rdr
-        .headers()?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let col = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| header.iter().position(|h| h == n))
-    };
-    let tx_col = col(&["tx", "txid", "tx_hash", "transaction_hash", "hash"]).ok_or_else(|| {
-        UtxoError::Header(format!(
-            "no transaction column (tx, txid, tx_hash, transaction_hash or hash) in header {header:?}"
-        ))
-    })?;
-    let addr_col = col(&["address", "addresses"]).ok_or_else(|| {
-        UtxoError::Header(format!(
-            "no address column (address or addresses) in header {header:?}"
-        ))
-    })?;
-    let side_col = col(&["side", "direction", "io"]);
-    if side_col.is_none() && side.is_none() {
-        return Err(UtxoError::Header(
-            "no side column (side, direction or io); say whether the file holds inputs or outputs"
-                .into(),
-        ));
-    }
-    let value_col = col(&["value", "amount"]);
-    let block_col = col(&["block", "block_number", "block_height"]);
+    let mut reader = UtxoCsv::new(input, side)?;
     let mut diags = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    let mut line = 1u64;
+    let mut batch = UtxoBatch::default();
     loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                line += 1;
-                diags.push(UtxoDiagnostic {
-                    line,
-                    message: format!("unreadable row: {e}"),
-                });
-                continue;
-            }
+        batch.clear();
+        let more = reader.fill(&mut batch, 4096);
+        batch.push_into(builder)?;
+        diags.append(&mut batch.diagnostics);
+        if !more {
+            return Ok(diags);
         }
-        line = rec.position().map_or(line + 1, |p| p.line());
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
-        let tx = get(Some(tx_col));
-        if tx.is_empty() {
-            diags.push(UtxoDiagnostic {
-                line,
-                message: "no transaction id; row skipped".into(),
-            });
-            continue;
-        }
-        let row_side = match (get(side_col).to_ascii_lowercase().as_str(), side) {
-            ("in" | "input" | "inputs" | "vin", _) => Side::Input,
-            ("out" | "output" | "outputs" | "vout", _) => Side::Output,
-            ("", Some(s)) => s,
-            (other, _) => {
-                diags.push(UtxoDiagnostic {
-                    line,
-                    message: format!("side {other:?} is neither in nor out; row skipped"),
-                });
-                continue;
-            }
-        };
-        let address = get(Some(addr_col));
-        if address_cell(address).is_none() {
-            continue;
-        }
-        let value = match get(value_col) {
-            "" => 0,
-            v => match v.parse::<u64>() {
-                Ok(x) => x,
-                Err(_) => {
-                    diags.push(UtxoDiagnostic {
-                        line,
-                        message: format!(
-                            "value {v:?} is not an integer number of base units; row skipped"
-                        ),
-                    });
-                    continue;
-                }
-            },
-        };
-        let block = match get(block_col) {
-            "" => None,
-            b => match b.parse::<u64>() {
-                Ok(x) => Some(x),
-                Err(_) => {
-                    diags.push(UtxoDiagnostic {
-                        line,
-                        message: format!("block {b:?} is not an integer; row skipped"),
-                    });
-                    continue;
-                }
-            },
-        };
-        builder.push(tx, block, row_side, address, value)?;
     }
-    Ok(diags)
 }
 
 /// The canonical key of one cell and whether it parsed as an address: one address, or several
@@ -530,10 +857,11 @@ fn address_cell(cell: &str) -> Option<(String, bool)> {
 }
 
 /// The optional change heuristic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeHeuristic {
     /// Multi-input only (the default).
+    #[default]
     None,
     /// The one fresh output of a two-output transaction is change (see the module docs).
     FreshAddress,
@@ -557,15 +885,8 @@ impl Default for ClusterConfig {
     }
 }
 
-/// Why two addresses were joined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JoinReason {
-    /// Both spent in the transaction.
-    MultiInput,
-    /// The second received the transaction's change.
-    Change,
-}
+/// Why two addresses were joined (shared with address screening's cluster hits).
+pub use wallets::JoinReason;
 
 /// One union that merged two clusters: evidence that `a` and `b` belong together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -825,10 +1146,81 @@ pub struct UtxoGenConfig {
     pub coinjoins: u32,
     /// Random seed.
     pub seed: u64,
+    /// Spell addresses with 34 characters (`w{w}a{i}x` and hex, like a Base58 address) and
+    /// transaction ids with 64 hex digits, as real data does, so memory and time figures are
+    /// not flattered by short names.
+    pub long_ids: bool,
+}
+
+impl UtxoGenConfig {
+    /// A configuration of `wallets` wallets with the benchmark's shape: up to 16 addresses per
+    /// wallet, 8 spends each (about 45 inputs per wallet), one CoinJoin round per 100 wallets.
+    pub fn with_wallets(wallets: u32, seed: u64) -> UtxoGenConfig {
+        UtxoGenConfig {
+            wallets,
+            max_addresses: 16,
+            spends: 8,
+            coinjoins: wallets / 100,
+            seed,
+            long_ids: true,
+        }
+    }
+}
+
+/// The wallet a generated address belongs to (`w12a3` and `w12a3x…` belong to `w12`).
+pub fn planted_wallet(address: &str) -> &str {
+    address.split('a').next().unwrap_or("")
+}
+
+/// How well a clustering recovers the planted wallets of [`generate`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlantedCheck {
+    /// Planted wallets seen.
+    pub wallets: u64,
+    /// Clusters found.
+    pub clusters: u64,
+    /// Clusters that hold addresses of more than one wallet (a false merge).
+    pub merged: u64,
+    /// Wallets split over more than one cluster.
+    pub split: u64,
+}
+
+impl PlantedCheck {
+    /// Compares `c` with the wallets of the generated `set`.
+    pub fn new(set: &UtxoSet, c: &Clustering) -> PlantedCheck {
+        let wallet_of = |a: u32| -> u32 {
+            planted_wallet(set.address(a))
+                .trim_start_matches('w')
+                .parse()
+                .unwrap_or(u32::MAX)
+        };
+        // Per cluster its first wallet (or a merge), per wallet its first cluster (or a split).
+        let mut cluster_wallet: FxMap<u32, (u32, bool)> = FxMap::default();
+        let mut wallet_cluster: FxMap<u32, (u32, bool)> = FxMap::default();
+        for a in 0..set.address_count() as u32 {
+            let (w, k) = (wallet_of(a), c.cluster[a as usize]);
+            let e = cluster_wallet.entry(k).or_insert((w, false));
+            e.1 |= e.0 != w;
+            let e = wallet_cluster.entry(w).or_insert((k, false));
+            e.1 |= e.0 != k;
+        }
+        PlantedCheck {
+            wallets: wallet_cluster.len() as u64,
+            clusters: cluster_wallet.len() as u64,
+            merged: cluster_wallet.values().filter(|e| e.1).count() as u64,
+            split: wallet_cluster.values().filter(|e| e.1).count() as u64,
+        }
+    }
+
+    /// Whether every wallet is exactly one cluster.
+    pub fn exact(&self) -> bool {
+        self.merged == 0 && self.split == 0
+    }
 }
 
 /// Generates UTXO transactions with planted clusters into `builder` and returns the number of
-/// input rows (or the builder's error past its limits). Address `w{w}a{i}` belongs to wallet `w`; the planted clusters are the wallets.
+/// input rows (or the builder's error past its limits). Address `w{w}a{i}` belongs to wallet `w`
+/// ([`planted_wallet`]); the planted clusters are the wallets.
 ///
 /// Each wallet is funded by a transaction without inputs, then consolidates all its addresses
 /// in one transaction (so the multi-input heuristic can recover the whole wallet), then spends
@@ -837,25 +1229,56 @@ pub struct UtxoGenConfig {
 /// one address from each of up to five wallets and pay equal amounts back to each, plus
 /// distinct change: joining their inputs would merge wallets.
 pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> Result<u64, UtxoError> {
+    generate_rows(cfg, &mut |tx, block, side, address, value| {
+        builder.push(tx, block, side, address, value)
+    })
+}
+
+/// One generated row: transaction, block, side, address, value.
+pub type RowSink<'a, E> = dyn FnMut(&str, Option<u64>, Side, &str, u64) -> Result<(), E> + 'a;
+
+/// [`generate`] into any sink (a builder, a CSV writer, both); returns the number of input
+/// rows.
+pub fn generate_rows<E>(cfg: &UtxoGenConfig, builder: &mut RowSink<'_, E>) -> Result<u64, E> {
     use crate::generate::Rng;
     let mut rng = Rng::new(cfg.seed);
     let w_count = cfg.wallets.max(2);
     let sizes: Vec<u32> = (0..w_count)
         .map(|_| 2 + rng.below(u64::from(cfg.max_addresses.max(2) - 1)) as u32)
         .collect();
-    let name = |w: u32, i: u32| format!("w{w}a{i}");
+    let long = cfg.long_ids;
+    let name = |w: u32, i: u32| {
+        if long {
+            let h = crate::generate::mix(u64::from(w) << 32 | u64::from(i));
+            let mut s = format!("w{w}a{i}x{h:016x}{:016x}", crate::generate::mix(h));
+            // The prefix is at most 16 characters, so the name stays unique.
+            s.truncate(34);
+            s
+        } else {
+            format!("w{w}a{i}")
+        }
+    };
     let mut inputs = 0u64;
     let mut block = 0u64;
     let mut tx = 0u64;
     let mut next_tx = |b: &mut u64| {
         tx += 1;
         *b += 1;
-        format!("t{tx}")
+        if long {
+            let h = crate::generate::mix(tx);
+            format!(
+                "{h:016x}{:016x}{:016x}{tx:016x}",
+                crate::generate::mix(h),
+                crate::generate::mix(h ^ 1)
+            )
+        } else {
+            format!("t{tx}")
+        }
     };
     for w in 0..w_count {
         let t = next_tx(&mut block);
         for i in 0..sizes[w as usize] {
-            builder.push(
+            builder(
                 &t,
                 Some(block),
                 Side::Output,
@@ -864,24 +1287,25 @@ pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> Result<u64, U
             )?;
         }
     }
-    let spend = |b: &mut UtxoBuilder, w: u32, addrs: &[u32], rng: &mut Rng, t: &str, block: u64| {
-        for &i in addrs {
-            b.push(t, Some(block), Side::Input, &name(w, i), 1_000)?;
-        }
-        let other = (w + 1 + rng.below(u64::from(w_count - 1)) as u32) % w_count;
-        let to = rng.below(u64::from(sizes[other as usize])) as u32;
-        let pay = 1 + rng.below(1 << 30);
-        b.push(t, Some(block), Side::Output, &name(other, to), pay)?;
-        let back = rng.below(u64::from(sizes[w as usize])) as u32;
-        b.push(
-            t,
-            Some(block),
-            Side::Output,
-            &name(w, back),
-            pay + 1 + rng.below(1000),
-        )?;
-        Ok::<u64, UtxoError>(addrs.len() as u64)
-    };
+    let spend =
+        |b: &mut RowSink<'_, E>, w: u32, addrs: &[u32], rng: &mut Rng, t: &str, block: u64| {
+            for &i in addrs {
+                b(t, Some(block), Side::Input, &name(w, i), 1_000)?;
+            }
+            let other = (w + 1 + rng.below(u64::from(w_count - 1)) as u32) % w_count;
+            let to = rng.below(u64::from(sizes[other as usize])) as u32;
+            let pay = 1 + rng.below(1 << 30);
+            b(t, Some(block), Side::Output, &name(other, to), pay)?;
+            let back = rng.below(u64::from(sizes[w as usize])) as u32;
+            b(
+                t,
+                Some(block),
+                Side::Output,
+                &name(w, back),
+                pay + 1 + rng.below(1000),
+            )?;
+            Ok::<u64, E>(addrs.len() as u64)
+        };
     for w in 0..w_count {
         let all: Vec<u32> = (0..sizes[w as usize]).collect();
         let t = next_tx(&mut block);
@@ -905,7 +1329,7 @@ pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> Result<u64, U
         for j in 0..n.min(w_count) {
             let w = (start + j) % w_count;
             let i = rng.below(u64::from(sizes[w as usize])) as u32;
-            builder.push(
+            builder(
                 &t,
                 Some(block),
                 Side::Input,
@@ -914,8 +1338,8 @@ pub fn generate(cfg: &UtxoGenConfig, builder: &mut UtxoBuilder) -> Result<u64, U
             )?;
             inputs += 1;
             let back = rng.below(u64::from(sizes[w as usize])) as u32;
-            builder.push(&t, Some(block), Side::Output, &name(w, back), denomination)?;
-            builder.push(
+            builder(&t, Some(block), Side::Output, &name(w, back), denomination)?;
+            builder(
                 &t,
                 Some(block),
                 Side::Output,
@@ -1017,6 +1441,7 @@ mod tests {
             spends: 3,
             coinjoins: 200,
             seed: 7,
+            long_ids: false,
         };
         let mut b = UtxoBuilder::new();
         let inputs = generate(&cfg, &mut b).unwrap();

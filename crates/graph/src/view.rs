@@ -190,11 +190,17 @@ impl<'a> GraphRef<'a> {
     /// The node of an address, canonicalised first the way import does.
     pub fn lookup(&self, address: &str) -> Option<NodeId> {
         let (key, _) = canonical_address(address);
+        self.lookup_key(&key)
+    }
+
+    /// The node of an address already in canonical form (a key from another dictionary, such
+    /// as a clusters directory), without parsing it again.
+    pub fn lookup_key(&self, key: &str) -> Option<NodeId> {
         let i = self
             .address_order
-            .partition_point(|&id| self.address(id) < key.as_ref());
+            .partition_point(|&id| self.address(id) < key);
         let id = *self.address_order.get(i)?;
-        (self.address(id) == key.as_ref()).then_some(id)
+        (self.address(id) == key).then_some(id)
     }
 
     /// The id of an asset name (`""` for native; token addresses are canonicalised).

@@ -181,8 +181,14 @@ fn detect_xml(name: &str, body: &[u8]) -> Result<Format, IngestError> {
     let head = &body[..body.len().min(64 * 1024)];
     let f = match root.as_str() {
         "sdnList" => Format::OfacXml,
+        // Advanced XML comes under two namespaces: the current `…/ADVANCED_XML` and the older
+        // `http://www.un.org/sanctions/1.0` (with `sdn_advanced.xsd`), whose reference value
+        // sets push the first `DistinctParty` far past the head.
         "Sanctions"
-            if find(head, b"ADVANCED_XML").is_some() || find(head, b"DistinctPart").is_some() =>
+            if find(head, b"ADVANCED_XML").is_some()
+                || find(head, b"DistinctPart").is_some()
+                || find(head, b"http://www.un.org/sanctions/1.0").is_some()
+                || find(head, b"sdn_advanced.xsd").is_some() =>
         {
             Format::OfacAdvancedXml
         }
@@ -326,6 +332,11 @@ mod tests {
         check(
             "a.xml",
             "<Sanctions xmlns=\"https://x/ADVANCED_XML\">",
+            Ok(Format::OfacAdvancedXml),
+        );
+        check(
+            "a.xml",
+            "<Sanctions xmlns=\"http://www.un.org/sanctions/1.0\" Version=\"3\">",
             Ok(Format::OfacAdvancedXml),
         );
         check(

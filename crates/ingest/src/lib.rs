@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub mod detect;
 pub mod eu;
 pub mod ftm;
+mod limits;
 pub mod ofac_advanced;
 pub mod ofac_csv;
 pub mod ofac_enhanced;
@@ -28,6 +29,7 @@ mod xml_util;
 mod zipped;
 
 pub use detect::{Format, detect};
+pub use limits::Limits;
 
 /// One input file: its name as the user gave it (used in diagnostics) and its bytes.
 #[derive(Debug, Clone, Copy)]
@@ -102,12 +104,69 @@ pub struct Parsed {
     /// The list the content says it is, when that differs from the format's default
     /// (`CONS_ENHANCED.XML` is the consolidated list, not the SDN list).
     pub list: Option<ListId>,
+    /// The filters of a filtered export (`sanctionsPrograms: IRGC`), as the file states them;
+    /// empty when the file is a complete list.
+    pub filters: Vec<String>,
+    /// The number of records the file declares it holds (OFAC classic XML `Record_Count`).
+    pub declared_count: Option<u64>,
+    /// The number of records the file holds, counted as the declared count counts them.
+    pub record_count: Option<u64>,
 }
 
 impl Parsed {
     /// The entity with this id, if the file has it.
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.id.as_str() == id)
+    }
+}
+
+/// Moves OFAC entities between the SDN (`ofac:`) and consolidated (`ofac-cons:`) id prefixes,
+/// relations included, when the content (or the user) says which of the two lists a file is.
+pub(crate) fn recode_ofac(entities: &mut [Entity], to: ListId) {
+    let kind = match to {
+        ListId::OfacCons => model::SourceKind::OfacCons,
+        _ => model::SourceKind::Ofac,
+    };
+    let recode = |id: &EntityId| {
+        if matches!(
+            id.source(),
+            model::SourceKind::Ofac | model::SourceKind::OfacCons
+        ) {
+            EntityId::new(kind, id.local()).unwrap_or_else(|_| id.clone())
+        } else {
+            id.clone()
+        }
+    };
+    for e in entities {
+        e.id = recode(&e.id);
+        for r in &mut e.relations {
+            r.target_id = r.target_id.as_ref().map(recode);
+        }
+    }
+}
+
+impl ParsedList {
+    /// Restates which list the content is, as the user says (`lists import --list ofac-cons`)
+    /// where the content cannot tell: only between the two OFAC lists, whose formats are the
+    /// same; any other change is refused because the content says otherwise.
+    pub fn restate(&mut self, list: ListId) -> Result<(), IngestError> {
+        if list == self.list {
+            return Ok(());
+        }
+        let ofac = |l: ListId| matches!(l, ListId::OfacSdn | ListId::OfacCons);
+        if !(ofac(list) && ofac(self.list)) {
+            let file = self.files.first().map(|f| f.0.as_str()).unwrap_or("?");
+            return Err(IngestError::BadSet {
+                message: format!(
+                    "{file}: the content is the {} list and cannot be imported as {}; --list only chooses between ofac-sdn and ofac-cons",
+                    self.list.as_str(),
+                    list.as_str()
+                ),
+            });
+        }
+        recode_ofac(&mut self.parsed.entities, list);
+        self.list = list;
+        Ok(())
     }
 }
 
@@ -187,11 +246,20 @@ impl IngestError {
 /// Returns one [`ParsedList`] per list found, in [`ListId`] order. Fails when any file is
 /// unusable, so that a snapshot is never built from part of what the user asked for.
 pub fn parse_files(inputs: &[Input<'_>]) -> Result<Vec<ParsedList>, IngestError> {
+    parse_files_within(inputs, &Limits::default())
+}
+
+/// [`parse_files`] within explicit [`Limits`]: ZIP archives are unpacked within their member,
+/// size and ratio limits and over-long names are dropped with error diagnostics.
+pub fn parse_files_within(
+    inputs: &[Input<'_>],
+    limits: &Limits,
+) -> Result<Vec<ParsedList>, IngestError> {
     let mut expanded: Vec<(String, Vec<u8>)> = Vec::new();
     let mut direct: Vec<Input<'_>> = Vec::new();
     for input in inputs {
         if detect::is_zip(input.bytes) {
-            for (name, bytes) in zipped::members(input)? {
+            for (name, bytes) in zipped::members(input, limits)? {
                 expanded.push((name, bytes));
             }
         } else {
@@ -246,6 +314,7 @@ pub fn parse_files(inputs: &[Input<'_>]) -> Result<Vec<ParsedList>, IngestError>
         });
     }
     for p in &mut out {
+        limits::cap_names(p, limits);
         resolve::resolve_relations(&mut p.parsed.entities);
     }
     out.sort_by_key(|p| p.list);

@@ -10,8 +10,9 @@
 //! the parties patch those entities through a profile-id index.
 //!
 //! Ids are `ofac:<FixedRef>` for the SDN list. Whether the file is the SDN or the consolidated
-//! list is decided from its content: the `ListID` of its `SanctionsEntry` records. When no entry
-//! is on `SDN List` and at least one is on another list, the file is the consolidated list and
+//! list is decided from its content: the `ListID` of its `SanctionsEntry` records. When an entry
+//! is on the umbrella `Consolidated List`, or no entry is on `SDN List` and at least one is on
+//! another list, the file is the consolidated list and
 //! every id (and relation target) is rewritten to `ofac-cons:` at the end.
 
 use std::collections::HashMap;
@@ -39,12 +40,7 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
     let publish_date = h.publish_date();
     let mut entities = std::mem::take(&mut h.out.entities);
     if cons {
-        for e in &mut entities {
-            e.id = recode(&e.id);
-            for r in &mut e.relations {
-                r.target_id = r.target_id.as_ref().map(recode);
-            }
-        }
+        crate::recode_ofac(&mut entities, ListId::OfacCons);
     }
     let (entities, mut diagnostics) =
         xml_util::finish(input, pre, outcome, entities, "DistinctParty")?;
@@ -60,11 +56,6 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
         }),
         ..Parsed::default()
     })
-}
-
-/// The same id under the consolidated-list prefix.
-fn recode(id: &EntityId) -> EntityId {
-    EntityId::new(SourceKind::OfacCons, id.local()).unwrap_or_else(|_| id.clone())
 }
 
 #[derive(Default)]
@@ -275,12 +266,16 @@ impl AdvancedHandler {
         }
         let mut on_sdn = false;
         let mut on_other = false;
+        // Only the consolidated file files its parties under the umbrella "Consolidated List";
+        // it also names "SDN List" for the few parties on both (9 of 375 in the 2020 file).
+        let mut on_umbrella = false;
         for entry in std::mem::take(&mut self.entries) {
             let list = self
                 .r("List", entry.attrs.get("ListID"))
                 .map(str::to_string);
             match list.as_deref() {
                 Some("SDN List") => on_sdn = true,
+                Some("Consolidated List") => on_umbrella = true,
                 Some(_) => on_other = true,
                 None => {}
             }
@@ -351,7 +346,7 @@ impl AdvancedHandler {
                 s.provisions = p;
             }
         }
-        !on_sdn && on_other
+        on_umbrella || (!on_sdn && on_other)
     }
 
     fn build_party(&mut self, p: PartyRec, ctx: &mut Ctx<'_>) {

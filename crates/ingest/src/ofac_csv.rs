@@ -722,7 +722,7 @@ fn programs(field: &str) -> Vec<String> {
 ///
 /// The consolidated CSV does not say which of OFAC's non-SDN lists an entry belongs to; the
 /// programs do (checked against `CONS_ENHANCED.XML`, which names the lists).
-fn list_name(list: ListId, programs: &[String]) -> &'static str {
+pub(crate) fn list_name(list: ListId, programs: &[String]) -> &'static str {
     if list != ListId::OfacCons {
         return "SDN";
     }

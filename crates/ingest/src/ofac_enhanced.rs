@@ -32,8 +32,10 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
         &mut h,
     )?;
     let list = h.source();
+    let filters = h.filters_stated();
     let (entities, diagnostics) = xml_util::finish(input, pre, outcome, h.out.entities, "entity")?;
     Ok(Parsed {
+        filters,
         entities,
         diagnostics,
         publish_date: h.publish_date,
@@ -52,6 +54,9 @@ struct EnhancedHandler {
     publish_date: Option<PartialDate>,
     /// The lists named in the header's filters.
     filters: Vec<String>,
+    /// Every other filter of the header (`sanctionsPrograms: IRGC`): the export holds only
+    /// part of the lists it names.
+    narrowing: Vec<String>,
     /// Country reference values: refId → alpha-2.
     countries: HashMap<String, String>,
     /// The reference value being read: refId, type, iso code.
@@ -60,6 +65,24 @@ struct EnhancedHandler {
 }
 
 impl EnhancedHandler {
+    /// The filters that make the export a part of a list rather than a whole list: any filter
+    /// other than the list selection, and a list selection naming more than one list (the SDN
+    /// list mixed with non-SDN lists is neither list).
+    fn filters_stated(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let lists: Vec<&String> = self
+            .filters
+            .iter()
+            .filter(|f| f.as_str() != "Consolidated List")
+            .collect();
+        if lists.len() > 1 && lists.iter().any(|f| f.as_str() == "SDN List") {
+            let names: Vec<&str> = lists.iter().map(|s| s.as_str()).collect();
+            out.push(format!("sanctionsLists: {}", names.join(", ")));
+        }
+        out.extend(self.narrowing.iter().cloned());
+        out
+    }
+
     fn source(&self) -> SourceKind {
         if self.filters.is_empty() || self.filters.iter().any(|f| f == "SDN List") {
             SourceKind::Ofac
@@ -281,6 +304,11 @@ impl Handler for EnhancedHandler {
             [.., "filters", "sanctionsLists", "sanctionsList"] => {
                 if let Some(v) = clean(text) {
                     self.filters.push(v);
+                }
+            }
+            [.., "filters", kind, _] => {
+                if let Some(v) = clean(text) {
+                    self.narrowing.push(format!("{kind}: {v}"));
                 }
             }
             [.., "referenceValue", "type"] => self.ref_value.1 = clean(text),

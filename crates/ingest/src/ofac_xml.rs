@@ -2,8 +2,11 @@
 //! or the newer `…/PublicationPreview/exports/XML`).
 //!
 //! Each `<sdnEntry>` becomes one entity with the id `ofac:<uid>` (the uid equals the CSV
-//! `ent_num`). The classic format does not say which list it carries, and file names are not
-//! trusted, so the result is the SDN list by default (as [`crate::Format::list`] says).
+//! `ent_num`). The classic format does not name the list it carries, and file names are not
+//! trusted, so the list is read from the programs: an entry whose every program is one of
+//! OFAC's non-SDN programs (`NS-PLC`, `CMIC-…`, `FSE-…`) cannot be on the SDN list, so a file
+//! with such entries is the consolidated list (`ofac-cons:<uid>`); otherwise it is the SDN list.
+//! `Record_Count` is kept as the declared count the store checks the entries against.
 //!
 //! Most of what the CSV files hide in the remarks column is structured here (`idList`,
 //! `dateOfBirthList`, …). OFAC also files non-document facts as `idList` entries (`Email
@@ -17,7 +20,7 @@ use model::{
 };
 
 use crate::xml_util::{self, Attrs, Collector, Ctx, Handler, clean, country_code};
-use crate::{IngestError, Input, Parsed};
+use crate::{IngestError, Input, ListId, Parsed};
 
 /// Parses one classic OFAC XML file.
 pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
@@ -28,20 +31,45 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
         "an OFAC SDN.XML file (<sdnList>)",
         &mut h,
     )?;
-    let (entities, diagnostics) =
+    let (mut entities, diagnostics) =
         xml_util::finish(input, pre, outcome, h.out.entities, "sdnEntry")?;
+    let list = if h.non_sdn > 0 {
+        crate::recode_ofac(&mut entities, ListId::OfacCons);
+        for e in &mut entities {
+            for s in &mut e.sanctions {
+                s.list = Some(crate::ofac_csv::list_name(ListId::OfacCons, &s.programs).into());
+            }
+        }
+        ListId::OfacCons
+    } else {
+        ListId::OfacSdn
+    };
+    let record_count = Some(entities.len() as u64);
     Ok(Parsed {
         entities,
         diagnostics,
         publish_date: h.publish_date,
+        list: Some(list),
+        declared_count: h.declared_count,
+        record_count,
         ..Parsed::default()
     })
+}
+
+/// Whether a program is one of OFAC's non-SDN programs: an entry with only such programs is on
+/// the consolidated list, never on the SDN list.
+fn non_sdn_program(p: &str) -> bool {
+    p == "NS-PLC" || p.starts_with("CMIC") || p.starts_with("FSE-") || p.starts_with("NS-MBS")
 }
 
 #[derive(Default)]
 struct SdnHandler {
     out: Collector,
     publish_date: Option<PartialDate>,
+    /// `Record_Count` from the header.
+    declared_count: Option<u64>,
+    /// Entries whose every program is a non-SDN program.
+    non_sdn: u64,
     rec: Option<Record>,
 }
 
@@ -114,6 +142,9 @@ impl Handler for SdnHandler {
         let Some(rec) = self.rec.take() else {
             return;
         };
+        if !rec.programs.is_empty() && rec.programs.iter().all(|p| non_sdn_program(p)) {
+            self.non_sdn += 1;
+        }
         if let Some(e) = build(rec, ctx) {
             self.out.push(e, ctx);
         }
@@ -124,6 +155,9 @@ impl Handler for SdnHandler {
     }
 
     fn outer_end(&mut self, path: &[String], text: &str, ctx: &mut Ctx<'_>) {
+        if path.last().map(String::as_str) == Some("Record_Count") {
+            self.declared_count = clean(text).and_then(|t| t.parse().ok());
+        }
         if path.last().map(String::as_str) == Some("Publish_Date") {
             self.publish_date = clean(text).and_then(|t| {
                 let d = us_date(&t);

@@ -101,6 +101,7 @@ pub fn parse_csv(input: &Input<'_>) -> Result<Parsed, IngestError> {
         .from_reader(body);
     let mut record = csv::ByteRecord::new();
     let mut publish_date = None;
+    let (mut cp1252, mut cp1252_rows): (Option<u64>, u64) = (None, 0);
     let mut header: Option<(u64, Vec<String>)> = None;
     // The header is the first row that names `Name 6`; rows before it are banners such as
     // `Report Date: 13-Feb-2026` or `Last Updated,03/06/2026`.
@@ -197,12 +198,8 @@ pub fn parse_csv(input: &Input<'_>) -> Result<Parsed, IngestError> {
             })
             .collect();
         if lossy {
-            acc.diags.push(Diagnostic::at_line(
-                Severity::Warning,
-                input.name,
-                line,
-                "The row is not valid UTF-8; it was read as Windows-1252.",
-            ));
+            cp1252.get_or_insert(line);
+            cp1252_rows += 1;
         }
         let get = |k: &str| {
             index
@@ -212,6 +209,17 @@ pub fn parse_csv(input: &Input<'_>) -> Result<Parsed, IngestError> {
                 .filter(|v| !v.is_empty())
         };
         acc.row(Loc::Line(line), is_conlist, get);
+    }
+    // One note for the file, not one per row: the pre-2022 ConList is Windows-1252 throughout.
+    if let Some(first) = cp1252 {
+        acc.diags.push(Diagnostic::at_line(
+            Severity::Info,
+            input.name,
+            first,
+            format!(
+                "{cp1252_rows} rows (the first here) are not UTF-8; they were read as Windows-1252, the encoding of the pre-2022 HMT list."
+            ),
+        ));
     }
     let mut diagnostics = acc.diags;
     diagnostics.sort_by_key(|d| d.location.clone());
@@ -792,7 +800,8 @@ fn add_uk_name(
     let t = name_type.unwrap_or("").to_ascii_lowercase();
     let weak = strength.is_some_and(|s| s.to_ascii_lowercase().contains("low"));
     let kind = match t.trim() {
-        "primary name" | "primary" | "" => NameKind::Primary,
+        // "Prime Alias" is the pre-2022 HMT ConList's term for a group's main name.
+        "primary name" | "primary" | "prime alias" | "" => NameKind::Primary,
         "primary name variation" => NameKind::Alias,
         "alias" | "aka" | "a.k.a." if weak => NameKind::WeakAlias,
         "alias" | "aka" | "a.k.a." => NameKind::Alias,
@@ -933,7 +942,7 @@ fn code(name: &str, what: &str, warns: &mut Vec<String>) -> Option<String> {
     if name.is_empty() {
         return None;
     }
-    match country::code(name) {
+    match country::code(name).or_else(|| legacy_country(name)) {
         Some(c) => Some(c.to_string()),
         None => {
             warns.push(format!(
@@ -943,6 +952,118 @@ fn code(name: &str, what: &str, warns: &mut Vec<String>) -> Option<String> {
         }
     }
 }
+
+/// A country as the pre-2022 HMT ConList writes it: numbered (`(1)-(2) Indonesia`), with a
+/// remark in brackets (`Iranian (Iranian citizenship)`), or as a nationality adjective
+/// (`Afghan`). `None` when it is none of these.
+fn legacy_country(name: &str) -> Option<&'static str> {
+    let mut t = name.trim();
+    while let Some(rest) = t.strip_prefix('(') {
+        let (num, after) = rest.split_once(')')?;
+        if !num.chars().all(|c| c.is_ascii_digit()) {
+            break;
+        }
+        t = after.trim_start_matches(['-', ' ']);
+    }
+    if let Some((head, _)) = t.split_once('(') {
+        t = head;
+    }
+    let t = t.trim().trim_end_matches(['.', ',']);
+    country::code(t).or_else(|| {
+        let key = t.to_ascii_lowercase();
+        DEMONYMS
+            .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
+            .ok()
+            .map(|i| DEMONYMS[i].1)
+    })
+}
+
+/// Nationality adjectives the HMT ConList uses, sorted by adjective.
+const DEMONYMS: &[(&str, &str)] = &[
+    ("afghan", "af"),
+    ("albanian", "al"),
+    ("algerian", "dz"),
+    ("american", "us"),
+    ("australian", "au"),
+    ("austrian", "at"),
+    ("azerbaijani", "az"),
+    ("bahraini", "bh"),
+    ("bangladeshi", "bd"),
+    ("belarusian", "by"),
+    ("belgian", "be"),
+    ("bosnian", "ba"),
+    ("british", "gb"),
+    ("burmese", "mm"),
+    ("burundian", "bi"),
+    ("canadian", "ca"),
+    ("central african", "cf"),
+    ("chadian", "td"),
+    ("chinese", "cn"),
+    ("congolese", "cd"),
+    ("croatian", "hr"),
+    ("danish", "dk"),
+    ("djiboutian", "dj"),
+    ("dutch", "nl"),
+    ("egyptian", "eg"),
+    ("emirati", "ae"),
+    ("eritrean", "er"),
+    ("ethiopian", "et"),
+    ("filipino", "ph"),
+    ("french", "fr"),
+    ("gambian", "gm"),
+    ("german", "de"),
+    ("ghanaian", "gh"),
+    ("guinean", "gn"),
+    ("indian", "in"),
+    ("indonesian", "id"),
+    ("iranian", "ir"),
+    ("iraqi", "iq"),
+    ("irish", "ie"),
+    ("italian", "it"),
+    ("ivorian", "ci"),
+    ("jordanian", "jo"),
+    ("kenyan", "ke"),
+    ("kuwaiti", "kw"),
+    ("lebanese", "lb"),
+    ("liberian", "lr"),
+    ("libyan", "ly"),
+    ("malaysian", "my"),
+    ("malian", "ml"),
+    ("mauritanian", "mr"),
+    ("moroccan", "ma"),
+    ("nigerian", "ng"),
+    ("nigerien", "ne"),
+    ("north korean", "kp"),
+    ("norwegian", "no"),
+    ("omani", "om"),
+    ("pakistani", "pk"),
+    ("palestinian", "ps"),
+    ("qatari", "qa"),
+    ("russian", "ru"),
+    ("rwandan", "rw"),
+    ("saudi", "sa"),
+    ("saudi arabian", "sa"),
+    ("senegalese", "sn"),
+    ("serbian", "rs"),
+    ("sierra leonean", "sl"),
+    ("singaporean", "sg"),
+    ("somali", "so"),
+    ("south sudanese", "ss"),
+    ("spanish", "es"),
+    ("sudanese", "sd"),
+    ("swedish", "se"),
+    ("swiss", "ch"),
+    ("syrian", "sy"),
+    ("tajik", "tj"),
+    ("tanzanian", "tz"),
+    ("tunisian", "tn"),
+    ("turkish", "tr"),
+    ("ugandan", "ug"),
+    ("ukrainian", "ua"),
+    ("uzbek", "uz"),
+    ("yemeni", "ye"),
+    ("zimbabwean", "zw"),
+];
 
 fn add_birth_place(
     e: &mut Entity,

@@ -616,9 +616,34 @@ mod tests {
         // A cut between two elements is reported at the end of the data.
         let cut = HEAD.len() + A.len() + 12;
         check_bad(&whole[..cut], &["un:X.1"], &[cut as u64]);
-        // A BOM and Latin-1 bytes are tolerated.
+        // A byte that is not UTF-8 costs the record that holds it, with an error at its
+        // offset; the records around it keep their text (nothing is re-decoded).
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
-        bytes.extend_from_slice(format!("{HEAD}<INDIVIDUAL><FIRST_NAME>").as_bytes());
+        bytes.extend_from_slice(format!("{HEAD}{A}<INDIVIDUAL><FIRST_NAME>").as_bytes());
+        let bad_at = bytes.len() + 3;
+        bytes.extend_from_slice(b"JOS\xC9");
+        bytes.extend_from_slice(
+            format!("</FIRST_NAME><REFERENCE_NUMBER>X.9</REFERENCE_NUMBER></INDIVIDUAL>{B}{TAIL}")
+                .as_bytes(),
+        );
+        let p = parse(&Input {
+            name: "un.xml",
+            bytes: &bytes,
+        })
+        .unwrap();
+        let ids: Vec<&str> = p.entities.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["un:X.1", "un:X.2"]);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].severity, Severity::Error);
+        assert_eq!(
+            p.diagnostics[0].location,
+            model::Location::Byte(bad_at as u64)
+        );
+        // A file that declares Latin-1 is decoded as such.
+        let declared = format!(
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>{HEAD}<INDIVIDUAL><FIRST_NAME>"
+        );
+        let mut bytes = declared.into_bytes();
         bytes.extend_from_slice(b"JOS\xC9");
         bytes.extend_from_slice(
             format!("</FIRST_NAME><REFERENCE_NUMBER>X.9</REFERENCE_NUMBER></INDIVIDUAL>{TAIL}")

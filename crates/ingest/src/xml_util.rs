@@ -139,29 +139,90 @@ pub(crate) struct Outcome {
     pub(crate) records: usize,
 }
 
-/// The body of an input as UTF-8 text, without a BOM, and the offset of the body in the input.
+/// The body of an input as UTF-8 text, without a BOM, the offset of the body in the input, and
+/// the offsets (in the text, which keeps the file's byte offsets) of bytes that are not UTF-8.
 ///
-/// quick-xml 0.42 reads UTF-8 only. A file that is not valid UTF-8 is re-decoded as
-/// Windows-1252 (which covers Latin-1), the form OFAC's older exports and re-saved files take,
-/// so that its records still load; a warning says so, because byte offsets after the first bad
-/// byte then refer to the re-decoded text.
-pub(crate) fn body_text<'a>(input: &Input<'a>, diags: &mut Vec<Diagnostic>) -> (Cow<'a, str>, u64) {
+/// quick-xml 0.42 reads UTF-8 only. A file whose XML declaration names a single-byte encoding
+/// (Windows-1252, ISO-8859-1) is decoded as Windows-1252, which covers both, with a warning
+/// because byte offsets after the first non-ASCII byte then refer to the decoded text. Any other
+/// file is never re-decoded: each byte that is not part of valid UTF-8 is replaced by `?` (one
+/// byte for one, so offsets stay true) and its offset is returned, so that [`drive`] drops the
+/// record that holds it with an error instead of garbling every name in the file.
+pub(crate) fn body_text<'a>(
+    input: &Input<'a>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Cow<'a, str>, u64, Vec<u64>) {
     let body = crate::text::strip_bom(input.bytes);
     let base = (input.bytes.len() - body.len()) as u64;
     match std::str::from_utf8(body) {
-        Ok(s) => (Cow::Borrowed(s), base),
-        Err(e) => {
+        Ok(s) => (Cow::Borrowed(s), base, Vec::new()),
+        Err(e) if declares_single_byte(body) => {
             diags.push(Diagnostic::at_byte(
                 Severity::Warning,
                 input.name,
                 base + e.valid_up_to() as u64,
-                "The file is not valid UTF-8 from this byte on; it was read as Windows-1252 \
-                 (Latin-1), and later byte offsets refer to the re-decoded text.",
+                "The file declares a single-byte encoding; it was read as Windows-1252, and byte                  offsets from here on refer to the decoded text.",
             ));
             let (text, _) = crate::text::decode(body);
-            (Cow::Owned(text.into_owned()), base)
+            (Cow::Owned(text.into_owned()), base, Vec::new())
+        }
+        Err(_) => {
+            let (text, bad) = replace_invalid(body);
+            (
+                Cow::Owned(text),
+                base,
+                bad.into_iter().map(|b| b + base).collect(),
+            )
         }
     }
+}
+
+/// Whether the XML declaration names Windows-1252 or ISO-8859-1 (Latin-1).
+fn declares_single_byte(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(200)];
+    let Some(end) = head.windows(2).position(|w| w == b"?>") else {
+        return false;
+    };
+    let decl = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
+    decl.starts_with("<?xml")
+        && [
+            "windows-1252",
+            "iso-8859-1",
+            "latin1",
+            "cp1252",
+            "iso-8859-15",
+        ]
+        .iter()
+        .any(|enc| decl.contains(enc))
+}
+
+/// Copies valid UTF-8 and replaces each other byte by `?`, returning the offsets replaced.
+fn replace_invalid(bytes: &[u8]) -> (String, Vec<u64>) {
+    let mut out = String::with_capacity(bytes.len());
+    let mut bad = Vec::new();
+    let mut rest = bytes;
+    let mut at = 0usize;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                // The prefix was just checked; this cannot fail.
+                out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
+                let skip = e.error_len().unwrap_or(rest.len() - good).max(1);
+                for i in 0..skip {
+                    out.push('?');
+                    bad.push((at + good + i) as u64);
+                }
+                at += good + skip;
+                rest = &rest[good + skip..];
+            }
+        }
+    }
+    (out, bad)
 }
 
 /// Checks that the document's root element is one of `roots` before any parsing, so that XML
@@ -216,7 +277,13 @@ pub(crate) fn check_root(
 
 /// Streams `text` through `handler`; `base` is added to every byte offset. Syntax errors are
 /// recovered from as the module docs describe, and [`Outcome`] says where reading broke off.
-pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut H) -> Outcome {
+pub(crate) fn drive<H: Handler>(
+    file: &str,
+    text: &str,
+    base: u64,
+    bad: &[u64],
+    handler: &mut H,
+) -> Outcome {
     let bytes = text.as_bytes();
     let mut st = State {
         ctx: Ctx {
@@ -251,6 +318,23 @@ pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut
                     if root_name.is_none() {
                         root_name = Some(LocalName::from(e.name()).into_inner().to_string());
                     }
+                    // Records never nest, so a record's start tag inside a record of the same
+                    // name means the previous one lost its end tag: only that record is lost,
+                    // and reading restarts at this tag with a fresh reader (whose stack of open
+                    // elements no longer holds the unclosed one).
+                    let local = LocalName::from(e.name()).into_inner();
+                    if let Some(d) = st.record_depth
+                        && st.path.get(d).is_some_and(|r| r == local)
+                    {
+                        let mut msg = format!("The record has no end tag </{local}>.");
+                        st.abort(handler, &mut msg);
+                        msg.push_str(&format!(" Reading resumed at byte {pos_before}."));
+                        let at = st.ctx.record_offset;
+                        st.ctx.diag(Severity::Error, at, msg);
+                        handler.resync();
+                        origin = (pos_before - base) as usize;
+                        continue 'restart;
+                    }
                     st.open(handler, &e, pos_before);
                 }
                 Ok(Event::Empty(e)) => {
@@ -269,6 +353,23 @@ pub(crate) fn drive<H: Handler>(file: &str, text: &str, base: u64, handler: &mut
                         // nothing we track, but it tells us the document was complete.
                         seen_root_end |= is_root;
                         continue;
+                    }
+                    // A record that holds a byte that is not UTF-8 is dropped with an error:
+                    // its text cannot be trusted, and nothing else is affected.
+                    let end = base + origin as u64 + reader.buffer_position();
+                    if st.record_depth == Some(st.path.len() - 1) {
+                        let from = st.ctx.record_offset;
+                        let first = bad.partition_point(|&b| b < from);
+                        if let Some(&b) = bad.get(first).filter(|&&b| b < end) {
+                            let mut msg = format!(
+                                "Byte {b} is not valid UTF-8 (and the file declares no other encoding)."
+                            );
+                            st.abort(handler, &mut msg);
+                            st.ctx.diag(Severity::Error, b, msg);
+                            st.path.pop();
+                            st.content.clear();
+                            continue;
+                        }
                     }
                     st.close(handler);
                     seen_root_end |= is_root && st.path.is_empty();
@@ -482,9 +583,9 @@ pub(crate) fn read_records<H: Handler>(
     handler: &mut H,
 ) -> Result<(Vec<Diagnostic>, Outcome), IngestError> {
     let mut pre = Vec::new();
-    let (text, base) = body_text(input, &mut pre);
+    let (text, base, bad) = body_text(input, &mut pre);
     check_root(input, &text, roots, what)?;
-    let outcome = drive(input.name, &text, base, handler);
+    let outcome = drive(input.name, &text, base, &bad, handler);
     Ok((pre, outcome))
 }
 
@@ -723,19 +824,10 @@ pub(crate) fn scan(
     diags: &mut Vec<Diagnostic>,
     on_record: impl FnMut(Node),
 ) -> Result<Scan, IngestError> {
-    let body = crate::text::strip_bom(input.bytes);
-    // Rather than stop at the first Latin-1 byte, decode the whole file with the Windows-1252
-    // fallback and say so once; offsets then refer to the decoded text, which differs from the
-    // file only after such bytes.
-    let (text, lossy) = crate::text::decode(body);
-    if lossy {
-        diags.push(Diagnostic::for_file(
-            Severity::Warning,
-            input.name,
-            "The file is not valid UTF-8; it was read as Windows-1252, so some characters may \
-             be wrong and byte offsets may be slightly off.",
-        ));
-    }
+    // Offsets count from after a byte-order mark, as the EU and UK parsers have always
+    // reported them (the UN and OFAC parsers count from the start of the file).
+    let (text, base, bad) = body_text(input, diags);
+    let bad: Vec<u64> = bad.into_iter().map(|b| b - base).collect();
     check_root(input, &text, roots, &format!("<{}>", roots.join("> or <")))?;
     let mut handler = TreeHandler {
         record,
@@ -745,9 +837,7 @@ pub(crate) fn scan(
         resynced: false,
         scan: Scan::default(),
     };
-    // Offsets count from after a byte-order mark, as the EU and UK parsers have always
-    // reported them (the UN and OFAC parsers count from the start of the file).
-    let outcome = drive(input.name, &text, 0, &mut handler);
+    let outcome = drive(input.name, &text, 0, &bad, &mut handler);
     if let (0, Some((at, what))) = (outcome.records, &outcome.broken) {
         return Err(IngestError::at_byte(
             input.name,
@@ -958,18 +1048,32 @@ mod tests {
     }
 
     #[test]
-    fn latin1_is_decoded() {
-        let input = Input {
-            name: "t.xml",
-            bytes: b"<list><rec id=\"1\"><v>Jos\xe9</v></rec></list>",
+    fn latin1_is_decoded_only_where_declared() {
+        let scan_texts = |bytes: &[u8]| {
+            let input = Input {
+                name: "t.xml",
+                bytes,
+            };
+            let mut diags = Vec::new();
+            let mut got = Vec::new();
+            scan(&input, &["list"], "rec", &mut diags, |n| {
+                got.push(n.texts("v").join(""))
+            })
+            .expect("scans");
+            (got, diags)
         };
-        let mut diags = Vec::new();
-        let mut got = Vec::new();
-        scan(&input, &["list"], "rec", &mut diags, |n| {
-            got.push(n.texts("v").join(""))
-        })
-        .expect("scans");
+        let (got, diags) = scan_texts(
+            b"<?xml version=\"1.0\" encoding=\"windows-1252\"?><list><rec><v>Jos\xe9</v></rec></list>",
+        );
         assert_eq!(got, ["José"]);
         assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].severity, Severity::Warning);
+        // Undeclared, the byte costs its record only.
+        let (got, diags) =
+            scan_texts(b"<list><rec><v>Jos\xe9</v></rec><rec><v>Ana</v></rec></list>");
+        assert_eq!(got, ["Ana"]);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].severity, Severity::Error);
+        assert_eq!(diags[0].location, model::Location::Byte(17));
     }
 }

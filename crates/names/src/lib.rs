@@ -38,10 +38,26 @@ pub use similarity::{
     levenshtein_similarity,
 };
 pub use skeleton::{
-    PHONETIC_LENGTH, PhoneticKey, codes_match, consonant_key, phonetic_code, phonetic_key, skeleton,
+    PHONETIC_LENGTH, PhoneticKey, codes_match, consonant_key, is_korean_syllable, phonetic_code,
+    phonetic_key, skeleton,
 };
 pub use structure::LEGAL_WORDS;
+
+/// Whether a normalised word belongs to organisation names rather than people's: a word of a
+/// legal form of three letters or more (`limited`, `ooo`, `gmbh`) or a generic organisation word
+/// (`trading`, `shipping`). Two-letter forms (`sa`, `co`, `ao`) are left out: they are also
+/// parts of people's names.
+pub fn is_organisation_word(word: &str) -> bool {
+    (word.len() >= 3 && LEGAL_WORDS.contains(&word)) || structure::is_org_word(word)
+}
 pub use structure::legal_form_by_canonical;
+
+/// Whether a normalised word is a country, region or descriptive word that many organisation
+/// names share (`korea`, `pacific`, `golden`): the scorer does not count it as the distinctive
+/// part of an organisation's name. It keeps its role and weight in the name.
+pub fn is_place_word(word: &str) -> bool {
+    structure::is_place_word(word)
+}
 
 use std::sync::OnceLock;
 
@@ -362,18 +378,27 @@ fn build_tokens(
     previous: &[Variant],
 ) -> (Vec<Token>, bool) {
     let mut folded = String::with_capacity(rom.text.len() + 4);
+    // `K.G.B.`, `O.O.O.`, `G.m.b.H.`: letters each followed by a dot are one abbreviation, not
+    // a row of initials, outside person names (where `J.R. Smith` holds two initials).
+    let joined;
+    let rom_text = if kind != NameKind::Person {
+        joined = join_dotted_abbreviations(&rom.text);
+        joined.as_deref().unwrap_or(&rom.text)
+    } else {
+        &rom.text
+    };
     let mut order = rom.family_tokens.map_or(Order::Unknown, Order::FamilyFirst);
     let mut family_words = 0usize;
     if comma && rom.family_tokens.is_none() {
-        if let Some((left, right)) = rom.text.split_once(COMMAS) {
+        if let Some((left, right)) = rom_text.split_once(COMMAS) {
             normalize::fold_latin_into(left, &mut folded);
             family_words = folded.split(' ').filter(|w| !w.is_empty()).count();
             normalize::fold_latin_into(right, &mut folded);
         } else {
-            normalize::fold_latin_into(&rom.text, &mut folded);
+            normalize::fold_latin_into(rom_text, &mut folded);
         }
     } else {
-        normalize::fold_latin_into(&rom.text, &mut folded);
+        normalize::fold_latin_into(rom_text, &mut folded);
     }
     if folded.is_empty() {
         return (Vec::new(), false);
@@ -468,6 +493,58 @@ fn build_tokens(
         })
         .collect();
     (tokens, is_org)
+}
+
+/// Joins abbreviations written as letters each followed by a dot (`K.G.B.`, `O.O.O.`,
+/// `G.m.b.H.`, `S.A.`) into one word (`KGB`, `OOO`, `GmbH`, `SA`), so that the abbreviation keeps
+/// its letter order (`C.B.A.` is not `A.B.C.`) and a dotted legal form reads as the form. A run
+/// needs two letters or more, each directly followed by a dot and the next letter directly
+/// following the dot; `None` when the text has no such run. [`analyze`] applies it to every
+/// name that is not a person's; callers that read a name literally apply it themselves.
+pub fn join_dotted_abbreviations(text: &str) -> Option<String> {
+    if !text.contains('.') {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < chars.len() {
+        // A run starts at a letter that begins a word, followed by a dot and another letter.
+        let starts_word = i == 0 || !chars[i - 1].is_alphanumeric();
+        let mut j = i;
+        let mut letters = 0;
+        while starts_word
+            && j + 1 < chars.len()
+            && chars[j].is_alphabetic()
+            && chars[j + 1] == '.'
+            && (j == i || chars[j - 1] == '.')
+        {
+            letters += 1;
+            j += 2;
+        }
+        // A final letter without a dot (`G.m.b.H`) still belongs to the run.
+        if letters >= 1
+            && j < chars.len()
+            && chars[j].is_alphabetic()
+            && chars.get(j + 1).is_none_or(|c| !c.is_alphanumeric())
+        {
+            letters += 1;
+            j += 1;
+        }
+        let ends_word = chars.get(j).is_none_or(|c| !c.is_alphanumeric());
+        if letters >= 2 && ends_word {
+            for &c in chars[i..j].iter().filter(|c| **c != '.') {
+                out.push(c);
+            }
+            changed = true;
+            i = j;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    changed.then_some(out)
 }
 
 /// Whether a Latin name starts with an all-capitals word followed by a word with lowercase

@@ -184,6 +184,9 @@ const CURATED: &[(&str, &str)] = &[
     ("ryoo", "yu"),
     ("yoo", "yu"),
     ("yu", "yu"),
+    // Choe is also written Chey (Chey Tae-won) and Choy; no syllable rule relates them.
+    ("chey", "choe"),
+    ("choy", "choe"),
     ("ro", "ro"),
     ("roh", "ro"),
     ("no", "ro"),
@@ -200,12 +203,142 @@ const CURATED: &[(&str, &str)] = &[
     ("an", "an"),
 ];
 
+/// English number words and the digits they stand for: `FIVE` and `5` in a vessel's or a
+/// company's name are the same part, so they share a skeleton.
+const NUMBER_WORDS: &[(&str, &str)] = &[
+    ("zero", "0"),
+    ("one", "1"),
+    ("two", "2"),
+    ("three", "3"),
+    ("four", "4"),
+    ("five", "5"),
+    ("six", "6"),
+    ("seven", "7"),
+    ("eight", "8"),
+    ("nine", "9"),
+    ("ten", "10"),
+    ("eleven", "11"),
+    ("twelve", "12"),
+    ("thirteen", "13"),
+    ("fourteen", "14"),
+    ("fifteen", "15"),
+    ("sixteen", "16"),
+    ("seventeen", "17"),
+    ("eighteen", "18"),
+    ("nineteen", "19"),
+    ("twenty", "20"),
+    ("thirty", "30"),
+    ("forty", "40"),
+    ("fifty", "50"),
+    ("hundred", "100"),
+];
+
+/// The digits of an English number word, if the token is one.
+fn number_word(token: &str) -> Option<&'static str> {
+    NUMBER_WORDS
+        .iter()
+        .find(|(w, _)| *w == token)
+        .map(|(_, d)| *d)
+}
+
+/// Diminutives and familiar forms of given names that customers' records use for the formal
+/// name on the lists (`Sasha` for Aleksandr, `Paco` for Francisco, `Bill` for William), each
+/// with the formal spelling it shares a skeleton with. Only unambiguous forms are listed: a
+/// form that is also a common name syllable, particle, title or surname of its own (`Mo`,
+/// `Dan`, `Sam`, `Ben`, `Pasha`, `Jack`) or that shortens several names (`Alex`, `Beto`,
+/// `Slava`) is left out, since a shared skeleton would merge it with all of them.
+const NICKNAMES: &[(&str, &str)] = &[
+    // English.
+    ("bob", "robert"),
+    ("bobby", "robert"),
+    ("robbie", "robert"),
+    ("bill", "william"),
+    ("billy", "william"),
+    ("willy", "william"),
+    ("rick", "richard"),
+    ("ricky", "richard"),
+    ("dick", "richard"),
+    ("jim", "james"),
+    ("jimmy", "james"),
+    ("mike", "michael"),
+    ("mikey", "michael"),
+    ("tommy", "thomas"),
+    ("joey", "joseph"),
+    ("tony", "anthony"),
+    ("dave", "david"),
+    ("davey", "david"),
+    ("eddie", "edward"),
+    ("charlie", "charles"),
+    ("chuck", "charles"),
+    ("liz", "elizabeth"),
+    ("betty", "elizabeth"),
+    ("peggy", "margaret"),
+    ("steve", "steven"),
+    ("andy", "andrew"),
+    ("chris", "christopher"),
+    ("matt", "matthew"),
+    ("nick", "nicholas"),
+    ("greg", "gregory"),
+    ("jeff", "jeffrey"),
+    ("fred", "frederick"),
+    // Russian.
+    ("sasha", "aleksandr"),
+    ("sanya", "aleksandr"),
+    ("volodya", "vladimir"),
+    ("vova", "vladimir"),
+    ("dima", "dmitry"),
+    ("misha", "mikhail"),
+    ("kolya", "nikolai"),
+    ("seryozha", "sergei"),
+    ("serezha", "sergei"),
+    ("zhenya", "yevgeny"),
+    ("vanya", "ivan"),
+    ("tolya", "anatoly"),
+    ("petya", "pyotr"),
+    ("kostya", "konstantin"),
+    ("lyosha", "aleksei"),
+    ("alyosha", "aleksei"),
+    ("yura", "yuri"),
+    ("grisha", "grigory"),
+    ("natasha", "natalia"),
+    ("tanya", "tatiana"),
+    ("sveta", "svetlana"),
+    ("katya", "ekaterina"),
+    ("masha", "maria"),
+    ("olya", "olga"),
+    ("galya", "galina"),
+    ("lyuda", "lyudmila"),
+    // Spanish.
+    ("paco", "francisco"),
+    ("pancho", "francisco"),
+    ("curro", "francisco"),
+    ("pepe", "jose"),
+    ("manolo", "manuel"),
+    ("nacho", "ignacio"),
+    ("quique", "enrique"),
+    ("lalo", "eduardo"),
+    ("memo", "guillermo"),
+    ("chucho", "jesus"),
+    ("chuy", "jesus"),
+    ("rafa", "rafael"),
+    ("chente", "vicente"),
+    ("fito", "adolfo"),
+    ("lupe", "guadalupe"),
+];
+
 fn curated(token: &str) -> Option<&'static str> {
     // A hash map rather than a scan: this runs for every token of every variant.
     static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    MAP.get_or_init(|| CURATED.iter().copied().collect())
-        .get(token)
-        .copied()
+    MAP.get_or_init(|| {
+        let mut m: HashMap<&'static str, &'static str> = CURATED.iter().copied().collect();
+        for (nick, formal) in NICKNAMES {
+            // A formal name with a curated family (`aleksandr`) takes its nicknames along.
+            m.insert(nick, m.get(formal).copied().unwrap_or(formal));
+        }
+        m
+    })
+    .get(token)
+    .copied()
 }
 
 fn is_vowel(b: u8) -> bool {
@@ -434,6 +567,13 @@ fn parse_korean(s: &[u8], left: usize, out: &mut Vec<u8>) -> bool {
 /// other input is accepted and folded byte by byte. See the module documentation for what the
 /// key collapses.
 pub fn skeleton(token: &str) -> String {
+    if let Some(digits) = number_word(token) {
+        return digits.to_owned();
+    }
+    // Numbers are compared as written: folding doubled letters would make `100` equal `10`.
+    if token.bytes().all(|b| b.is_ascii_digit()) {
+        return token.to_owned();
+    }
     let base = curated(token).unwrap_or(token);
     let folded = general_fold(base);
     let mut korean = Vec::with_capacity(folded.len() + 2);
@@ -443,6 +583,14 @@ pub fn skeleton(token: &str) -> String {
         folded
     };
     String::from_utf8(key).unwrap_or_default()
+}
+
+/// Whether a normalised Latin token reads as exactly one romanised Korean syllable (`jin`,
+/// `hyok`, `chol`) in any of the systems [`skeleton`] knows. Korean given names are two such
+/// syllables in a fixed order, which the scorer keeps (`Jin Ho` is not `Ho Jin`).
+pub fn is_korean_syllable(token: &str) -> bool {
+    let folded = general_fold(token);
+    !folded.is_empty() && folded.len() <= 6 && parse_korean(&folded, 1, &mut Vec::with_capacity(8))
 }
 
 /// A vowel-insensitive consonant key for Arabic and Persian names, comparable across scripts.
@@ -549,6 +697,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn nicknames_share_the_formal_name_skeleton() {
+        for (nick, formal) in [
+            ("sasha", "alexandr"),
+            ("sasha", "aleksandr"),
+            ("paco", "francisco"),
+            ("bill", "william"),
+            ("dima", "dmitriy"),
+            ("zhenya", "evgeniy"),
+            ("tolya", "anatoliy"),
+        ] {
+            assert_eq!(skeleton(nick), skeleton(formal), "{nick} {formal}");
+        }
+        differ("bill", "robert");
+        differ("mo", "mohammed");
+    }
+
+    #[test]
+    fn reads_single_korean_syllables() {
+        for t in ["jin", "ho", "hyok", "chol", "kwang", "yong", "eun"] {
+            assert!(is_korean_syllable(t), "{t}");
+        }
+        for t in ["jinho", "michael", "", "x", "smith"] {
+            assert!(!is_korean_syllable(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn number_words_share_their_digits_skeleton() {
+        for (word, digits) in [
+            ("five", "5"),
+            ("twelve", "12"),
+            ("one", "1"),
+            ("hundred", "100"),
+        ] {
+            assert_eq!(skeleton(word), skeleton(digits), "{word}");
+        }
+        assert_ne!(skeleton("fiver"), skeleton("5"));
+    }
+
+    #[test]
     fn collapses_equivalent_spellings() {
         same(&["andreyev", "andreev"]);
         same(&["hyok", "hyeok"]);
@@ -556,7 +744,7 @@ mod tests {
         same(&["chol", "cheol", "chul"]);
         same(&["ri", "lee", "yi", "li", "rhee"]);
         same(&["pak", "park"]);
-        same(&["choe", "choi"]);
+        same(&["choe", "choi", "chey", "choy"]);
         same(&["jong", "jeong", "chong", "chung", "jung"]);
         same(&["o", "oh"]);
         same(&["yong", "young", "yeong"]);

@@ -34,11 +34,73 @@ use LegalClass as C;
 /// Legal forms in many languages and scripts (after romanisation), longest spellings first so
 /// that `limited liability company` wins over `company`.
 const LEGAL_FORMS: &[FormEntry] = &[
+    // Spelled-out forms in the languages of the lists' companies, longest first.
     lf(
         &["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"],
         "llc",
         C::Llc,
     ),
+    lf(
+        &["sociedad", "de", "responsabilidad", "limitada"],
+        "srl",
+        C::Llc,
+    ),
+    lf(
+        &["societe", "a", "responsabilite", "limitee"],
+        "sarl",
+        C::Llc,
+    ),
+    lf(
+        &["societa", "a", "responsabilita", "limitata"],
+        "srl",
+        C::Llc,
+    ),
+    lf(
+        &["gesellschaft", "mit", "beschrankter", "haftung"],
+        "gmbh",
+        C::Llc,
+    ),
+    lf(
+        &["gesellschaft", "mit", "beschraenkter", "haftung"],
+        "gmbh",
+        C::Llc,
+    ),
+    lf(
+        &["zakrytoye", "aktsionernoye", "obshchestvo"],
+        "cjsc",
+        C::JointStock,
+    ),
+    lf(
+        &["zakrytoe", "aktsionernoe", "obshchestvo"],
+        "cjsc",
+        C::JointStock,
+    ),
+    lf(
+        &["otkrytoye", "aktsionernoye", "obshchestvo"],
+        "ojsc",
+        C::JointStock,
+    ),
+    lf(
+        &["otkrytoe", "aktsionernoe", "obshchestvo"],
+        "ojsc",
+        C::JointStock,
+    ),
+    lf(
+        &["publichnoye", "aktsionernoye", "obshchestvo"],
+        "pjsc",
+        C::JointStock,
+    ),
+    lf(
+        &["publichnoe", "aktsionernoe", "obshchestvo"],
+        "pjsc",
+        C::JointStock,
+    ),
+    lf(&["sociedad", "anonima"], "sa", C::JointStock),
+    lf(&["societe", "anonyme"], "sa", C::JointStock),
+    lf(&["societa", "per", "azioni"], "spa", C::JointStock),
+    lf(&["naamloze", "vennootschap"], "nv", C::JointStock),
+    lf(&["besloten", "vennootschap"], "bv", C::Limited),
+    lf(&["aktiengesellschaft"], "ag", C::JointStock),
     lf(
         &["obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"],
         "llc",
@@ -282,6 +344,12 @@ pub const LEGAL_WORDS: &[&str] = &[
     "as",
     "tov",
     "too",
+    "anonima",
+    "anonyme",
+    "haftung",
+    "beschrankter",
+    "limitada",
+    "aktiengesellschaft",
 ];
 
 /// Honorifics, religious and military titles that precede names and carry little identity.
@@ -335,6 +403,15 @@ const TITLES: &[&str] = &[
     "imam",
     "ayatollah",
     "hojatoleslam",
+    "president",
+    "minister",
+    "senator",
+    "ambassador",
+    "governor",
+    "chairman",
+    "director",
+    "deputy",
+    "prime",
     "sayyed",
     "sayyid",
 ];
@@ -433,6 +510,103 @@ pub(crate) fn is_particle(t: &str) -> bool {
 pub(crate) fn is_org_word(t: &str) -> bool {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     set_of(&SET, ORG_WORDS).contains(t)
+}
+
+/// Countries, regions and descriptive words that many organisation names of one place or
+/// sector share (`Korea`, `Pacific`, `Golden`, `Eastern`): inside an organisation's name they
+/// say as little about which one is meant as `trading` does. They keep their role and weight
+/// (a listed `CHOSUN SAENAL TRADING` must not become `SAENAL` alone); the scorer only refuses
+/// to count them as the distinctive part a match must agree on.
+const PLACE_WORDS: &[&str] = &[
+    "korea",
+    "korean",
+    "dprk",
+    "chosun",
+    "choson",
+    "joson",
+    "china",
+    "chinese",
+    "hong",
+    "kong",
+    "syria",
+    "syrian",
+    "iran",
+    "iranian",
+    "persia",
+    "persian",
+    "iraq",
+    "iraqi",
+    "russia",
+    "russian",
+    "rus",
+    "lebanon",
+    "lebanese",
+    "yemen",
+    "libya",
+    "libyan",
+    "sudan",
+    "cuba",
+    "venezuela",
+    "belarus",
+    "ukraine",
+    "turkey",
+    "dubai",
+    "emirates",
+    "gulf",
+    "arab",
+    "arabian",
+    "asia",
+    "asian",
+    "euro",
+    "europe",
+    "european",
+    "africa",
+    "african",
+    "america",
+    "american",
+    "pacific",
+    "atlantic",
+    "eastern",
+    "east",
+    "western",
+    "west",
+    "northern",
+    "north",
+    "southern",
+    "south",
+    "central",
+    "national",
+    "united",
+    "golden",
+    "gold",
+    "star",
+    "new",
+    "first",
+    "grand",
+    "royal",
+    "great",
+    "world",
+    "universal",
+    "mega",
+    "best",
+    "top",
+    "premier",
+    "prime",
+    "ocean",
+    "sea",
+    "marine",
+    "maritime",
+    "oriental",
+    "orient",
+    "sun",
+    "silk",
+    "road",
+];
+
+/// Whether a word of an organisation's name is a place or descriptive word ([`PLACE_WORDS`]).
+pub(crate) fn is_place_word(t: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    set_of(&SET, PLACE_WORDS).contains(t)
 }
 
 pub(crate) fn is_stopword(t: &str) -> bool {

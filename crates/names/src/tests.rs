@@ -194,6 +194,82 @@ fn legal_forms_share_classes_across_spellings() {
 }
 
 #[test]
+fn dotted_and_spelled_out_legal_forms_read_as_their_abbreviation() {
+    let form = |s: &str| {
+        analyze(s, NameKind::Organization).variants[0]
+            .tokens
+            .iter()
+            .find_map(|t| match t.role {
+                Role::LegalForm(f) => Some(f.canonical),
+                _ => None,
+            })
+    };
+    for (long, short) in [
+        ("O.O.O. Romashka", "OOO Romashka"),
+        ("Acme G.m.b.H.", "Acme GmbH"),
+        ("Acme G.M.B.H", "Acme GmbH"),
+        ("Acme Gesellschaft mit beschränkter Haftung", "Acme GmbH"),
+        ("Acme Gesellschaft mit beschraenkter Haftung", "Acme GmbH"),
+        ("Acme Sociedad Anónima", "Acme SA"),
+        ("Acme S.A.", "Acme SA"),
+        ("Acme Société Anonyme", "Acme SA"),
+        ("Acme Sociedad de Responsabilidad Limitada", "Acme SRL"),
+        ("Acme Società a responsabilità limitata", "Acme SRL"),
+        ("Acme Aktiengesellschaft", "Acme AG"),
+        ("Zakrytoye Aktsionernoye Obshchestvo Acme", "ZAO Acme"),
+        ("Otkrytoe Aktsionernoe Obshchestvo Acme", "OAO Acme"),
+        ("Publichnoye Aktsionernoye Obshchestvo Acme", "PAO Acme"),
+        ("Acme L.L.C.", "Acme LLC"),
+    ] {
+        assert!(form(short).is_some(), "{short} has no legal form");
+        assert_eq!(form(long), form(short), "{long} vs {short}");
+    }
+}
+
+#[test]
+fn dotted_abbreviations_keep_their_letter_order() {
+    check("K.G.B.", NameKind::Organization, &["Latin: kgb"]);
+    check("K.G.B.", NameKind::Unknown, &["Latin: kgb"]);
+    check("C.B.A. Company", NameKind::Unknown, &["Latin: cba co"]);
+    check("A.B.C. Company", NameKind::Unknown, &["Latin: abc co"]);
+    // In a person's name dotted letters are initials.
+    check("J.R. Smith", NameKind::Person, &["Latin: j r smith"]);
+    // A dot after a whole word or a lone initial is punctuation.
+    check(
+        "St. Petersburg Co.",
+        NameKind::Organization,
+        &["Latin: st petersburg co"],
+    );
+    check("A. Acme", NameKind::Organization, &["Latin: a acme"]);
+}
+
+#[test]
+fn titles_and_offices_before_a_name_are_titles() {
+    check_roles(
+        "President Vladimir Putin",
+        NameKind::Person,
+        "president:Title vladimir:Given putin:Family",
+    );
+    check_roles(
+        "Prime Minister John Smith",
+        NameKind::Person,
+        "prime:Title minister:Title john:Given smith:Family",
+    );
+    // A title word alone is the name.
+    check_roles("Director", NameKind::Person, "director:Unknown");
+}
+
+#[test]
+fn chinese_names_get_no_half_korean_reading() {
+    // 建 and 军 have no Korean reading in the table: the name is read as Chinese only.
+    check(
+        "刘建军",
+        NameKind::Person,
+        &["Pinyin: liu jian jun", "Pinyin+: liu jianjun"],
+    );
+}
+
+#[test]
 fn keeps_hyphenated_and_joined_forms() {
     check(
         "SONG, Kum-hyok",

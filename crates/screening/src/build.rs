@@ -32,7 +32,14 @@ pub(crate) fn add_literal_variant(an: &mut AnalyzedName) {
     {
         return;
     }
-    let plain = names::analyze(&an.original.replace(',', " "), names::NameKind::Person);
+    // Read as a person's name so that no legal form is recognised, but with dotted
+    // abbreviations joined as for any organisation (`O.O.O.` is one word, not three initials).
+    let original = names::join_dotted_abbreviations(&an.original);
+    let text = original
+        .as_deref()
+        .unwrap_or(&an.original)
+        .replace(',', " ");
+    let plain = names::analyze(&text, names::NameKind::Person);
     let Some(first) = plain.variants.into_iter().next() else {
         return;
     };

@@ -57,6 +57,20 @@ impl Screener {
     fn screen_inner(&self, q: &Query, cfg: &ScreenConfig, explain: bool) -> Vec<Match> {
         let kind = name_kind(q.schema.as_ref());
         let mut query = names::analyze(&q.name, kind);
+        let relaxed;
+        let q = match contradicted_schema(q, &query) {
+            Some(reread) => {
+                // The record's schema is wrong for its own name: screen the name for what it
+                // is, against every schema.
+                query = reread;
+                relaxed = Query {
+                    schema: None,
+                    ..q.clone()
+                };
+                &relaxed
+            }
+            None => q,
+        };
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             let n = if query.kind == names::NameKind::Organization {
@@ -194,6 +208,49 @@ impl Screener {
                 m
             })
             .collect()
+    }
+}
+
+/// The query name read without its schema, when the name contradicts the schema the record
+/// gives: a Person whose name carries a legal form or an organisation word (`Korea Saenal
+/// Trading Company` entered as a Person), or an Organization whose name of two to six words
+/// has none and reads as a person's (`Vladimir Putin` entered as an Organization). Customers'
+/// records get the schema wrong often enough that a filter on it must not hide the hit.
+fn contradicted_schema(q: &Query, analysed: &AnalyzedName) -> Option<AnalyzedName> {
+    let words = || analysed.variants.iter().flat_map(|v| v.tokens.iter());
+    match q.schema.as_ref()? {
+        Schema::Person => {
+            // A word of three letters or more that only organisations use, or a dotted
+            // abbreviation (`S.A.`, `O.O.O.`) that reads as a legal form.
+            let org_word = words().any(|t| names::is_organisation_word(&t.text));
+            if !org_word && names::join_dotted_abbreviations(&q.name).is_none() {
+                return None;
+            }
+            let reread = names::analyze(&q.name, names::NameKind::Unknown);
+            let form = reread
+                .variants
+                .iter()
+                .flat_map(|v| v.tokens.iter())
+                .any(|t| matches!(t.role, names::Role::LegalForm(_)));
+            (reread.kind == names::NameKind::Organization && (org_word || form)).then_some(reread)
+        }
+        Schema::Organization | Schema::Company => {
+            let first = analysed.variants.first()?;
+            let personal = (2..=6).contains(&first.tokens.len())
+                && analysed.scripts.iter().all(|s| *s == names::Script::Latin)
+                && first.tokens.iter().all(|t| {
+                    matches!(t.role, names::Role::Unknown | names::Role::Particle)
+                        && t.text.len() >= 2
+                        && t.text.bytes().all(|b| b.is_ascii_alphabetic())
+                })
+                && first.tokens.iter().any(|t| t.role == names::Role::Unknown);
+            if !personal {
+                return None;
+            }
+            let reread = names::analyze(&q.name, names::NameKind::Unknown);
+            (reread.kind != names::NameKind::Organization).then_some(reread)
+        }
+        _ => None,
     }
 }
 

@@ -19,6 +19,21 @@ use crate::types::{PartMatch, PartRole, UnmatchedPart};
 /// How much an unmatched listed part costs, relative to its role weight.
 pub(crate) const LISTED_EXTRA: f32 = 0.3;
 
+/// How much an unmatched query given name, patronymic or initial costs, relative to its role
+/// weight: customer records routinely carry more given and middle names than the lists
+/// (`Vladimir Alexei Vladimirovich Putin` for `PUTIN, Vladimir Vladimirovich`), while an extra
+/// family name or organisation word says the query is someone or something else and keeps its
+/// full weight.
+pub(crate) const QUERY_EXTRA_GIVEN: f32 = 0.5;
+
+/// The cost of an unmatched query part of this role and weight (see [`QUERY_EXTRA_GIVEN`]).
+fn query_extra(role: Role, weight: f32) -> f32 {
+    match role {
+        Role::Given | Role::Patronymic | Role::Initial => weight * QUERY_EXTRA_GIVEN,
+        _ => weight,
+    }
+}
+
 /// Similarity of two parts for scoring, with the transformation that explains it.
 ///
 /// `compare_tokens` reports Jaro–Winkler for pairs that no transformation equates; raw
@@ -48,7 +63,10 @@ pub(crate) fn part_similarity<B: TokenView + ?Sized>(
         return (0.0, Transform::EditDistance);
     }
     let m = compare_tokens(a, b);
-    if machine && matches!(m.how, Transform::Phonetic | Transform::EditDistance) {
+    if matches!(m.how, Transform::Phonetic | Transform::EditDistance)
+        && (machine
+            || (matches!(b.role(), Role::Given | Role::Family) && syllables(&a.text, b.text())))
+    {
         return (0.0, m.how);
     }
     let sim = match m.how {
@@ -60,7 +78,7 @@ pub(crate) fn part_similarity<B: TokenView + ?Sized>(
             // Equal Double Metaphone codes on short parts conflate different names
             // (`Ali`/`Eli`), so they count only when the spelling is also close.
             if a.text.len().min(b.text().len()) >= 5 {
-                0.8f32.max(typo(a, b, m.similarity))
+                phonetic_grade(&a.text, b.text()).max(typo(a, b, m.similarity))
             } else {
                 typo(a, b, m.similarity)
             }
@@ -79,6 +97,30 @@ pub(crate) fn part_similarity<B: TokenView + ?Sized>(
         Transform::EditDistance => typo(a, b, m.similarity),
     };
     (sim, m.how)
+}
+
+/// What agreeing Double Metaphone codes are worth, graded by how close the spellings are:
+/// from 0.6 at the phonetic gate's Jaro–Winkler of 0.7 to 0.85 for near-equal spellings. A flat
+/// credit made codes that conflate different names (`Sunok`/`Sangho`, `Michele`/`Miguel`) as
+/// strong as true variants and was the weakest link of about half the false alerts.
+fn phonetic_grade(a: &str, b: &str) -> f32 {
+    let jw = names::jaro_winkler(a, b) as f32;
+    0.6 + 0.25 * ((jw - 0.7) / 0.3).clamp(0.0, 1.0)
+}
+
+/// Whether both parts are single romanised Korean (or Chinese) syllables of equal length,
+/// which [`part_similarity`] asks of a listed person's given or family name: every system's
+/// spelling of one syllable shares a skeleton, so two syllables one letter apart that do not
+/// are two different name syllables (`min`/`man`, `jin`/`jun`), not a
+/// typo of one. Crediting them made common Korean names alert on listed ones (`Kim Min-jun`
+/// for `KIM, Man Chun`).
+fn syllables(a: &str, b: &str) -> bool {
+    // A dropped or added letter (`hok`/`hyok`) is still a typo of one syllable; a changed one
+    // makes another.
+    a.len() == b.len()
+        && a.len() <= 6
+        && names::is_korean_syllable(a)
+        && names::is_korean_syllable(b)
 }
 
 /// [`part_similarity`] of a query token and a packed listed part: the cheap rejection runs on
@@ -152,7 +194,9 @@ fn typo<B: TokenView + ?Sized>(a: &Token, b: &B, jw: f32) -> f32 {
         (2, 8..) => 0.8,
         _ => 0.0,
     };
-    let first_differs = at.first() != bt.first();
+    // Two adjacent letters swapped (`tsar`/`star`) is a slip of the keyboard that keeps every
+    // letter of the part, unlike a changed first letter, so it escapes the penalty below.
+    let first_differs = at.first() != bt.first() && !swapped_pair(at, bt);
     // In a short part the first letter is most of its identity: Korean `yong`/`jong` and
     // `sun`/`jun` are different names, not typos, and gave most Korean false alerts.
     let edit = match (first_differs, min_len) {
@@ -166,6 +210,17 @@ fn typo<B: TokenView + ?Sized>(a: &Token, b: &B, jw: f32) -> f32 {
         0.0
     };
     f32::max(edit, jw_sim).max(0.0)
+}
+
+/// Whether `b` is `a` with exactly one pair of adjacent letters swapped.
+fn swapped_pair(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
+        return false;
+    };
+    i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
 }
 
 /// Optimal-string-alignment distance of two short byte strings, or 3 when it is more than 2
@@ -222,6 +277,17 @@ pub(crate) struct Edge {
     how: Transform,
 }
 
+impl Edge {
+    /// A placeholder for fixed-size buffers.
+    const EMPTY: Edge = Edge {
+        q: (0, 0),
+        l: (0, 0),
+        sim: 0.0,
+        weight: 0.0,
+        how: Transform::Exact,
+    };
+}
+
 /// The detail of one alignment, for explanations.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Detail {
@@ -268,11 +334,20 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
         for j in 0..nl {
             let (sim, how) = sim(i, j);
             if sim > 0.0 {
+                // An initial agreeing with a name's first letter is only as much evidence as
+                // the initial carries, so the pair weighs what the initial weighs: the full
+                // name's weight would make the pair's 0.6 similarity drag the score down more
+                // than leaving the initial out would (`V. V. Putin`).
+                let weight = if how == Transform::Initial {
+                    q.weight(i).min(l.weight(j))
+                } else {
+                    (q.weight(i) + l.weight(j)) / 2.0
+                };
                 edges.push(Edge {
                     q: (i as u8, i as u8 + 1),
                     l: (j as u8, j as u8 + 1),
                     sim,
-                    weight: (q.weight(i) + l.weight(j)) / 2.0,
+                    weight,
                     how,
                 });
             }
@@ -296,6 +371,9 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
     let mut den = 0.0f32;
     let record = detail.is_some();
     let mut chosen: Vec<Edge> = Vec::new();
+    // Pairs of single parts, with their position in `chosen`, for the syllable-order check.
+    let mut singles = [(Edge::EMPTY, 0usize); 8];
+    let mut n_singles = 0usize;
     for &e in edges.iter() {
         let qm = run_mask(e.q);
         let lm = run_mask(e.l);
@@ -306,13 +384,26 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
         l_used |= lm;
         num += e.sim * e.weight;
         den += e.weight;
+        if e.q.1 - e.q.0 == 1 && e.l.1 - e.l.0 == 1 && n_singles < singles.len() {
+            singles[n_singles] = (e, chosen.len());
+            n_singles += 1;
+        }
         if record {
             chosen.push(e);
         }
     }
+    if n_singles >= 2 {
+        for (k, sim) in korean_syllables_crossed(q, l, &singles[..n_singles]) {
+            let (e, at) = singles[k];
+            num -= (e.sim - sim) * e.weight;
+            if record {
+                chosen[at].sim = sim;
+            }
+        }
+    }
     for i in 0..nq {
         if q_used & (1 << i) == 0 {
-            den += q.weight(i);
+            den += query_extra(q.view(i).role(), q.weight(i));
         }
     }
     for j in 0..nl {
@@ -320,7 +411,10 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
             den += l.weight(j) * LISTED_EXTRA;
         }
     }
-    let score = if den > 0.0 { num / den } else { 0.0 };
+    let mut score = if den > 0.0 { num / den } else { 0.0 };
+    if score > GENERIC_ONLY_CAP && !distinctive_matched(l, l_used) {
+        score = GENERIC_ONLY_CAP;
+    }
     if let Some(d) = detail {
         chosen.sort_by_key(|e| (e.q, e.l));
         for e in &chosen {
@@ -335,7 +429,9 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
         }
         for i in 0..nq {
             if q_used & (1 << i) == 0 {
-                d.unmatched_query.push(unmatched(&q.view(i), q.weight(i)));
+                let v = q.view(i);
+                let w = query_extra(v.role(), q.weight(i));
+                d.unmatched_query.push(unmatched(&v, w));
             }
         }
         for j in 0..nl {
@@ -346,6 +442,84 @@ pub(crate) fn align_with<Q: Parts + ?Sized, L: Parts + ?Sized>(
         }
     }
     score
+}
+
+/// The highest score of an alignment that agrees on no distinctive part of the listed name
+/// while that name has one: generic words, legal forms, initials and particles alone (`Korea
+/// Trading Corporation` against `KOREA HYOKSIN TRADING CORPORATION`) are no evidence of which
+/// party is meant. Below the alert threshold and below names-dev's 1 % false-alert threshold.
+pub(crate) const GENERIC_ONLY_CAP: f32 = 0.7;
+
+/// Whether the alignment matched a distinctive listed part (a name word of full weight that is
+/// not a place or descriptive word of an organisation's name, [`names::is_place_word`]), or
+/// the listed name has none to match; `l_used` marks the matched listed parts.
+fn distinctive_matched<L: Parts + ?Sized>(l: &L, l_used: u64) -> bool {
+    let mut has_distinctive = false;
+    for j in 0..l.len().min(64) {
+        if l.weight(j) >= 1.0
+            && !(l.view(j).role() == Role::Unknown
+                && std::str::from_utf8(l.text(j)).is_ok_and(names::is_place_word))
+        {
+            if l_used & (1 << j) != 0 {
+                return true;
+            }
+            has_distinctive = true;
+        }
+    }
+    !has_distinctive
+}
+
+/// What a given-name syllable matched out of order is worth: a Korean given name is two
+/// syllables in a fixed order, so `Jin Ho` and `Ho Jin` are different names that share
+/// syllables, not one name reordered.
+pub(crate) const SYLLABLE_CROSSED: f32 = 0.5;
+
+/// The chosen single-part pairs (by position in `singles`) that are two adjacent syllables of
+/// a Korean (or Chinese) given name matched in swapped order, with the similarity each keeps
+/// ([`SYLLABLE_CROSSED`] times its own). The two pairs must be adjacent on both sides and
+/// crossed, all four parts must read as one romanised syllable each, and a third matched pair
+/// must anchor the name (the family name), so that a two-part name written family name last
+/// (`Ho Kim` for `KIM Ho`) and Western given names in another order (`John Paul`/`Paul John`)
+/// are untouched. Roles are not asked: an all-capitals listed name without a comma has guessed
+/// ones (`YUN HO-JIN` reads `jin` as the family name).
+///
+/// Costs nothing on most alignments: the loop compares positions, and syllables are read only
+/// for swapped adjacent pairs.
+fn korean_syllables_crossed<Q: Parts + ?Sized, L: Parts + ?Sized>(
+    q: &Q,
+    l: &L,
+    singles: &[(Edge, usize)],
+) -> Vec<(usize, f32)> {
+    let mut out: Vec<(usize, f32)> = Vec::new();
+    if singles.len() < 3 {
+        return out;
+    }
+    let syllable = |b: &[u8]| std::str::from_utf8(b).is_ok_and(names::is_korean_syllable);
+    for a in 0..singles.len() {
+        for b in a + 1..singles.len() {
+            let (x, y) = (singles[a].0, singles[b].0);
+            let adjacent = x.q.0.abs_diff(y.q.0) == 1 && x.l.0.abs_diff(y.l.0) == 1;
+            // Swapped: the query order of the two pairs differs from the listed order.
+            if !adjacent || (x.q.0 < y.q.0) == (x.l.0 < y.l.0) {
+                continue;
+            }
+            let parts = [
+                q.text(usize::from(x.q.0)),
+                q.text(usize::from(y.q.0)),
+                l.text(usize::from(x.l.0)),
+                l.text(usize::from(y.l.0)),
+            ];
+            if !parts.iter().all(|p| syllable(p)) {
+                continue;
+            }
+            for (k, e) in [(a, x), (b, y)] {
+                if out.iter().all(|(seen, _)| *seen != k) {
+                    out.push((k, e.sim * SYLLABLE_CROSSED));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn unmatched<T: TokenView>(t: &T, weight: f32) -> UnmatchedPart {
@@ -508,6 +682,116 @@ mod tests {
         check("hyok", "hyeok", true, true);
         check("yong", "jong", false, false);
         check("mohammad", "mohammed", false, true);
+    }
+
+    #[test]
+    fn phonetic_agreement_is_graded_by_spelling() {
+        let sim = |a: &str, b: &str| {
+            let a = Token::new(a.to_owned(), Role::Given);
+            let b = Token::new(b.to_owned(), Role::Given);
+            part_similarity(&a, &b, false).0
+        };
+        // Conflated names get less than close variants.
+        assert!(sim("sunok", "sangho") < 0.75, "{}", sim("sunok", "sangho"));
+        assert!(
+            sim("michele", "miguel") < 0.75,
+            "{}",
+            sim("michele", "miguel")
+        );
+        assert!(
+            sim("khaled", "khalid") >= 0.8,
+            "{}",
+            sim("khaled", "khalid")
+        );
+        assert!(sim("michele", "miguel") < sim("khaled", "khalid"));
+    }
+
+    #[test]
+    fn generic_words_alone_do_not_alert() {
+        let score = |q: &str, l: &str| {
+            let q = names::analyze(q, names::NameKind::Organization);
+            let l = names::analyze(l, names::NameKind::Organization);
+            align(&q.variants[0], &l.variants[0], None)
+        };
+        for (q, l, lo, hi) in [
+            (
+                "Korea Trading Corporation",
+                "KOREA HYOKSIN TRADING CORPORATION",
+                0.0,
+                GENERIC_ONLY_CAP,
+            ),
+            (
+                "Golden Investment JSC",
+                "GOLDEN ARROW INVESTMENT JSC",
+                0.0,
+                GENERIC_ONLY_CAP,
+            ),
+            // A name made only of generic words still matches itself.
+            (
+                "Korea Trading Corporation",
+                "KOREA TRADING CORPORATION",
+                1.0,
+                1.0,
+            ),
+            // Dropping a generic word keeps the distinctive one.
+            (
+                "Hyoksin Trading Corporation",
+                "KOREA HYOKSIN TRADING CORPORATION",
+                0.8,
+                1.0,
+            ),
+        ] {
+            let got = score(q, l);
+            assert!((lo..=hi).contains(&got), "{q} vs {l}: {got}");
+        }
+    }
+
+    #[test]
+    fn different_syllables_are_not_typos() {
+        check("min", "man", false, false);
+        check("jin", "jun", false, false);
+        check("hyok", "hyeok", false, true);
+        check("ivanov", "ivanof", false, true);
+    }
+
+    #[test]
+    fn adjacent_swaps_are_typos_even_at_the_first_letter() {
+        check("tsar", "star", false, true);
+        check("omar", "mora", false, false);
+        check("yong", "jong", false, false);
+        assert!(swapped_pair(b"tsar", b"star"));
+        assert!(swapped_pair(b"abcd", b"abdc"));
+        assert!(!swapped_pair(b"abcd", b"abcd"));
+        assert!(!swapped_pair(b"abcd", b"badc"));
+    }
+
+    #[test]
+    fn korean_given_syllables_keep_their_order() {
+        let score = |q: &str, l: &str| {
+            let q = names::analyze(q, names::NameKind::Person);
+            let l = names::analyze(l, names::NameKind::Person);
+            align(&q.variants[0], &l.variants[0], None)
+        };
+        // (query, listed, lowest score, highest score)
+        for (q, l, lo, hi) in [
+            ("Yoon Ho Jin", "YUN, Ho-Jin", 0.95, 1.0),
+            ("Yoon Jin Ho", "YUN, Ho-Jin", 0.0, 0.8),
+            ("Jin Ho Yoon", "YUN, Ho-Jin", 0.0, 0.8),
+            ("Ho Jin Yoon", "YUN, Ho-Jin", 0.95, 1.0),
+            ("Kim Chol Su", "KIM, Su Chol", 0.0, 0.8),
+            ("Yoon Jin Ho", "YUN HO-JIN", 0.0, 0.8),
+            ("Yoon Ho Jin", "YUN HO-JIN", 0.95, 1.0),
+            // The family name moved to the end is another order of the same name.
+            ("Ho Jin Yoon", "YUN HO-JIN", 0.95, 1.0),
+            ("Jong Un Kim", "KIM JONG UN", 0.99, 1.0),
+            ("Ho Kim", "KIM, Ho", 0.99, 1.0),
+            // Western given names in another order are still the same person.
+            ("Paul John Smith", "SMITH, John Paul", 0.99, 1.0),
+            ("Ali Hassan Omar", "OMAR, Hassan Ali", 0.99, 1.0),
+        ] {
+            let got = score(q, l);
+            assert!((lo..=hi).contains(&got), "{q} vs {l}: {got}");
+        }
     }
 
     fn check(a: &str, b: &str, machine: bool, credited: bool) {

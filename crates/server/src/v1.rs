@@ -436,17 +436,7 @@ pub fn update_and_reload(st: &AppState, download: bool) -> Result<api::UpdateRes
         )?;
         for (list, r) in results {
             match r {
-                Ok(o) => {
-                    let status = if matches!(o.saved, store::Saved::New(_)) {
-                        api::ImportStatus::New
-                    } else {
-                        api::ImportStatus::Unchanged
-                    };
-                    outcomes.push(api::ImportOutcome {
-                        status,
-                        snapshot: api::StoredSnapshot::new(o.saved.meta().clone(), true),
-                    });
-                }
+                Ok(o) => outcomes.push(o.to_api()),
                 Err(e) => errors.push(format!("{}: {e}", list.as_str())),
             }
         }

@@ -24,6 +24,7 @@ use model::{Diagnostic, Entity, EntityId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub mod policy;
 mod time;
 
 pub use time::utc_now;
@@ -110,6 +111,19 @@ pub struct SnapshotMeta {
     pub counts: BTreeMap<String, u64>,
     /// Number of diagnostics.
     pub diagnostics: u64,
+    /// Number of error-level diagnostics: records the parsers dropped.
+    #[serde(default)]
+    pub errors: u64,
+    /// The filters a filtered export states (one program of a list, say); empty for a complete
+    /// list. A filtered snapshot never silently replaces a complete one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<String>,
+    /// The number of records the files declare (OFAC classic XML `Record_Count`), if they do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_count: Option<u64>,
+    /// The number of records the files hold, as the declared count counts them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_count: Option<u64>,
 }
 
 impl SnapshotMeta {
@@ -133,12 +147,24 @@ pub struct Snapshot {
     pub entities: Vec<Entity>,
 }
 
+/// A snapshot ready to be written: what [`Store::prepare`] returns, so that the caller can
+/// judge it against the current snapshot before [`Store::commit`] writes it.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Its metadata, as it will be stored.
+    pub meta: SnapshotMeta,
+    /// The same content, already stored under this metadata (then nothing is written).
+    pub existing: Option<SnapshotMeta>,
+    entities: Vec<Entity>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// The outcome of [`Store::save`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Saved {
-    /// A new snapshot was written and made current.
+    /// A new snapshot was written.
     New(SnapshotMeta),
-    /// The same content was already stored; nothing was written (it was made current).
+    /// The same content was already stored; nothing was written.
     Unchanged(SnapshotMeta),
 }
 
@@ -206,6 +232,40 @@ impl Store {
     /// The data directory.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Takes the store's writer lock: an exclusive advisory lock (`flock`) on `lists/.lock`,
+    /// held until the returned guard is dropped. Every writer holds it from reading the current
+    /// snapshot to making the new one current, so two imports (in two processes, or two
+    /// containers sharing the volume) run one after the other and each judges the other's
+    /// result. The lock dies with its process, so a writer killed with `kill -9` never leaves
+    /// the store locked; the temporary files it left are removed here, once no writer can
+    /// still be using them.
+    pub fn lock(&self) -> Result<WriteLock, StoreError> {
+        let path = self.root.join("lists").join(".lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        file.lock().map_err(io_err(&path))?;
+        for list in ListId::ALL {
+            let dir = self.list_dir(list);
+            let Ok(rd) = fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in rd.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with(".tmp-") {
+                    let _ = fs::remove_dir_all(entry.path());
+                } else if name.starts_with(".CURRENT.") {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
+        Ok(WriteLock { _file: file })
     }
 
     fn list_dir(&self, list: ListId) -> PathBuf {
@@ -363,6 +423,18 @@ impl Store {
     /// Saves a parsed list as a new snapshot and makes it current, unless the same content is
     /// already stored. A delta is applied to the list's current snapshot first.
     pub fn save(&self, parsed: ParsedList, files: Vec<SourceFile>) -> Result<Saved, StoreError> {
+        let _lock = self.lock()?;
+        let prepared = self.prepare(parsed, files)?;
+        self.commit(prepared, true)
+    }
+
+    /// Builds the snapshot a parsed list would become (applying a delta to the current
+    /// snapshot) without writing anything, and finds the same content if it is already stored.
+    pub fn prepare(
+        &self,
+        parsed: ParsedList,
+        files: Vec<SourceFile>,
+    ) -> Result<Prepared, StoreError> {
         let list = parsed.list;
         let mut files = files;
         let mut entities = parsed.parsed.entities;
@@ -384,20 +456,22 @@ impl Store {
         if !base_hash.is_empty() {
             hash = sha256_hex(format!("{base_hash}{hash}").as_bytes());
         }
-        if let Some(existing) = self
+        let existing = self
             .snapshots()?
             .into_iter()
-            .find(|m| m.list == list && m.content_hash == hash)
-        {
-            self.set_current(list, &existing.version)?;
-            return Ok(Saved::Unchanged(existing));
-        }
+            .find(|m| m.list == list && m.content_hash == hash);
         entities.sort_by(|a, b| a.id.cmp(&b.id));
         let now = utc_now();
         let publish_date = parsed.parsed.publish_date.map(|d| d.to_string());
         let date_part = publish_date
             .clone()
             .unwrap_or_else(|| now[..10].to_string());
+        let errors = parsed
+            .parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == model::Severity::Error)
+            .count() as u64;
         let meta = SnapshotMeta {
             list,
             version: format!("{date_part}-{}", &hash[..12]),
@@ -407,10 +481,35 @@ impl Store {
             files,
             counts: count_by_schema(&entities),
             diagnostics: parsed.parsed.diagnostics.len() as u64,
+            errors,
+            filters: parsed.parsed.filters,
+            declared_count: parsed.parsed.declared_count,
+            record_count: parsed.parsed.record_count,
         };
-        self.write_snapshot(&meta, &entities, &parsed.parsed.diagnostics)?;
-        self.set_current(list, &meta.version)?;
-        Ok(Saved::New(meta))
+        Ok(Prepared {
+            meta,
+            existing,
+            entities,
+            diagnostics: parsed.parsed.diagnostics,
+        })
+    }
+
+    /// Writes a prepared snapshot (nothing when the content is already stored) and makes it
+    /// current when `make_current` is true; otherwise it is kept as a non-current version that
+    /// can be inspected, diffed and promoted later.
+    pub fn commit(&self, prepared: Prepared, make_current: bool) -> Result<Saved, StoreError> {
+        let list = prepared.meta.list;
+        let saved = match prepared.existing {
+            Some(existing) => Saved::Unchanged(existing),
+            None => {
+                self.write_snapshot(&prepared.meta, &prepared.entities, &prepared.diagnostics)?;
+                Saved::New(prepared.meta)
+            }
+        };
+        if make_current {
+            self.set_current(list, &saved.meta().version)?;
+        }
+        Ok(saved)
     }
 
     fn write_snapshot(
@@ -421,10 +520,13 @@ impl Store {
     ) -> Result<(), StoreError> {
         let dir = self.list_dir(meta.list);
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        let tmp = dir.join(format!(".tmp-{}-{}", meta.version, std::process::id()));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+        let target = dir.join(&meta.version);
+        if target.is_dir() {
+            // Another writer stored the same content first (the same version name means the
+            // same content hash): nothing to write.
+            return Ok(());
         }
+        let tmp = dir.join(format!(".tmp-{}-{}", meta.version, unique_suffix()));
         fs::create_dir(&tmp).map_err(io_err(&tmp))?;
         let result = (|| {
             write_jsonl(&tmp.join("entities.jsonl"), entities)?;
@@ -435,8 +537,8 @@ impl Store {
                 message: e.to_string(),
             })?;
             write_synced(&path, &json)?;
-            let target = dir.join(&meta.version);
-            fs::rename(&tmp, &target).map_err(io_err(&target))
+            fs::rename(&tmp, &target).map_err(io_err(&target))?;
+            sync_dir(&dir)
         })();
         if result.is_err() {
             let _ = fs::remove_dir_all(&tmp);
@@ -446,11 +548,42 @@ impl Store {
 
     fn set_current(&self, list: ListId, version: &str) -> Result<(), StoreError> {
         let dir = self.list_dir(list);
-        let tmp = dir.join(format!(".CURRENT.{}", std::process::id()));
+        let tmp = dir.join(format!(".CURRENT.{}", unique_suffix()));
         write_synced(&tmp, format!("{version}\n").as_bytes())?;
         let path = dir.join("CURRENT");
-        fs::rename(&tmp, &path).map_err(io_err(&path))
+        fs::rename(&tmp, &path).map_err(io_err(&path))?;
+        sync_dir(&dir)
     }
+}
+
+/// The store's writer lock ([`Store::lock`]); released when dropped or when the process ends.
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: fs::File,
+}
+
+/// A name part no other writer uses: the process id (not enough alone: two containers sharing
+/// a volume both run as PID 1), the time in nanoseconds and 64 bits from the standard
+/// library's per-process random hash keys.
+pub fn unique_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(nanos);
+    format!("{}-{nanos:x}-{:016x}", std::process::id(), h.finish())
+}
+
+/// Makes a rename in `dir` durable (a no-op where directories cannot be opened, as on Windows).
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(dir))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {

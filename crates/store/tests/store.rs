@@ -25,6 +25,7 @@ fn parsed(list: ListId, entities: Vec<Entity>, delta: bool, deleted: Vec<&str>) 
             publish_date: PartialDate::parse_iso("2024-05-03"),
             is_delta: delta,
             list: None,
+            ..Parsed::default()
         },
     }
 }

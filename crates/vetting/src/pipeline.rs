@@ -19,6 +19,47 @@ use crate::{Band, Cluster, Finding, Parsed, Report, SubjectKeys, SubjectReport, 
 /// Lines read per batch: large enough to keep every core busy, small enough to bound memory.
 pub const BATCH_LINES: usize = 16_384;
 
+/// The longest record line read, in bytes: a longer line is skipped with a diagnostic naming
+/// its line, so one runaway line (a file without newlines) costs at most this much memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The most record bytes one batch holds, so memory stays bounded however long the lines are.
+const BATCH_BYTES: usize = 64 << 20;
+
+/// Reads one line (newline included) into `buf`, keeping at most `cap` bytes of it. Returns the
+/// bytes consumed (0 at the end) and whether the line was longer than `cap`, in which case
+/// `buf` is left empty and the rest of the line is consumed without being kept.
+fn read_line_capped(
+    input: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<(usize, bool)> {
+    let (mut consumed, mut over) = (0, false);
+    loop {
+        let avail = input.fill_buf()?;
+        if avail.is_empty() {
+            return Ok((consumed, over));
+        }
+        let (len, done) = match avail.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        if !over {
+            if buf.len() + len > cap {
+                over = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&avail[..len]);
+            }
+        }
+        input.consume(len);
+        consumed += len;
+        if done {
+            return Ok((consumed, over));
+        }
+    }
+}
+
 /// Progress of a run; every method has an empty default.
 pub trait VetProgress {
     /// `bytes` of the records have been read and vetted so far.
@@ -413,23 +454,31 @@ impl Vetter<'_> {
         let mut line_no: u64 = 0;
         let mut bytes: u64 = 0;
         loop {
-            let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(BATCH_LINES);
-            while batch.len() < BATCH_LINES {
+            let mut batch: Vec<(u64, Vec<u8>, bool)> = Vec::with_capacity(BATCH_LINES);
+            let mut held = 0;
+            while batch.len() < BATCH_LINES && held < BATCH_BYTES {
                 let mut buf = Vec::new();
-                let n = input.read_until(b'\n', &mut buf)?;
+                let (n, over) = read_line_capped(&mut input, &mut buf, MAX_LINE_BYTES)?;
                 if n == 0 {
                     break;
                 }
                 bytes += n as u64;
+                held += buf.len();
                 line_no += 1;
-                batch.push((line_no, buf));
+                batch.push((line_no, buf, over));
             }
             if batch.is_empty() {
                 break;
             }
             let vetted: Vec<(u64, Option<Vetted>)> = batch
                 .into_par_iter()
-                .map(|(n, buf)| {
+                .map(|(n, buf, over)| {
+                    if over {
+                        return (
+                            n,
+                            Some(Err(crate::record::too_long(file, n, MAX_LINE_BYTES))),
+                        );
+                    }
                     let v = crate::record::parse_numbered(file, n, &buf)
                         .map(|r| r.map(|rec| self.vet_one(&rec)));
                     (n, v)

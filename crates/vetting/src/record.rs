@@ -550,6 +550,16 @@ pub(crate) fn parse_numbered(
     Some(parse_line(t).map_err(|msg| Diagnostic::at_line(Severity::Error, file, n, msg)))
 }
 
+/// The diagnostic for a line longer than the pipeline reads.
+pub(crate) fn too_long(file: &str, n: u64, cap: usize) -> Diagnostic {
+    Diagnostic::at_line(
+        Severity::Error,
+        file,
+        n,
+        format!("The line is longer than the {cap}-byte limit; the record was skipped."),
+    )
+}
+
 /// The diagnostic for a subject id already used on an earlier line.
 pub(crate) fn duplicate(file: &str, n: u64, subject_id: &str) -> Diagnostic {
     Diagnostic::at_line(

@@ -77,6 +77,47 @@ pub enum MatchKind {
     /// A Tron address and an EVM address with the same 20-byte body: the same key pair controls
     /// both, which is strong evidence but not the same account.
     LinkedKey,
+    /// Another address of the screened address's UTXO cluster (they spent together, see
+    /// [`Hit::cluster`]); asked for with `--clusters`. A heuristic link, not the same address.
+    Cluster,
+}
+
+/// Which clustering heuristic joined two addresses.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinReason {
+    /// Both spent in the transaction (the multi-input heuristic).
+    MultiInput,
+    /// The second received the transaction's change (the optional change heuristic).
+    Change,
+}
+
+/// One transaction that put two addresses in one cluster.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ClusterJoin {
+    /// The transaction id as the UTXO input spells it.
+    pub tx: String,
+    /// Its block.
+    pub block: u64,
+    /// The address already in the cluster.
+    pub from: String,
+    /// The address the transaction joined to it.
+    pub to: String,
+    /// The heuristic.
+    pub reason: JoinReason,
+}
+
+/// Why an address counts as part of a labelled or listed address's cluster: the labelled
+/// address and the chain of transactions that joins them, in order from it.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ClusterLink {
+    /// The listed or labelled address of the cluster.
+    pub via: String,
+    /// The joins from `via` to this address (empty until a report asks for them).
+    pub evidence: Vec<ClusterJoin>,
 }
 
 /// One hit for a screened address.
@@ -93,6 +134,10 @@ pub struct Hit {
     /// string that is no address format under a currency that admits it (says which).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_mismatch: Option<String>,
+    /// For [`MatchKind::Cluster`]: the listed address of the cluster and the transactions that
+    /// join the screened address to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterLink>,
 }
 
 /// The screening result of one address.
@@ -128,6 +173,74 @@ impl Report {
     /// Whether any list or label holds the address.
     pub fn is_hit(&self) -> bool {
         !self.hits.is_empty()
+    }
+
+    /// The report as `interdict address` prints it: a head line, then one line per hit with
+    /// its cluster evidence and currency note.
+    pub fn text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = if self.valid {
+            format!(
+                "{}  valid {} ({})",
+                self.address,
+                self.family.as_deref().unwrap_or(""),
+                self.chains.join(", ")
+            )
+        } else {
+            format!(
+                "{}  INVALID: {}",
+                self.address,
+                self.error.as_deref().unwrap_or("?")
+            )
+        };
+        if let Some(m) = &self.declared_chain_mismatch {
+            let _ = write!(s, "  [declared chain mismatch: {m}]");
+        }
+        let _ = writeln!(s, "  — {} hit(s)", self.hits.len());
+        for h in &self.hits {
+            let how = format!("{:?}", h.matched_on);
+            let _ = match &h.source {
+                Source::List {
+                    list,
+                    list_version,
+                    entity_id,
+                    name,
+                    programs,
+                    currency,
+                } => writeln!(
+                    s,
+                    "    {how:<9} {entity_id:<14} {name}  [{}]  {currency}  ({list}@{list_version})",
+                    programs.join(", ")
+                ),
+                Source::Label {
+                    source,
+                    category,
+                    label,
+                    ..
+                } => writeln!(s, "    {how:<9} {category:<14} {label}  ({source})"),
+            };
+            if let Some(c) = &h.cluster {
+                let _ = writeln!(
+                    s,
+                    "              same UTXO cluster as {}, joined by:",
+                    c.via
+                );
+                for j in &c.evidence {
+                    let _ = writeln!(
+                        s,
+                        "                tx {} (block {}): {} and {} ({:?})",
+                        j.tx, j.block, j.from, j.to, j.reason
+                    );
+                }
+            }
+            if let Some(m) = &h.currency_mismatch {
+                let _ = writeln!(
+                    s,
+                    "              note: the list files this address under a currency it cannot belong to: {m}"
+                );
+            }
+        }
+        s
     }
 }
 
@@ -304,6 +417,27 @@ impl AddressBook {
         }
     }
 
+    /// Every listed or labelled address as the list or label file spells it, in load order
+    /// (an address listed twice comes twice).
+    pub fn listed(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.listed.as_str())
+    }
+
+    /// The hits of `listed` (an address of the book) carried to another member of its UTXO
+    /// cluster: its exact hits, as [`MatchKind::Cluster`] with `link` as the evidence.
+    pub fn cluster_hits(&self, listed: &str, link: &ClusterLink) -> Vec<Hit> {
+        self.screen(listed, None)
+            .hits
+            .into_iter()
+            .filter(|h| matches!(h.matched_on, MatchKind::Exact | MatchKind::RawText))
+            .map(|h| Hit {
+                matched_on: MatchKind::Cluster,
+                cluster: Some(link.clone()),
+                ..h
+            })
+            .collect()
+    }
+
     /// Screens one address, optionally with the chain the caller says it is on.
     pub fn screen(&self, input: &str, declared_chain: Option<&str>) -> Report {
         let trimmed = input.trim();
@@ -330,6 +464,7 @@ impl AddressBook {
                     listed_address: e.listed.clone(),
                     source: e.source.clone(),
                     currency_mismatch: e.currency_mismatch.clone(),
+                    cluster: None,
                 });
             }
         };

@@ -7,6 +7,11 @@
 
 #[cfg(feature = "parquet")]
 mod parquet_input;
+mod utxo;
+
+pub use utxo::{
+    UtxoFile, UtxoOptions, UtxoSummary, UtxoTimings, create_csv, generate_utxo, import_utxo,
+};
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -16,13 +21,99 @@ use crate::generate::{GenConfig, GroundTruth, generate};
 use crate::input::{CsvTransfers, InputError, RowBatch, RowDiagnostic};
 use crate::storage::{GraphBuilder, ImportRecord, Meta, StorageError};
 
+/// Opens a graph directory, with an error that says how to make one.
+pub fn open_graph(dir: &Path) -> Result<crate::storage::MappedGraph, ImportError> {
+    crate::storage::MappedGraph::open(dir).map_err(|source| ImportError::OpenGraph {
+        path: dir.display().to_string(),
+        source,
+    })
+}
+
+/// Opens a clusters directory, with an error that says how to make one.
+pub fn open_clusters(dir: &Path) -> Result<crate::storage::MappedClusters, ImportError> {
+    crate::storage::MappedClusters::open(dir).map_err(|source| ImportError::OpenClusters {
+        path: dir.display().to_string(),
+        source,
+    })
+}
+
+/// Opens a clusters directory when one is named (the `--clusters` of a query).
+pub fn open_clusters_opt(
+    dir: Option<&Path>,
+) -> Result<Option<crate::storage::MappedClusters>, ImportError> {
+    dir.map(open_clusters).transpose()
+}
+
+/// Reads label files and resolves them to nodes of `view`; with `clusters`, each label also
+/// counts for the other addresses of its UTXO cluster
+/// ([`crate::clusters::ClustersRef::extend_labels`]). Returns the labels and the first ten
+/// diagnostics of each file.
+pub fn load_labels(
+    view: &crate::view::GraphRef<'_>,
+    files: &[PathBuf],
+    category: Option<&str>,
+    clusters: Option<&crate::storage::MappedClusters>,
+) -> Result<(crate::labels::NodeLabels, Vec<String>), ImportError> {
+    let loaded = read_labels(files, category)?;
+    let mut labels = crate::labels::NodeLabels::resolve(view, &loaded.records);
+    if let Some(c) = clusters {
+        c.view().extend_labels(view, &loaded.records, &mut labels);
+    }
+    Ok((labels, loaded.diagnostics))
+}
+
+/// Label files read for a query.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedLabels {
+    /// Every record, in file order.
+    pub records: Vec<crate::labels::LabelRecord>,
+    /// The first ten diagnostics of each file, as sentences naming file and line.
+    pub diagnostics: Vec<String>,
+}
+
+/// Reads label files ([`crate::labels::parse_file`]); `category` applies to rows and plain
+/// lists that name none (`flagged` when not given).
+pub fn read_labels(files: &[PathBuf], category: Option<&str>) -> Result<LoadedLabels, ImportError> {
+    let mut out = LoadedLabels::default();
+    for f in files {
+        let name = f.display().to_string();
+        let bytes = std::fs::read(f).map_err(|source| ImportError::Open {
+            path: name.clone(),
+            source,
+        })?;
+        let (r, diags) = crate::labels::parse_file(&name, &bytes, category.unwrap_or("flagged"));
+        out.diagnostics
+            .extend(diags.iter().take(10).map(|d| d.to_string()));
+        out.records.extend(r);
+    }
+    Ok(out)
+}
+
+/// Reads a seed list file ([`crate::query::parse_seeds`]); an error when nothing in it occurs
+/// in the graph.
+pub fn read_seeds(
+    view: &crate::view::GraphRef<'_>,
+    path: &Path,
+) -> Result<crate::query::SeedList, ImportError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ImportError::Open {
+        path: name.clone(),
+        source,
+    })?;
+    let list = crate::query::parse_seeds(view, &name, &text);
+    if list.is_empty() {
+        return Err(ImportError::NoSeeds { path: name });
+    }
+    Ok(list)
+}
+
 /// Rows per batch handed from the reader thread to the builder.
 const BATCH_ROWS: usize = 16_384;
 
 /// Why an import or a generation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// An input file could not be opened.
+    /// An input file could not be opened (or is not a regular file).
     #[error("cannot open {path}")]
     Open {
         /// The file as the caller named it.
@@ -53,6 +144,39 @@ pub enum ImportError {
     )]
     ParquetDisabled {
         /// The file as the caller named it.
+        path: String,
+    },
+    /// A UTXO input cannot be used (a header without the needed columns, or more
+    /// transactions or addresses than 32-bit ids hold).
+    #[error("{path}")]
+    Utxo {
+        /// The file as the caller named it.
+        path: String,
+        /// What is wrong.
+        source: crate::utxo::UtxoError,
+    },
+    /// A graph directory could not be opened.
+    #[error("cannot open the graph {path}; create it with `interdict graph import`")]
+    OpenGraph {
+        /// The directory.
+        path: String,
+        /// Why.
+        source: StorageError,
+    },
+    /// A clusters directory could not be opened.
+    #[error(
+        "cannot open the clusters {path}; create them with `interdict graph utxo import --clusters`"
+    )]
+    OpenClusters {
+        /// The directory.
+        path: String,
+        /// Why.
+        source: StorageError,
+    },
+    /// A seed list names nothing in the graph.
+    #[error("no seed of {path} occurs in the graph")]
+    NoSeeds {
+        /// The list.
         path: String,
     },
     /// The CSV output of a generation could not be written.
@@ -126,7 +250,18 @@ impl Input<'static> {
             path: name.clone(),
             source,
         })?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = file.metadata().map_err(|source| ImportError::Open {
+            path: name.clone(),
+            source,
+        })?;
+        // A device or FIFO (`/dev/zero`) never ends: only regular files are read.
+        if !meta.is_file() {
+            return Err(ImportError::Open {
+                path: name,
+                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
+            });
+        }
+        let size = meta.len();
         #[cfg(feature = "parquet")]
         if parquet {
             return Ok(Input {

@@ -52,6 +52,8 @@ pub struct GraphBuilder {
     final_dir: PathBuf,
     tmp: PathBuf,
     replace: bool,
+    /// The graph's writer lock, held until the builder is finished or dropped.
+    _lock: File,
     interner: Interner,
     assets: Interner,
     asset_names: Vec<String>,
@@ -77,6 +79,7 @@ pub struct GraphBuilder {
 impl GraphBuilder {
     /// Starts a new graph that will be written to `dir` (which must not exist yet).
     pub fn create(dir: &Path) -> Result<GraphBuilder, StorageError> {
+        let lock = lock(dir)?;
         if dir.exists() {
             return Err(StorageError::Corrupt {
                 path: dir.display().to_string(),
@@ -85,9 +88,8 @@ impl GraphBuilder {
             });
         }
         let tmp = tmp_dir(dir);
-        let _ = fs::remove_dir_all(&tmp);
         fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
-        let mut b = GraphBuilder::start(dir, tmp, false, Meta::default(), false)?;
+        let mut b = GraphBuilder::start(dir, tmp, false, Meta::default(), false, lock)?;
         b.addr_off.put(&0u64.to_le_bytes())?;
         b.tx_off.put(&0u64.to_le_bytes())?;
         Ok(b)
@@ -96,9 +98,9 @@ impl GraphBuilder {
     /// Starts an append to the graph in `dir`: existing node ids, edges and dictionaries are kept
     /// and new transfers are merged in by block (a rebuild merge; see the module docs).
     pub fn append(dir: &Path) -> Result<GraphBuilder, StorageError> {
+        let lock = lock(dir)?;
         let base = MappedGraph::open(dir)?;
         let tmp = tmp_dir(dir);
-        let _ = fs::remove_dir_all(&tmp);
         fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
         for name in EDGE_COLUMNS
             .iter()
@@ -109,7 +111,7 @@ impl GraphBuilder {
             fs::copy(&from, &to).map_err(io_err(&from))?;
         }
         let meta = base.meta().clone();
-        let mut b = GraphBuilder::start(dir, tmp, true, meta.clone(), true)?;
+        let mut b = GraphBuilder::start(dir, tmp, true, meta.clone(), true, lock)?;
         let view = base.view();
         for v in 0..view.node_count() {
             b.interner.preload(view.address(v));
@@ -141,6 +143,7 @@ impl GraphBuilder {
         append: bool,
         meta: Meta,
         replace: bool,
+        lock: File,
     ) -> Result<GraphBuilder, StorageError> {
         let cols = EDGE_COLUMNS
             .iter()
@@ -154,6 +157,7 @@ impl GraphBuilder {
             tx_off: Col::create(&tmp, "tx.off", append)?,
             tmp,
             replace,
+            _lock: lock,
             interner: Interner::default(),
             assets: Interner::default(),
             asset_names: Vec::new(),
@@ -310,8 +314,10 @@ impl GraphBuilder {
 
         let dir = &self.final_dir;
         if self.replace {
-            let old = dir.with_extension("old");
-            let _ = fs::remove_dir_all(&old);
+            // A crash between the two renames leaves only the backup, which readers open in
+            // its place and the next writer renames back ([`lock`]): the old graph or the new
+            // one is usable at every instant.
+            let old = super::side_path(dir, "old");
             fs::rename(dir, &old).map_err(io_err(dir))?;
             fs::rename(&tmp, dir).map_err(io_err(dir))?;
             fs::remove_dir_all(&old).map_err(io_err(&old))?;
@@ -322,14 +328,75 @@ impl GraphBuilder {
     }
 }
 
-fn tmp_dir(dir: &Path) -> PathBuf {
-    let mut name = dir.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp");
-    dir.with_file_name(name)
+/// A temporary directory beside `dir`, unique to this writer.
+pub(super) fn tmp_dir(dir: &Path) -> PathBuf {
+    use std::hash::{BuildHasher, Hasher};
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(nanos);
+    super::side_path(
+        dir,
+        &format!("tmp-{}-{nanos:x}-{:016x}", std::process::id(), h.finish()),
+    )
+}
+
+/// Takes the writer lock of the graph `dir` (an exclusive advisory lock on a hidden file beside
+/// it, released when the returned file closes, also when the process is killed), then repairs
+/// what a killed writer left: a backup without its graph is renamed back, a backup beside its
+/// graph and every temporary directory are removed.
+pub(super) fn lock(dir: &Path) -> Result<File, StorageError> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.is_empty() || name.contains(super::SIDE_MARK) {
+        return Err(StorageError::Corrupt {
+            path: dir.display().to_string(),
+            message: format!(
+                "not a usable graph directory name (it needs a last component without `{}`, which marks the tool's own files)",
+                super::SIDE_MARK
+            ),
+        });
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    let path = super::side_path(dir, "lock");
+    let f = File::options()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(io_err(&path))?;
+    f.lock().map_err(io_err(&path))?;
+    let old = super::side_path(dir, "old");
+    if old.is_dir() {
+        if dir.exists() {
+            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        } else {
+            fs::rename(&old, dir).map_err(io_err(&old))?;
+        }
+    }
+    let prefix = format!(".{name}{}tmp-", super::SIDE_MARK);
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if let Ok(rd) = fs::read_dir(&parent) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    Ok(f)
 }
 
 /// Little-endian fixed-size integers the column files hold.
-trait Le: Copy + Default {
+pub(super) trait Le: Copy + Default {
     const SIZE: usize;
     fn put(self, out: &mut Vec<u8>);
     fn get(b: &[u8]) -> Self;
@@ -350,9 +417,9 @@ macro_rules! le {
         }
     )*};
 }
-le!(u32, u64, u128);
+le!(u8, u32, u64, u128);
 
-fn write_vec<T: Le>(path: &Path, v: &[T]) -> Result<(), StorageError> {
+pub(super) fn write_vec<T: Le>(path: &Path, v: &[T]) -> Result<(), StorageError> {
     let f = File::create(path).map_err(io_err(path))?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
     let mut buf = Vec::with_capacity(1 << 16);

@@ -21,6 +21,20 @@
 //! Edge ids are the rank of a transfer in (block, input row) order, so edge attribute files are
 //! sorted by block and each node's CSR edges are in chronological order.
 //!
+//! A clusters directory (`interdict graph utxo import --clusters`, [`write_clusters`],
+//! [`MappedClusters`]) holds the address clusters of UTXO transactions, `n` addresses and `t`
+//! evidence transactions:
+//!
+//! | file | type | length | content |
+//! |---|---|---|---|
+//! | `meta.json` | JSON | | [`ClustersMeta`]: counts, heuristics used, sources |
+//! | `addr.bytes`, `addr.off` | bytes, `u64` | n + 1 offsets | canonical address of each id (first appearance order) |
+//! | `addr.sorted` | `u32` | n | ids sorted by address (binary-search lookup) |
+//! | `cluster` | `u32` | n | cluster of each address: its smallest member id |
+//! | `members` | `u32` | n | ids sorted by (cluster, id) |
+//! | `parent`, `parent.tx`, `parent.reason` | `u32`, `u32`, `u8` | n | the join forest rooted at each cluster id: parent, evidence transaction (`u32::MAX` at roots), heuristic (0 multi-input, 1 change) |
+//! | `tx.bytes`, `tx.off`, `tx.block` | bytes, `u64`, `u64` | t, t + 1, t | the transactions that joined something, in block order |
+//!
 //! Import is one pass over the input: rows are appended to the column files as they come, with
 //! the address dictionary in memory; when the input is not sorted by block, a stable sort
 //! permutes the columns once, one column at a time; a pass in block order then gives each
@@ -29,12 +43,21 @@
 //! Append is a rebuild merge: the existing columns are copied, new rows appended, the CSRs
 //! rebuilt, and the new directory renamed over the old one, so readers never see a half-written
 //! graph and node ids stay stable.
+//!
+//! One writer at a time: import and append hold an advisory lock on `.<name>.interdict-lock`
+//! beside the directory for the whole write. Temporary directories (`.<name>.interdict-tmp-…`,
+//! unique per writer) and the backup an append keeps between its two renames
+//! (`.<name>.interdict-old`) are hidden and marked, and a graph name containing `.interdict-`
+//! is refused, so the tool's names never collide with a graph. A reader that finds only the
+//! backup opens it; the next writer renames it back or removes it.
 
 mod builder;
+mod clusters;
 mod mapped;
 
 pub use builder::GraphBuilder;
-pub use mapped::MappedGraph;
+pub use clusters::{CLUSTERS_FORMAT, ClustersMeta, write_clusters};
+pub use mapped::{MappedClusters, MappedGraph};
 
 use serde::{Deserialize, Serialize};
 
@@ -100,6 +123,20 @@ pub enum StorageError {
     /// More distinct addresses than `u32` ids.
     #[error("more than 4,294,967,295 distinct addresses; shard the input by chain")]
     TooManyNodes,
+}
+
+/// What marks the tool's own names beside a graph directory (its lock, temporary directories
+/// and backup); a graph's own name may not contain it, so the two can never collide.
+pub(crate) const SIDE_MARK: &str = ".interdict-";
+
+/// The hidden path beside graph `dir` the tool uses for `what` (`lock`, `old`, `tmp-…`):
+/// `.<name>.interdict-<what>`.
+pub(crate) fn side_path(dir: &std::path::Path, what: &str) -> std::path::PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(dir.file_name().unwrap_or_default());
+    name.push(SIDE_MARK);
+    name.push(what);
+    dir.with_file_name(name)
 }
 
 fn io_err(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StorageError + '_ {

@@ -177,6 +177,7 @@ fn check(
                     category: cat.into(),
                     label: name.into(),
                     source: "test".into(),
+                    cluster: None,
                 },
             );
         }
@@ -281,7 +282,7 @@ proptest::proptest! {
         for (n, c) in [("mixer", "mixer"), ("cex", "exchange")] {
             map.insert(n.to_owned(), c.to_owned());
             if let Some(v) = view.lookup(n) {
-                labels.insert(v, graph::labels::NodeLabel { category: c.into(), label: String::new(), source: String::new() });
+                labels.insert(v, graph::labels::NodeLabel { category: c.into(), label: String::new(), source: String::new(), cluster: None });
             }
         }
         for dir in [Direction::In, Direction::Out] {

@@ -288,6 +288,7 @@ fn labelled(v: &GraphRef<'_>, pairs: &[(&str, &str)]) -> NodeLabels {
                 category: (*c).into(),
                 label: String::new(),
                 source: String::new(),
+                cluster: None,
             },
         );
     }

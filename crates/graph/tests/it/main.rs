@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod brute;
+mod clusters;
 mod exposure;
 mod import;
 mod issue16;

@@ -746,6 +746,7 @@ fn check_exposure(
                     category: cats[c].into(),
                     label: String::new(),
                     source: String::new(),
+                    cluster: None,
                 },
             );
             ref_labels.insert(NAMES[n].into(), cats[c].into());

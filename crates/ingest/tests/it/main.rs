@@ -2,4 +2,5 @@
 
 mod ftm_eu_uk;
 mod ofac_csv;
+mod parity;
 mod xml_lists;

@@ -339,29 +339,15 @@ fn han_person(text: &str) -> Option<Vec<Rom>> {
             Some(1),
         ));
     }
+    // A Korean reading only when every character has one. A Korean family name with a pinyin
+    // given name (`ryu jianjun` for 刘建军) is no one's spelling: it read Chinese names as
+    // Korean and matched Chinese listed names of another family (`YU, Jianjun`).
     if han::is_korean_family_char(chars[0]) {
         let hanja: String = chars.iter().collect();
-        match han::to_hangul(&hanja) {
-            Some(h) => {
-                let words = [h.as_str()];
-                if let Some((fam, given_words)) = hangul::split_person(&words) {
-                    out.extend(korean_roms(&fam, &given_words, Some(Scheme::HanjaKorean)));
-                }
-            }
-            None => {
-                // Only the family name has a known Korean reading: pair it with the pinyin
-                // given name, which is still better than Jin for 金 on a Korean record.
-                let fam: String = chars[..1]
-                    .iter()
-                    .filter_map(|c| han::korean_reading(*c))
-                    .collect();
-                let kn = hangul::person(&fam, &[], hangul::System::Dprk);
-                out.push(Rom::new(
-                    Scheme::HanjaKorean,
-                    Form::Plain,
-                    format!("{} {}", kn.family, given.join(" ")),
-                    Some(1),
-                ));
+        if let Some(h) = han::to_hangul(&hanja) {
+            let words = [h.as_str()];
+            if let Some((fam, given_words)) = hangul::split_person(&words) {
+                out.extend(korean_roms(&fam, &given_words, Some(Scheme::HanjaKorean)));
             }
         }
     }

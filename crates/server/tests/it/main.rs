@@ -143,7 +143,14 @@ fn data_dir() -> (tempfile::TempDir, app::Context) {
     let dir = tempfile::tempdir().unwrap();
     let mut ctx = app::Context::new(dir.path());
     ctx.offline = true;
-    app::update::import(&ctx, &[fixture("watchlist.ftm.json")], &app::Silent).unwrap();
+    app::update::import(
+        &ctx,
+        &[fixture("watchlist.ftm.json")],
+        None,
+        Default::default(),
+        &app::Silent,
+    )
+    .unwrap();
     (dir, ctx)
 }
 
@@ -645,7 +652,14 @@ fn a_new_list_version_is_swapped_in_while_requests_run() {
         .collect();
     std::thread::sleep(Duration::from_millis(200));
     let ctx = s.state.live.context().clone();
-    app::update::import(&ctx, &[fixture("watchlist_v2.ftm.json")], &app::Silent).unwrap();
+    app::update::import(
+        &ctx,
+        &[fixture("watchlist_v2.ftm.json")],
+        None,
+        Default::default(),
+        &app::Silent,
+    )
+    .unwrap();
     let r = server::v1::update_and_reload(&s.state, false).unwrap();
     assert_eq!(r.lists.len(), 1);
     std::thread::sleep(Duration::from_millis(200));
