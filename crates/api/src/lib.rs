@@ -20,6 +20,7 @@
 //! | `lists --json` | array of [`StoredSnapshot`] |
 //! | `lists import/update --json` | array of [`ImportOutcome`] |
 //! | `vet … --output F` (one line per run, subject, cluster, diagnostic) | `vetting::ReportLine` |
+//! | `customers`, `alerts`, `decide`, `audit`, `monitor`, `retention` | the types of [`records`] |
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -28,6 +29,8 @@ pub mod service;
 pub mod yente;
 
 pub use service::*;
+pub mod records;
+pub use records::*;
 
 /// Where the lists that answered a request come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -331,6 +334,18 @@ pub struct ImportOutcome {
         EntityOut,
         DiffResponse,
         UpdateResponse,
+        SubjectInput,
+        SubjectOut,
+        SubjectImport,
+        AlertState,
+        Outcome,
+        DecisionOut,
+        AlertOut,
+        AuditRecord,
+        AuditCheckpoint,
+        AuditVerification,
+        RescreenSummary,
+        RetentionSummary,
     ))
 )]
 pub struct Contract;

@@ -128,3 +128,35 @@ pub fn screen_all(
         })
         .collect())
 }
+
+/// Refuses an output path that is one of the command's inputs (label files, the query file,
+/// list files).
+pub fn refuse_overwrite(out: &Path, spec: &BookSpec<'_>, input: Option<&Path>) -> Result<()> {
+    let mut inputs: Vec<(&str, &Path)> = spec
+        .labels
+        .iter()
+        .map(|p| ("the label file", p.as_path()))
+        .collect();
+    inputs.extend(input.map(|p| ("the input", p)));
+    if let Some(ListSource::Files(files)) = spec.lists {
+        inputs.extend(files.iter().map(|p| ("the list file", p.as_path())));
+    }
+    crate::files::refuse_overwrite(out, &inputs)
+}
+
+/// Writes one JSON line per report to `path`, or to standard output.
+pub fn write_reports(reports: &[Report], path: Option<&Path>) -> Result<()> {
+    use std::io::Write;
+    let mut out: Box<dyn Write> = match path {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(AppError::io(p))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    for r in reports {
+        serde_json::to_writer(&mut out, r).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}

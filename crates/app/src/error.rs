@@ -23,6 +23,9 @@ pub enum AppError {
     /// A list file cannot be used.
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
+    /// The records database failed or refused.
+    #[error(transparent)]
+    Records(#[from] records::Error),
     /// A graph or clusters directory cannot be used.
     #[error(transparent)]
     Graph(#[from] graph::import::ImportError),

@@ -49,3 +49,31 @@ pub fn screener(shared: &Path) -> Result<Screener> {
     }
     Ok(Screener::build(lists))
 }
+
+/// Runs the shared scorer (`score.py`) over a results file with `python`; its report goes to
+/// standard output.
+pub fn score(
+    python: &str,
+    scorer: &Path,
+    queries: &Path,
+    results: &Path,
+    threshold: f64,
+) -> Result<()> {
+    let status = std::process::Command::new(python)
+        .arg(scorer)
+        .arg(queries)
+        .arg(results)
+        .arg("--threshold")
+        .arg(threshold.to_string())
+        .status()
+        .map_err(|e| {
+            AppError::Invalid(format!(
+                "cannot run {python} {}; is Python 3 installed? ({e})",
+                scorer.display()
+            ))
+        })?;
+    if !status.success() {
+        return Err(AppError::Invalid(format!("the scorer failed ({status})")));
+    }
+    Ok(())
+}

@@ -14,6 +14,8 @@
 //! - [`live`], [`freshness`], [`keys`], [`matching`], [`hooks`]: what a long-running service
 //!   needs: the swappable screener generation, the fail-closed freshness rule, API keys,
 //!   yente's matching protocol, and the hook after each screening request.
+//! - [`records`]: monitored subjects, alerts, four-eyes decisions, the audit trail and
+//!   re-screening on list changes, over the `records` database.
 //!
 //! This crate may read and write files under the data directory and the paths a user names; it
 //! knows nothing of terminals, argument parsing or HTTP. Long work reports progress through
@@ -33,8 +35,10 @@ pub mod keys;
 pub mod lists;
 pub mod live;
 pub mod matching;
+pub mod records;
 pub mod screen;
 pub mod sources;
+pub mod text;
 pub mod update;
 pub mod vet;
 

@@ -159,3 +159,25 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<(String, String)>> {
         })
         .collect()
 }
+
+/// Writes `subjects` synthetic records with planted cases to `output`, the anonymiser list to
+/// `output.anonymizers.txt` and the planted truth to `output.truth.json`; returns a summary.
+pub fn generate(subjects: usize, seed: u64, output: &Path) -> Result<String> {
+    let (records, truth) = vetting::synthetic::generate(subjects, seed);
+    let file = File::create(output).map_err(AppError::io(output))?;
+    vetting::synthetic::write_records(&records, BufWriter::new(file))?;
+    let base = output.display().to_string();
+    let anonymizers = format!("{base}.anonymizers.txt");
+    std::fs::write(&anonymizers, vetting::synthetic::ANONYMIZERS)
+        .map_err(AppError::io(&anonymizers))?;
+    let truth_json = serde_json::to_string_pretty(&truth.to_json())
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    let truth_path = format!("{base}.truth.json");
+    std::fs::write(&truth_path, truth_json).map_err(AppError::io(&truth_path))?;
+    Ok(format!(
+        "{} subjects written to {base}; {} planted infiltration, {} benign look-alikes; anonymiser list {anonymizers}, truth {truth_path}",
+        records.len(),
+        truth.infiltration.len(),
+        truth.benign.len()
+    ))
+}

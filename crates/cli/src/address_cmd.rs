@@ -1,10 +1,9 @@
 //! `interdict address`: screen crypto addresses against list wallets and label files.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use app::sources::ListSource;
 use clap::Args;
 use wallets::Report;
@@ -65,16 +64,7 @@ pub fn run(global: &Global, args: AddressArgs) -> Result<ExitCode> {
         None => args.addresses.iter().map(|a| (a.clone(), None)).collect(),
     };
     if let Some(out) = &args.output {
-        let mut inputs: Vec<(&str, &std::path::Path)> = args
-            .labels
-            .iter()
-            .map(|p| ("the label file", p.as_path()))
-            .collect();
-        inputs.extend(args.input.as_deref().map(|p| ("the input", p)));
-        if let ListSource::Files(files) = &source {
-            inputs.extend(files.iter().map(|p| ("the list file", p.as_path())));
-        }
-        app::files::refuse_overwrite(out, &inputs)?;
+        app::address::refuse_overwrite(out, &spec, args.input.as_deref())?;
     }
     let book = app::address::book(&ctx, &spec, &Bars::default())?;
     let declared = args.chain.as_deref();
@@ -82,18 +72,7 @@ pub fn run(global: &Global, args: AddressArgs) -> Result<ExitCode> {
     let any_hit = reports.iter().any(Report::is_hit);
 
     if global.json || args.output.is_some() || args.input.is_some() {
-        let mut out: Box<dyn Write> = match &args.output {
-            Some(p) => Box::new(std::io::BufWriter::new(
-                std::fs::File::create(p)
-                    .with_context(|| format!("cannot create {}", p.display()))?,
-            )),
-            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-        };
-        for r in &reports {
-            serde_json::to_writer(&mut out, r)?;
-            out.write_all(b"\n")?;
-        }
-        out.flush()?;
+        app::address::write_reports(&reports, args.output.as_deref())?;
     } else {
         for r in &reports {
             crate::out::text(&r.text());

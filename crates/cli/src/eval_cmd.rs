@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use app::screen::{BatchOptions, Sink};
 use clap::Args;
 
@@ -90,25 +90,10 @@ pub fn run(_global: &Global, args: EvalArgs) -> Result<ExitCode> {
         &Bars::default(),
     )?;
     let threshold = args.threshold.unwrap_or(cfg.threshold);
-    let status = std::process::Command::new(&args.python)
-        .arg(&scorer)
-        .arg(&queries)
-        .arg(&output)
-        .arg("--threshold")
-        .arg(threshold.to_string())
-        .status()
-        .with_context(|| {
-            format!(
-                "cannot run {} {}; is Python 3 installed?",
-                args.python,
-                scorer.display()
-            )
-        })?;
+    let scored = app::eval::score(&args.python, &scorer, &queries, &output, threshold);
     if args.output.is_none() {
         let _ = std::fs::remove_file(&output);
     }
-    if !status.success() {
-        bail!("the scorer failed ({status})");
-    }
+    scored?;
     Ok(ExitCode::SUCCESS)
 }

@@ -17,6 +17,7 @@ mod eval_cmd;
 mod graph_cmd;
 mod lists;
 mod progress;
+mod records_cmd;
 mod screen_cmd;
 mod vet_cmd;
 
@@ -32,6 +33,15 @@ pub struct Global {
     /// More log output on standard error (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// The records database (postgres://… or sqlite://FILE) [default: records.db in the data dir].
+    #[arg(long, global = true, env = "INTERDICT_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
+    /// Who acts, as the audit trail records it.
+    #[arg(long, global = true, env = "INTERDICT_USER", default_value = "cli")]
+    pub user: String,
+    /// The acting user's role: analyst, reviewer or admin.
+    #[arg(long, global = true, env = "INTERDICT_ROLE", default_value = "analyst")]
+    pub role: String,
 }
 
 impl Global {
@@ -83,6 +93,8 @@ enum Command {
     Serve(server::cli::ServeArgs),
     /// Create, list and revoke the service's API keys.
     Keys(server::cli::KeysArgs),
+    #[command(flatten)]
+    Records(records_cmd::Cmd),
 }
 
 fn main() -> ExitCode {
@@ -109,6 +121,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Vet(args) => vet_cmd::run(&cli.global, args),
         Command::Serve(args) => server::cli::serve(cli.global.context(), args),
         Command::Keys(args) => server::cli::keys(cli.global.context(), cli.global.json, args),
+        Command::Records(cmd) => records_cmd::run(&cli.global, cmd),
     };
     match result {
         Ok(code) => code,

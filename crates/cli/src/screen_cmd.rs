@@ -209,7 +209,7 @@ pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
     if global.json {
         outln!("{}", serde_json::to_string_pretty(&response)?);
     } else {
-        print_response(&response, &cfg, args.explain);
+        crate::out::text(&app::text::screen_response(&response, &cfg, args.explain));
     }
     Ok(exit(any && args.fail_on_match))
 }
@@ -219,113 +219,6 @@ fn exit(fail: bool) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
-}
-
-fn print_response(r: &api::ScreenResponse, cfg: &ScreenConfig, explain: bool) {
-    let line = &r.line;
-    if line.matches.is_empty() && line.suppressed.is_empty() {
-        outln!("No match at or above the reporting floor {:.2}.", cfg.floor);
-    } else {
-        outln!(
-            "{:<6} {:<5} {:<16} {:<13} name",
-            "score",
-            "match",
-            "entity",
-            "list"
-        );
-    }
-    for (m, suppressed) in line
-        .matches
-        .iter()
-        .map(|m| (m, false))
-        .chain(line.suppressed.iter().map(|m| (m, true)))
-    {
-        let verdict = match (suppressed, m.is_match) {
-            (true, _) => "clrd",
-            (false, true) => "YES",
-            (false, false) => "no",
-        };
-        outln!(
-            "{:<6.3} {:<5} {:<16} {:<13} {}{}",
-            m.score,
-            verdict,
-            m.entity_id.as_str(),
-            m.list,
-            m.caption,
-            match (suppressed, m.allow_list) {
-                (true, _) => "  (cleared for this customer; suppressed)",
-                (false, Some(_)) => "  (was cleared, but the listed entity has changed since)",
-                _ => "",
-            }
-        );
-        if explain && let Some(e) = &m.explanation {
-            print_explanation(e);
-        }
-    }
-    let versions: Vec<String> = r
-        .lists
-        .iter()
-        .map(|l| match &l.publish_date {
-            Some(d) => format!("{}@{} (published {d})", l.list, l.version),
-            None => format!("{}@{}", l.list, l.version),
-        })
-        .collect();
-    outln!(
-        "(threshold {:.2}; lists: {})",
-        cfg.threshold,
-        versions.join(", ")
-    );
-    for w in &r.warnings {
-        outln!("WARNING: {}", w.message);
-    }
-}
-
-/// Prints an explanation as indented lines.
-pub fn print_explanation(e: &screening::Explanation) {
-    outln!(
-        "       matched {} name {:?} (query read as {:?}, {}), name score {:.3}, method {}",
-        e.listed_name_kind.map_or("", |k| k.as_str()),
-        e.listed_name,
-        e.query_form,
-        e.query_scheme.map_or("", |s| s.as_str()),
-        e.name_score,
-        e.method
-    );
-    for p in &e.parts {
-        outln!(
-            "         {:<14} ~ {:<14} {:<16} sim {:.2} weight {:.2} ({})",
-            p.query,
-            p.listed,
-            p.how,
-            p.similarity,
-            p.weight,
-            p.role
-        );
-    }
-    for u in &e.unmatched_query {
-        outln!(
-            "         unmatched in query:  {} ({}, weight {:.2})",
-            u.part,
-            u.role,
-            u.weight
-        );
-    }
-    for u in &e.unmatched_listed {
-        outln!(
-            "         unmatched in listed: {} ({}, weight {:.2})",
-            u.part,
-            u.role,
-            u.weight
-        );
-    }
-    for q in &e.qualifiers {
-        outln!(
-            "         qualifier {:?}: {} ({:+.3})",
-            q.kind,
-            q.detail,
-            q.effect
-        );
     }
 }
 
@@ -376,7 +269,7 @@ pub fn compare(global: &Global, args: CompareArgs) -> Result<ExitCode> {
                 "no match"
             }
         );
-        print_explanation(&response.explanation);
+        crate::out::text(&app::text::explanation(&response.explanation));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,12 +1,10 @@
 //! `interdict vet`: vet subject records (JSON lines) for IT-worker infiltration red flags, and
 //! `interdict vet generate`: write synthetic records with planted truth.
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use vetting::Band;
 
@@ -104,22 +102,6 @@ pub fn run(global: &Global, args: VetArgs) -> Result<ExitCode> {
 }
 
 fn generate(g: &GenerateArgs) -> Result<ExitCode> {
-    let (records, truth) = vetting::synthetic::generate(g.subjects, g.seed);
-    let file =
-        File::create(&g.output).with_context(|| format!("cannot create {}", g.output.display()))?;
-    vetting::synthetic::write_records(&records, BufWriter::new(file))?;
-    let base = g.output.display().to_string();
-    std::fs::write(
-        format!("{base}.anonymizers.txt"),
-        vetting::synthetic::ANONYMIZERS,
-    )?;
-    let truth_json = serde_json::to_string_pretty(&truth.to_json())?;
-    std::fs::write(format!("{base}.truth.json"), truth_json)?;
-    eprintln!(
-        "{} subjects written to {base}; {} planted infiltration, {} benign look-alikes; anonymiser list {base}.anonymizers.txt, truth {base}.truth.json",
-        records.len(),
-        truth.infiltration.len(),
-        truth.benign.len()
-    );
+    eprintln!("{}", app::vet::generate(g.subjects, g.seed, &g.output)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -79,11 +79,14 @@ pub(crate) struct PackedToken {
     pub(crate) weight: f32,
 }
 
-/// The role classes that decide how two parts compare: ordinary parts, legal forms, initials.
+/// The role classes that decide how two parts compare: ordinary parts, legal forms, initials,
+/// and the given and family names of a person (whose single syllables get no typo credit, see
+/// `score::part_similarity`). The per-query memo of part similarities keys on it.
 pub(crate) fn role_class(r: Role) -> u8 {
     match r {
         Role::LegalForm(_) => 1,
         Role::Initial => 2,
+        Role::Given | Role::Family => 3,
         _ => 0,
     }
 }

@@ -531,7 +531,7 @@ fn read_packed(
             + usize::from(t.skel_len)
             + usize::from(t.primary_len)
             + usize::from(t.alternate_len);
-        t.at as usize + len <= bytes.len() && t.class <= 2 && t.weight.is_finite()
+        t.at as usize + len <= bytes.len() && t.class <= 3 && t.weight.is_finite()
     });
     let spans_ok = spans
         .iter()
