@@ -146,3 +146,33 @@ fn a_delta_needs_a_base() {
         Err(StoreError::DeltaWithoutBase { .. })
     ));
 }
+
+/// Two writers with the same process id (two containers, both PID 1) never share a temporary
+/// name: the suffix carries the time and random bits besides the id.
+#[test]
+fn temporary_names_are_unique_per_writer_not_per_process() {
+    let pid = std::process::id().to_string();
+    let names: std::collections::BTreeSet<String> =
+        (0..1000).map(|_| store::unique_suffix()).collect();
+    assert_eq!(names.len(), 1000);
+    assert!(names.iter().all(|n| n.starts_with(&pid)));
+    let (a, b) = (store::unique_suffix(), store::unique_suffix());
+    assert_ne!(
+        a.rsplit('-').next(),
+        b.rsplit('-').next(),
+        "the random part differs"
+    );
+}
+
+/// A writer's lock excludes another (here a second open of the lock file in this process,
+/// which flock treats as another holder) until it is dropped.
+#[test]
+fn the_writer_lock_is_exclusive_until_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let held = store.lock().unwrap();
+    let other = std::fs::File::open(dir.path().join("lists/.lock")).unwrap();
+    assert!(other.try_lock().is_err());
+    drop(held);
+    assert!(other.try_lock().is_ok());
+}

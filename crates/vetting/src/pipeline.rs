@@ -494,3 +494,34 @@ impl Vetter<'_> {
         Ok(c.finish(progress))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::read_line_capped;
+
+    /// A line longer than the cap is consumed whole but not kept, and the next line reads
+    /// normally; a last line without a newline is read too.
+    #[test]
+    fn long_lines_are_skipped_not_kept() {
+        let text = format!("short\n{}\nnext\nlast", "x".repeat(100));
+        let mut input = std::io::BufReader::with_capacity(8, text.as_bytes());
+        let mut got = Vec::new();
+        loop {
+            let mut buf = Vec::new();
+            let (n, over) = read_line_capped(&mut input, &mut buf, 16).expect("reads");
+            if n == 0 {
+                break;
+            }
+            got.push((n, over, String::from_utf8(buf).expect("utf-8")));
+        }
+        assert_eq!(
+            got,
+            [
+                (6, false, "short\n".to_string()),
+                (101, true, String::new()),
+                (5, false, "next\n".to_string()),
+                (4, false, "last".to_string()),
+            ]
+        );
+    }
+}
