@@ -263,7 +263,9 @@ mod tests {
         let f = list_freshness(&u, &confirmed, Some("2026-11-01T00:00:00Z"), &max, now);
         assert_eq!((f.age_seconds, f.fresh), (Some(3600), true));
         // A record of another version does not count: the import time does.
-        confirmed.get_mut("un").map(|c| c.version = "v0".into());
+        if let Some(c) = confirmed.get_mut("un") {
+            c.version = "v0".into();
+        }
         let f = list_freshness(&u, &confirmed, Some("2026-11-01T00:00:00Z"), &max, now);
         assert!(!f.fresh);
         assert_eq!(f.confirmed_at.as_deref(), Some("2026-11-01T00:00:00Z"));

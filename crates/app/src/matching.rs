@@ -522,7 +522,7 @@ pub fn match_example(g: &Generation, parsed: ParsedQuery, opts: &MatchOptions) -
                 opts.scope.contains(&m.list)
                     && (include.is_empty() || include.contains(m.list.as_str()))
                     && !exclude.contains(m.list.as_str())
-                    && !opts.exclude_schema.iter().any(|s| *s == m.schema)
+                    && !opts.exclude_schema.contains(&m.schema)
                     && !opts.exclude_entity_ids.iter().any(|x| {
                         x == m.entity_id.as_str() || *x == model::ftm::ftm_id(&m.entity_id)
                     })
