@@ -140,8 +140,8 @@ fn ftm_export_carries_kim_sang_man() {
         .collect();
     let kim = lines
         .iter()
-        .find(|v| v["id"] == "ofac:43377")
-        .expect("ofac:43377 exported");
+        .find(|v| v["id"] == "ofac.43377")
+        .expect("ofac.43377 exported (FtM ids use a dot: references allow no colon)");
     let p = &kim["properties"];
     assert_eq!(kim["schema"], "Person");
     assert_eq!(p["name"], serde_json::json!(["KIM, Sang Man"]));
@@ -151,7 +151,7 @@ fn ftm_export_carries_kim_sang_man() {
     assert_eq!(p["program"], serde_json::json!(["DPRK4"]));
     let mut xbt: Vec<&str> = lines
         .iter()
-        .filter(|v| v["schema"] == "CryptoWallet" && v["properties"]["holder"][0] == "ofac:43377")
+        .filter(|v| v["schema"] == "CryptoWallet" && v["properties"]["holder"][0] == "ofac.43377")
         .filter(|v| v["properties"]["currency"][0] == "XBT")
         .map(|v| v["properties"]["publicKey"][0].as_str().unwrap())
         .collect();
@@ -165,7 +165,7 @@ fn ftm_export_carries_kim_sang_man() {
     );
     let sanction = lines
         .iter()
-        .find(|v| v["schema"] == "Sanction" && v["properties"]["entity"][0] == "ofac:43377")
+        .find(|v| v["schema"] == "Sanction" && v["properties"]["entity"][0] == "ofac.43377")
         .expect("a Sanction entity");
     assert_eq!(
         sanction["properties"]["program"],
