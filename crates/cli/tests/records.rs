@@ -246,6 +246,23 @@ fn screening_leaves_evidence_and_a_list_import_re_screens() {
         "{pairs:?}"
     );
     assert_eq!(pairs.iter().filter(|(r, _)| r == "c3").count(), 0);
+    // An administrator keeps only keyed hashes of inputs from now on.
+    let set = &["settings", "set", "evidence.input", "hash"];
+    assert_eq!(interdict(d, "ana", "analyst", set).status.code(), Some(2));
+    assert_eq!(interdict(d, "ops", "admin", set).status.code(), Some(0));
+    json(&interdict(
+        d,
+        "ana",
+        "analyst",
+        &["screen", "Ivan Petrov", "--json"],
+    ));
+    assert_eq!(
+        count(
+            d,
+            "SELECT COUNT(*) FROM screenings WHERE input IS NULL AND input_hash <> ''"
+        ),
+        1
+    );
     // The same import again changes nothing and re-screens nothing.
     let again = interdict(d, "ops", "admin", &["lists", "import", WATCHLIST]);
     assert!(!String::from_utf8_lossy(&again.stderr).contains("Re-screened"));

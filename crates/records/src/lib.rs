@@ -27,7 +27,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 
 pub use evidence::{OutboxItem, ScreeningBatch, ScreeningRow};
 pub use ops::{
-    AlertFilter, Evidence, Hit, RunState, SubjectRow, audit_out, parse_outcome_arg,
+    AlertFilter, CONFIGURABLE, Evidence, Hit, RunState, SubjectRow, audit_out, parse_outcome_arg,
     parse_state_arg, signing_key, validate_subject,
 };
 

@@ -41,6 +41,11 @@ pub struct Hit {
     pub detail: Value,
 }
 
+/// The settings an administrator may change, with their allowed values: `evidence.input`
+/// keeps screening inputs (`full`) or only their keyed hashes (`hash`); writers read it when
+/// they start.
+pub const CONFIGURABLE: &[(&str, &[&str])] = &[("evidence.input", &["full", "hash"])];
+
 /// Which alerts to list.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AlertFilter {
@@ -420,6 +425,40 @@ impl Db {
     /// Whether the subject is blocked by an approved true match.
     pub async fn is_blocked(&self, external_ref: &str) -> Result<bool> {
         Ok(self.subject(external_ref).await?.blocked)
+    }
+
+    /// Changes a setting an administrator may configure (see [`CONFIGURABLE`]), logging the
+    /// old and new values.
+    pub async fn configure(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
+        if actor.role != Role::Admin {
+            return Err(Error::Forbidden(
+                "changing settings needs the admin role".into(),
+            ));
+        }
+        let Some((_, allowed)) = CONFIGURABLE.iter().find(|(k, _)| *k == key) else {
+            let keys: Vec<&str> = CONFIGURABLE.iter().map(|(k, _)| *k).collect();
+            return Err(Error::Invalid(format!(
+                "unknown setting {key:?}; settings: {}",
+                keys.join(", ")
+            )));
+        };
+        if !allowed.contains(&value) {
+            return Err(Error::Invalid(format!(
+                "{key} must be one of {}",
+                allowed.join(", ")
+            )));
+        }
+        let old = self.setting(key).await?;
+        let mut tx = self.begin().await?;
+        tx.set_setting(key, value).await?;
+        tx.audit(
+            &actor.user,
+            "setting.change",
+            &format!("setting:{key}"),
+            json!({ "from": old, "to": value }),
+        )
+        .await?;
+        tx.commit().await
     }
 
     /// A setting, if set.

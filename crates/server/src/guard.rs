@@ -101,9 +101,11 @@ impl Limiter {
 pub fn required_role(route: &str) -> Option<api::Role> {
     match route {
         "/" | "/docs" | "/healthz" | "/readyz" | "/metrics" | "/openapi.json" => None,
-        "/v1/lists/update" | "/v1/keys" | "/v1/keys/{id}" | "/v1/audit/checkpoint" => {
-            Some(api::Role::Admin)
-        }
+        "/v1/lists/update"
+        | "/v1/keys"
+        | "/v1/keys/{id}"
+        | "/v1/audit/checkpoint"
+        | "/v1/settings" => Some(api::Role::Admin),
         "/v1/decisions/{id}/approve"
         | "/v1/decisions/{id}/reject"
         | "/v1/audit/verify"

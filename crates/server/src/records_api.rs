@@ -212,6 +212,7 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(audit_verify))
         .routes(routes!(audit_export))
         .routes(routes!(audit_checkpoint))
+        .routes(routes!(settings))
 }
 
 fn need_records(st: &AppState) -> Result<&Records, ApiError> {
@@ -697,4 +698,36 @@ pub async fn audit_checkpoint(
         .await
         .map_err(app_err)?;
     Ok(json(StatusCode::OK, &out))
+}
+
+/// The body of a setting change.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Setting {
+    /// `evidence.input`.
+    pub key: String,
+    /// `full` (keep screening inputs) or `hash` (keep only their keyed hashes).
+    pub value: String,
+}
+
+/// Changes a records setting (admin), logged in the audit trail: `evidence.input` is `full`
+/// or `hash`. Evidence writers read it when they start: restart the service to apply it.
+#[utoipa::path(post, path = "/v1/settings", tag = "Records",
+    request_body = Setting,
+    responses((status = 204, description = "Changed"), (status = 422, body = api::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn settings(
+    State(st): State<Arc<AppState>>,
+    principal: Option<Extension<Principal>>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let r = need_records(&st)?;
+    let who = actor(principal)?;
+    let req: Setting = json_body(body, 4096).await?;
+    r.db()
+        .await?
+        .configure(&who, &req.key, &req.value)
+        .await
+        .map_err(db_err)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -755,6 +755,7 @@ fn every_documented_route_is_served_and_every_route_is_documented() {
         "POST /v1/lists/update",
         "POST /v1/screen",
         "POST /v1/screen/batch",
+        "POST /v1/settings",
     ];
     assert_eq!(documented, expected);
     assert_eq!(s.get("/no/such/route", Some(&admin)).status, 404);

@@ -309,6 +309,11 @@ fn records_routes_alerts_after_a_swap_and_four_eyes() {
 
         // The audit trail: reviewers verify and export, admins sign.
         assert_eq!(s.get("/v1/audit/verify", Some(&k.ana)).status, 403);
+        let set = json!({"key": "evidence.input", "value": "hash"});
+        assert_eq!(s.post("/v1/settings", Some(&k.rev), &set).status, 403);
+        assert_eq!(s.post("/v1/settings", Some(&k.ops), &set).status, 204);
+        let bad = json!({"key": "evidence.input", "value": "some"});
+        assert_eq!(s.post("/v1/settings", Some(&k.ops), &bad).status, 422);
         let v = s.get("/v1/audit/verify", Some(&k.rev));
         assert_eq!(v.json()["ok"], true, "{}", v.body);
         assert_eq!(
@@ -341,6 +346,7 @@ fn records_routes_alerts_after_a_swap_and_four_eyes() {
             "subject.block",
             "subject.remove",
             "audit.checkpoint",
+            "setting.change",
         ] {
             assert!(
                 actions.iter().any(|x| x == a),
