@@ -15,7 +15,8 @@
 //!   needs: the swappable screener generation, the fail-closed freshness rule, API keys,
 //!   yente's matching protocol, and the hook after each screening request.
 //! - [`records`]: monitored subjects, alerts, four-eyes decisions, the audit trail and
-//!   re-screening on list changes, over the `records` database.
+//!   re-screening on list changes, over the `records` database; [`evidence`]: every screening
+//!   by a front end kept there; [`webhooks`]: new alerts announced, at least once.
 //!
 //! This crate may read and write files under the data directory and the paths a user names; it
 //! knows nothing of terminals, argument parsing or HTTP. Long work reports progress through
@@ -28,6 +29,7 @@ pub mod download;
 pub mod engine;
 mod error;
 pub mod eval;
+pub mod evidence;
 pub mod files;
 pub mod freshness;
 pub mod hooks;
@@ -41,6 +43,7 @@ pub mod sources;
 pub mod text;
 pub mod update;
 pub mod vet;
+pub mod webhooks;
 
 use std::path::{Path, PathBuf};
 

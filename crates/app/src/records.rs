@@ -81,6 +81,17 @@ pub async fn import_subjects(db: &Db, actor: &Actor, path: &Path) -> Result<Subj
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    import_rows(db, actor, &rows, problems, &source).await
+}
+
+/// Upserts read subjects in batches of [`IMPORT_BATCH`], counting refused rows too.
+async fn import_rows(
+    db: &Db,
+    actor: &Actor,
+    rows: &[SubjectInput],
+    problems: Vec<String>,
+    source: &str,
+) -> Result<SubjectImport> {
     let mut total = SubjectImport {
         rejected: problems.len() as u64,
         problems,
@@ -88,7 +99,7 @@ pub async fn import_subjects(db: &Db, actor: &Actor, path: &Path) -> Result<Subj
     };
     total.read = total.rejected;
     for chunk in rows.chunks(IMPORT_BATCH) {
-        let s = db.import_subjects(actor, chunk, &source).await?;
+        let s = db.import_subjects(actor, chunk, source).await?;
         total.read += s.read;
         total.inserted += s.inserted;
         total.updated += s.updated;
@@ -100,7 +111,21 @@ pub async fn import_subjects(db: &Db, actor: &Actor, path: &Path) -> Result<Subj
 /// Reads subjects and the problems of refused rows (`file:line: field: what`).
 pub fn read_subjects(path: &Path) -> Result<(Vec<SubjectInput>, Vec<String>)> {
     let file = std::fs::File::open(path).map_err(AppError::io(path))?;
-    let mut reader = std::io::BufReader::new(file);
+    read_subjects_from(std::io::BufReader::new(file), path)
+}
+
+/// Imports subjects sent as a body (the API's `POST /v1/customers`): CSV with a header row or
+/// JSON lines, as [`import_subjects`] reads files; refused rows are named by line.
+pub async fn import_subjects_body(db: &Db, actor: &Actor, body: &[u8]) -> Result<SubjectImport> {
+    let (rows, problems) = read_subjects_from(body, Path::new("body"))?;
+    import_rows(db, actor, &rows, problems, "api").await
+}
+
+/// Reads subjects from CSV or JSON lines; `path` names the input in problems.
+fn read_subjects_from<R: BufRead>(
+    mut reader: R,
+    path: &Path,
+) -> Result<(Vec<SubjectInput>, Vec<String>)> {
     let first = {
         let buf = reader.fill_buf().map_err(AppError::io(path))?;
         buf.iter().find(|b| !b.is_ascii_whitespace()).copied()
@@ -276,13 +301,86 @@ struct Target {
 }
 
 const STATE_KEY: &str = "monitor.state";
+/// The setting holding the configuration of the last finished run, which the automatic runs
+/// after a list change reuse.
+const CONFIG_KEY: &str = "monitor.config";
+
+/// The screening configuration a run keeps for the next automatic one.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct StoredConfig {
+    threshold: f64,
+    floor: f64,
+    limit: usize,
+    ofac: bool,
+}
+
+/// The configuration of the last finished re-screening run (the engine's default before any).
+pub async fn last_config(db: &Db) -> Result<ScreenConfig> {
+    let stored: Option<StoredConfig> = db
+        .setting(CONFIG_KEY)
+        .await?
+        .and_then(|s| serde_json::from_str(&s).ok());
+    Ok(stored.map_or_else(ScreenConfig::default, |c| ScreenConfig {
+        threshold: c.threshold,
+        floor: c.floor,
+        limit: c.limit,
+        mode: if c.ofac {
+            screening::Mode::Ofac
+        } else {
+            screening::Mode::Default
+        },
+    }))
+}
+
+/// Re-screens the monitored subjects after the lists changed (`lists import`, `lists update`,
+/// the service's swap), when a records database is configured or present in the data
+/// directory; nothing otherwise. The run is the one `interdict monitor` starts, with the
+/// configuration of the last run, so it is idempotent and resumable, and it reports through
+/// `obs`.
+pub fn after_list_change(
+    ctx: &Context,
+    database: Option<&str>,
+    obs: &(dyn Observer + Send + Sync),
+) -> Result<Option<RescreenSummary>> {
+    if !crate::evidence::records_configured(ctx, database) {
+        return Ok(None);
+    }
+    let run = block_on(async {
+        let db = open(ctx, database).await?;
+        let opts = MonitorOptions {
+            config: last_config(&db).await?,
+            ..MonitorOptions::default()
+        };
+        monitor(ctx, &db, &ListSource::Stored, &opts, obs).await
+    })?;
+    let s = run.map_err(|e| {
+        AppError::Invalid(format!(
+            "the lists are stored, but re-screening the monitored subjects failed ({e}); run `interdict monitor` to finish it"
+        ))
+    })?;
+    if s.kind != "none" {
+        obs.notice(&describe(&s));
+    }
+    Ok(Some(s))
+}
+
+/// One line about a re-screening run, for people.
+pub fn describe(s: &RescreenSummary) -> String {
+    format!(
+        "Re-screened the monitored subjects ({} run{}): {} screened, {} candidates from {} added and {} changed listed entities, {} alerts opened, {} marked delisted.",
+        s.kind,
+        if s.resumed { ", resumed" } else { "" },
+        s.subjects_screened,
+        s.candidates,
+        s.added,
+        s.changed,
+        s.alerts_opened,
+        s.alerts_delisted
+    )
+}
 
 fn config_hash(cfg: &ScreenConfig) -> String {
-    let text = format!(
-        "{:?}|{}|{}|{}",
-        cfg.mode, cfg.threshold, cfg.floor, cfg.limit
-    );
-    records::audit::sha256_hex(text.as_bytes())[..16].to_string()
+    records::audit::sha256_hex(crate::evidence::config_text(cfg).as_bytes())[..16].to_string()
 }
 
 /// Options of a re-screening run.
@@ -399,6 +497,7 @@ async fn monitor_locked(
         engine: target.engine.clone(),
         config_hash: target.config.clone(),
         results: String::new(),
+        actor: actor.user.clone(),
     };
     let mut batches = 0u64;
     let stop = |batches: u64| opts.max_batches.is_some_and(|m| batches >= m);
@@ -565,11 +664,18 @@ async fn monitor_locked(
         summary.kind = "none".to_string();
         return Ok(summary);
     }
+    let config_json = serde_json::to_string(&StoredConfig {
+        threshold: cfg.threshold,
+        floor: cfg.floor,
+        limit: cfg.limit,
+        ofac: cfg.mode == screening::Mode::Ofac,
+    })
+    .unwrap_or_default();
     let mut tx = db.begin().await?;
     tx.run_finish(
         &actor.user,
         &run_id,
-        &[(STATE_KEY, &target_json)],
+        &[(STATE_KEY, &target_json), (CONFIG_KEY, &config_json)],
         json!({
             "kind": kind, "lists": lists, "screened": summary.subjects_screened,
             "candidates": summary.candidates, "alerts_opened": summary.alerts_opened,
@@ -715,6 +821,13 @@ fn list_delta(ctx: &Context, prev: &[String], now: &[String]) -> Result<Delta> {
 /// with a known source, and this one never meets a listed id).
 const SUBJECT_PREFIX: &str = "subject-";
 
+/// Builds (or finds) the reverse-screening index over the active subjects, which is cached
+/// under the data directory until the subjects change; running it after a large import makes
+/// the next delta re-screen pay only for the delta.
+pub async fn warm_subject_index(ctx: &Context, db: &Db) -> Result<()> {
+    subject_index(ctx, db).await.map(|_| ())
+}
+
 /// An index over the active subjects, cached under the data directory by subject revision.
 async fn subject_index(ctx: &Context, db: &Db) -> Result<Arc<Screener>> {
     let rev = db.subjects_revision().await?;
@@ -842,12 +955,12 @@ pub async fn verify(
 
 /// Writes the audit records between `from` and `to` (inclusive; each a sequence number or an
 /// RFC 3339 time prefix such as `2026-01`) as JSON lines or CSV; returns how many.
-pub async fn export_audit(
+pub async fn export_audit<W: std::io::Write + ?Sized>(
     db: &Db,
     from: Option<&str>,
     to: Option<&str>,
     csv: bool,
-    out: &mut dyn std::io::Write,
+    out: &mut W,
 ) -> Result<u64> {
     let keep = |r: &records::audit::Record, bound: Option<&str>, lower: bool| match bound {
         None => true,

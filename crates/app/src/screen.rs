@@ -429,6 +429,8 @@ pub struct BatchOptions<'a> {
     pub explain: bool,
     /// Cleared hits to suppress.
     pub allow: Option<&'a AllowList>,
+    /// Where evidence goes, and the actor it names (when a records database is configured).
+    pub evidence: Option<(&'a crate::evidence::Recorder, &'a str)>,
 }
 
 /// What a batch did.
@@ -551,6 +553,32 @@ pub fn batch(
                 (serde_json::to_vec(&line).unwrap_or_default(), any)
             })
             .collect();
+        // Evidence is queued before the lines are written: a line in the output always has
+        // its evidence on the way (the writer commits it in the background).
+        if let Some((rec, actor)) = opts.evidence {
+            let rows = chunk
+                .iter()
+                .zip(&lines)
+                .filter_map(|(q, (l, _))| {
+                    let query = q.query.as_ref().ok()?;
+                    Some(rec.row(query, String::from_utf8_lossy(l).into_owned()))
+                })
+                .collect();
+            let reference = format!(
+                "{}:{}",
+                input.display(),
+                chunk.first().map_or(0, |q| q.line)
+            );
+            let b = rec.batch(
+                actor,
+                &reference,
+                "screen --input",
+                engine.lists(),
+                &crate::evidence::config_text(cfg),
+                rows,
+            );
+            rec.submit(b).map_err(|e| AppError::Invalid(e.detail))?;
+        }
         for (l, m) in lines {
             out.write_all(&l)?;
             out.write_all(b"\n")?;

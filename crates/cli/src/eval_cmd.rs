@@ -86,6 +86,7 @@ pub fn run(_global: &Global, args: EvalArgs) -> Result<ExitCode> {
         &BatchOptions {
             explain: false,
             allow: None,
+            evidence: None,
         },
         &Bars::default(),
     )?;

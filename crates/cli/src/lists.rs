@@ -144,6 +144,7 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
             let outcomes =
                 app::update::import(&ctx, &paths, list, accept.policy(), &Bars::default())?;
             report_saved(global, &outcomes, diagnostics)?;
+            app::records::after_list_change(&ctx, global.database.as_deref(), &Bars::default())?;
             Ok(held_status(&outcomes))
         }
         ListsCommand::Update {
@@ -175,6 +176,7 @@ pub fn run(global: &Global, args: ListsArgs) -> Result<ExitCode> {
                 }
             }
             report_saved(global, &outcomes, false)?;
+            app::records::after_list_change(&ctx, global.database.as_deref(), &Bars::default())?;
             for f in &failures {
                 eprintln!("error: {f}");
             }

@@ -119,7 +119,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Trace(args) => graph_cmd::run_trace(&cli.global, args),
         Command::Path(args) => graph_cmd::run_path(&cli.global, args),
         Command::Vet(args) => vet_cmd::run(&cli.global, args),
-        Command::Serve(args) => server::cli::serve(cli.global.context(), args),
+        Command::Serve(args) => server::cli::serve(cli.global.context(), cli.global.database, args),
         Command::Keys(args) => server::cli::keys(cli.global.context(), cli.global.json, args),
         Command::Records(cmd) => records_cmd::run(&cli.global, cmd),
     };

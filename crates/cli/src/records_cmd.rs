@@ -25,6 +25,8 @@ pub enum Cmd {
     Retention(Words),
     /// Re-screen monitored subjects on list, engine or configuration changes (`full`: every subject); resumes a stopped run.
     Monitor(Words),
+    /// `set KEY VALUE` (admin): `evidence.input full|hash` keeps screening inputs or only their keyed hashes.
+    Settings(Words),
 }
 
 /// An action and its arguments.
@@ -61,6 +63,7 @@ pub fn run(global: &Global, cmd: Cmd) -> Result<ExitCode> {
         Cmd::Audit(w) => ("audit", w),
         Cmd::Retention(w) => ("retention", w),
         Cmd::Monitor(w) => ("monitor", w),
+        Cmd::Settings(w) => ("settings", w),
     };
     let verb = w.words.first().map_or("", String::as_str);
     let arg = |i: usize| w.words.get(i).map(String::as_str);
@@ -120,6 +123,10 @@ pub fn run(global: &Global, cmd: Cmd) -> Result<ExitCode> {
                     crate::progress::Bars::default(),
                 );
                 print(rec::monitor(&ctx, &db, &src, &opts, &bars).await?)
+            }
+            ("settings", "set") => {
+                db.configure(&who, need(1)?, need(2)?).await?;
+                Ok(ExitCode::SUCCESS)
             }
             _ => bail!("unknown action `{name} {verb}`; see `interdict {name} --help`"),
         }

@@ -135,6 +135,8 @@ pub fn open_engine(global: &Global, lists: &[PathBuf]) -> Result<Engine> {
 /// Runs `interdict screen`.
 pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
     let cfg = args.opts.config()?;
+    let rec = app::evidence::Recorder::for_cli(&global.context()?, global.database.as_deref())?;
+    let actor = app::evidence::cli_actor(&global.user);
     let allow = args
         .allow_list
         .as_deref()
@@ -159,8 +161,10 @@ pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
         let opts = BatchOptions {
             explain: args.explain,
             allow: allow.as_ref(),
+            evidence: rec.as_ref().map(|r| (r, actor.as_str())),
         };
         let summary = app::screen::batch(&engine, &cfg, input, sink, &opts, &Bars::default())?;
+        rec.as_ref().map(|r| r.finish()).transpose()?;
         if args.output.is_some() {
             eprintln!(
                 "Screened {} queries in {:.2} s ({:.0} per second).",
@@ -205,6 +209,10 @@ pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
         args.explain,
         allow.as_ref().zip(args.customer.as_deref()),
     );
+    if let Some(r) = &rec {
+        r.single(&actor, &query, &cfg, &response)?;
+        r.finish()?;
+    }
     let any = response.line.any_match();
     if global.json {
         outln!("{}", serde_json::to_string_pretty(&response)?);

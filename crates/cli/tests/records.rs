@@ -119,3 +119,155 @@ fn customers_alerts_decisions_and_a_tampered_audit_trail() {
     let v: Value = serde_json::from_slice(&v.stdout).unwrap();
     assert_eq!(v["first_broken"], 2, "{v}");
 }
+
+const WATCHLIST: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../server/test_data/watchlist.ftm.json"
+);
+
+fn count(d: &Path, sql: &str) -> i64 {
+    let url = format!("sqlite://{}", d.join("records.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let db = records::Db::open(&url).await.unwrap();
+        records::testing::scalar(&db, sql).await.unwrap()
+    })
+}
+
+#[test]
+fn screening_leaves_evidence_and_a_list_import_re_screens() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert_eq!(
+        interdict(d, "cli", "admin", &["lists", "import", FIXTURE])
+            .status
+            .code(),
+        Some(0)
+    );
+    let listed = {
+        let ctx = app::Context::new(d);
+        app::lists::load_side(&ctx, "un").unwrap().1[0].names[0]
+            .full
+            .clone()
+    };
+    // Without a records database, screening keeps nothing and creates none.
+    json(&interdict(
+        d,
+        "ana",
+        "analyst",
+        &["screen", &listed, "--json"],
+    ));
+    assert!(!d.join("records.db").exists());
+    let csv = d.join("customers.csv");
+    std::fs::write(
+        &csv,
+        format!("external_ref,name\nc1,{listed}\nc2,Ivan Petrov\nc3,Margaret Appleby\n"),
+    )
+    .unwrap();
+    json(&interdict(
+        d,
+        "ops",
+        "admin",
+        &["customers", "import", csv.to_str().unwrap()],
+    ));
+    assert_eq!(
+        json(&interdict(d, "ops", "admin", &["monitor"]))["kind"],
+        "full"
+    );
+
+    // With one, every screening is evidence: one name, then a batch of three.
+    json(&interdict(
+        d,
+        "ana",
+        "analyst",
+        &["screen", &listed, "--json"],
+    ));
+    let batch = d.join("batch.csv");
+    std::fs::write(
+        &batch,
+        format!("query_id,name\na,{listed}\nb,Sakura Tanaka\nc,Oluwaseun Adeyemi\n"),
+    )
+    .unwrap();
+    let out = d.join("out.jsonl");
+    let b = interdict(
+        d,
+        "ana",
+        "analyst",
+        &[
+            "screen",
+            "--input",
+            batch.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        b.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    assert_eq!(
+        count(
+            d,
+            "SELECT COUNT(*) FROM screenings WHERE source = 'cli' AND actor = 'ana'"
+        ),
+        4
+    );
+    assert_eq!(
+        count(
+            d,
+            "SELECT COUNT(*) FROM audit WHERE action = 'screening.record' AND actor = 'ana'"
+        ),
+        2
+    );
+
+    // Importing a new list re-screens the monitored subjects against what it added.
+    let imp = interdict(d, "ops", "admin", &["lists", "import", WATCHLIST]);
+    let stderr = String::from_utf8_lossy(&imp.stderr);
+    assert_eq!(imp.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("Re-screened the monitored subjects (delta run)"),
+        "{stderr}"
+    );
+    let alerts = json(&interdict(d, "ana", "analyst", &["alerts", "list", "open"]));
+    let pairs: Vec<(String, String)> = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["external_ref"].as_str().unwrap().to_string(),
+                a["entity_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        pairs.contains(&("c2".to_string(), "os:NK-petrov".to_string())),
+        "{pairs:?}"
+    );
+    assert_eq!(pairs.iter().filter(|(r, _)| r == "c3").count(), 0);
+    // An administrator keeps only keyed hashes of inputs from now on.
+    let set = &["settings", "set", "evidence.input", "hash"];
+    assert_eq!(interdict(d, "ana", "analyst", set).status.code(), Some(2));
+    assert_eq!(interdict(d, "ops", "admin", set).status.code(), Some(0));
+    json(&interdict(
+        d,
+        "ana",
+        "analyst",
+        &["screen", "Ivan Petrov", "--json"],
+    ));
+    assert_eq!(
+        count(
+            d,
+            "SELECT COUNT(*) FROM screenings WHERE input IS NULL AND input_hash <> ''"
+        ),
+        1
+    );
+    // The same import again changes nothing and re-screens nothing.
+    let again = interdict(d, "ops", "admin", &["lists", "import", WATCHLIST]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("Re-screened"));
+    assert_eq!(
+        json(&interdict(d, "x", "analyst", &["audit", "verify"]))["ok"],
+        true
+    );
+}

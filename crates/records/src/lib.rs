@@ -14,6 +14,7 @@
 //! The chain logic itself is pure and lives in [`audit`].
 
 pub mod audit;
+mod evidence;
 mod ops;
 pub mod testing;
 pub mod time;
@@ -24,9 +25,10 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Row, Transaction};
 
+pub use evidence::{OutboxItem, ScreeningBatch, ScreeningRow};
 pub use ops::{
-    Evidence, Hit, RunState, SubjectRow, audit_out, parse_outcome_arg, parse_state_arg,
-    signing_key, validate_subject,
+    AlertFilter, CONFIGURABLE, Evidence, Hit, RunState, SubjectRow, audit_out, parse_outcome_arg,
+    parse_state_arg, signing_key, validate_subject,
 };
 
 /// Errors of the records database.
@@ -35,9 +37,12 @@ pub enum Error {
     /// The database refused or failed.
     #[error("records database: {0}")]
     Db(#[from] sqlx::Error),
-    /// The actor may not do this (role, or the four-eyes rule).
+    /// The actor's role may not do this.
     #[error("not allowed: {0}")]
     Forbidden(String),
+    /// The four-eyes rule: the proposer of a decision may not review it.
+    #[error("not allowed: {0}")]
+    FourEyes(String),
     /// No such record.
     #[error("not found: {0}")]
     NotFound(String),
@@ -129,16 +134,30 @@ pub enum Backend {
 /// The migrations of one backend, in order: (version, name, SQL).
 type Migrations = &'static [(i64, &'static str, &'static str)];
 
-const SQLITE_MIGRATIONS: Migrations = &[(
-    1,
-    "records",
-    include_str!("../migrations/sqlite/0001_records.sql"),
-)];
-const POSTGRES_MIGRATIONS: Migrations = &[(
-    1,
-    "records",
-    include_str!("../migrations/postgres/0001_records.sql"),
-)];
+const SQLITE_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "records",
+        include_str!("../migrations/sqlite/0001_records.sql"),
+    ),
+    (
+        2,
+        "evidence_outbox",
+        include_str!("../migrations/sqlite/0002_evidence_outbox.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "records",
+        include_str!("../migrations/postgres/0001_records.sql"),
+    ),
+    (
+        2,
+        "evidence_outbox",
+        include_str!("../migrations/postgres/0002_evidence_outbox.sql"),
+    ),
+];
 
 /// An open records database.
 #[derive(Debug, Clone)]

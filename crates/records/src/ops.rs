@@ -41,6 +41,28 @@ pub struct Hit {
     pub detail: Value,
 }
 
+/// The settings an administrator may change, with their allowed values: `evidence.input`
+/// keeps screening inputs (`full`) or only their keyed hashes (`hash`); writers read it when
+/// they start.
+pub const CONFIGURABLE: &[(&str, &[&str])] = &[("evidence.input", &["full", "hash"])];
+
+/// Which alerts to list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AlertFilter {
+    /// Only alerts in this state.
+    pub state: Option<AlertState>,
+    /// Only alerts assigned to this user.
+    pub assignee: Option<String>,
+    /// Only alerts on entities of this list (`ofac-sdn`).
+    pub list: Option<String>,
+    /// Only alerts scoring at least this.
+    pub min_score: Option<f64>,
+    /// Only alerts older than this id (paging, newest first).
+    pub before_id: Option<i64>,
+    /// At most this many.
+    pub limit: i64,
+}
+
 /// A re-screening run's progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunState {
@@ -405,6 +427,40 @@ impl Db {
         Ok(self.subject(external_ref).await?.blocked)
     }
 
+    /// Changes a setting an administrator may configure (see [`CONFIGURABLE`]), logging the
+    /// old and new values.
+    pub async fn configure(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
+        if actor.role != Role::Admin {
+            return Err(Error::Forbidden(
+                "changing settings needs the admin role".into(),
+            ));
+        }
+        let Some((_, allowed)) = CONFIGURABLE.iter().find(|(k, _)| *k == key) else {
+            let keys: Vec<&str> = CONFIGURABLE.iter().map(|(k, _)| *k).collect();
+            return Err(Error::Invalid(format!(
+                "unknown setting {key:?}; settings: {}",
+                keys.join(", ")
+            )));
+        };
+        if !allowed.contains(&value) {
+            return Err(Error::Invalid(format!(
+                "{key} must be one of {}",
+                allowed.join(", ")
+            )));
+        }
+        let old = self.setting(key).await?;
+        let mut tx = self.begin().await?;
+        tx.set_setting(key, value).await?;
+        tx.audit(
+            &actor.user,
+            "setting.change",
+            &format!("setting:{key}"),
+            json!({ "from": old, "to": value }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// A setting, if set.
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         let r = sqlx::query("SELECT value FROM settings WHERE key = $1")
@@ -443,15 +499,30 @@ impl Db {
         assignee: Option<&str>,
         limit: i64,
     ) -> Result<Vec<AlertOut>> {
+        self.alerts_where(&AlertFilter {
+            state,
+            assignee: assignee.map(str::to_string),
+            limit,
+            ..AlertFilter::default()
+        })
+        .await
+    }
+
+    /// Alerts, newest first, by every filter given.
+    pub async fn alerts_where(&self, f: &AlertFilter) -> Result<Vec<AlertOut>> {
         let sql = format!(
             "SELECT {ALERT_COLS} FROM alerts a JOIN subjects s ON s.id = a.subject_id \
              WHERE ($1 = '' OR a.state = $1) AND ($2 = '' OR a.assignee = $2) \
-             ORDER BY a.id DESC LIMIT $3"
+             AND ($3 = '' OR a.list_version LIKE $3 || '@%') AND a.score >= $4 \
+             AND ($5 = 0 OR a.id < $5) ORDER BY a.id DESC LIMIT $6"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(state.map(state_str).unwrap_or(""))
-            .bind(assignee.unwrap_or(""))
-            .bind(limit)
+            .bind(f.state.map(state_str).unwrap_or(""))
+            .bind(f.assignee.as_deref().unwrap_or(""))
+            .bind(f.list.as_deref().unwrap_or(""))
+            .bind(f.min_score.unwrap_or(0.0))
+            .bind(f.before_id.unwrap_or(0))
+            .bind(f.limit)
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(alert_out).collect()
@@ -655,7 +726,7 @@ impl Db {
             )));
         }
         if d.proposer == actor.user {
-            return Err(Error::Forbidden(format!(
+            return Err(Error::FourEyes(format!(
                 "{} proposed decision {id} and cannot also review it (four-eyes rule)",
                 actor.user
             )));
@@ -958,6 +1029,8 @@ pub struct Evidence {
     pub config_hash: String,
     /// The results with scores and explanations (JSON).
     pub results: String,
+    /// Who screened (`system:monitor` for re-screening runs).
+    pub actor: String,
 }
 
 impl Tx {
@@ -1009,6 +1082,26 @@ impl Tx {
             }),
         )
         .await?;
+        // The webhook body names the subject by the caller's reference, never by its data.
+        let r = sqlx::query("SELECT external_ref FROM subjects WHERE id = $1")
+            .bind(h.subject_id)
+            .fetch_one(self.conn())
+            .await?;
+        let external_ref: String = col(&r, "external_ref")?;
+        self.outbox(
+            "alert.opened",
+            &format!("alert:{id}"),
+            &json!({
+                "event": "alert.opened",
+                "alert": {
+                    "id": id, "subject_id": h.subject_id, "external_ref": external_ref,
+                    "entity_id": h.entity_id, "fingerprint": h.fingerprint,
+                    "list_version": h.list_version, "score": h.score, "reason": reason,
+                    "created_at": now,
+                },
+            }),
+        )
+        .await?;
         Ok((Some(id), false))
     }
 
@@ -1027,21 +1120,32 @@ impl Tx {
         .bind(&e.engine)
         .bind(&e.config_hash)
         .bind(&e.results)
-        .bind(e.source)
+        .bind(&e.actor)
         .bind(time::now())
         .fetch_one(self.conn())
         .await?;
         col(&r, "id")
     }
 
-    /// Marks subjects screened at the given versions (a subject changed since stays due).
+    /// Marks subjects screened at the given versions (a subject changed since stays due), 500
+    /// per statement: a full re-screen of a million subjects is 2,000 statements, not a million.
     pub async fn mark_screened(&mut self, subjects: &[(i64, i64)]) -> Result<()> {
-        for &(id, version) in subjects {
-            sqlx::query("UPDATE subjects SET screened_version = $2 WHERE id = $1 AND version = $2")
-                .bind(id)
-                .bind(version)
-                .execute(self.conn())
-                .await?;
+        for chunk in subjects.chunks(500) {
+            // VALUES columns are `column1`, `column2` on both backends.
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "UPDATE subjects SET screened_version = v.column2 FROM (VALUES {}) AS v \
+                 WHERE subjects.id = v.column1 AND subjects.version = v.column2",
+                values.join(",")
+            );
+            // Only numbered placeholders are formatted in; the values are bound.
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for &(id, version) in chunk {
+                q = q.bind(id).bind(version);
+            }
+            q.execute(self.conn()).await?;
         }
         Ok(())
     }

@@ -83,7 +83,7 @@ fn the_proposer_can_never_approve() {
             .review(&alice, d.id, true, "fine")
             .await
             .expect_err("self-approval");
-        assert!(matches!(err, records::Error::Forbidden(_)), "{err}");
+        assert!(matches!(err, records::Error::FourEyes(_)), "{err}");
         let err = db
             .review(&carol, d.id, true, "fine")
             .await

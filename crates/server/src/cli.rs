@@ -74,6 +74,16 @@ pub struct ServeArgs {
     /// Log as text for people instead of JSON lines.
     #[arg(long)]
     pub log_text: bool,
+    /// Keep compliance records (evidence of every screening, alerts, decisions, audit) in
+    /// records.db in the data directory; on by itself with --database or an existing records.db.
+    #[arg(long)]
+    pub records: bool,
+    /// POST every new alert to this URL (repeatable), signed with --webhook-secret-file.
+    #[arg(long, value_name = "URL", requires = "webhook_secret_file")]
+    pub webhook: Vec<String>,
+    /// The file holding the webhook signing secret (HMAC-SHA256 of the body).
+    #[arg(long, value_name = "FILE")]
+    pub webhook_secret_file: Option<PathBuf>,
 }
 
 fn init_logging(text: bool) {
@@ -92,10 +102,42 @@ fn init_logging(text: bool) {
     };
 }
 
-/// Runs `interdict serve` until Ctrl-C or SIGTERM.
-pub fn serve(ctx: anyhow::Result<app::Context>, args: ServeArgs) -> anyhow::Result<ExitCode> {
+/// The records configuration of `serve`: kept with --records, --database or an existing
+/// records.db.
+fn records_config(
+    ctx: &app::Context,
+    database: Option<String>,
+    args: &ServeArgs,
+) -> anyhow::Result<Option<crate::records_api::RecordsConfig>> {
+    if !args.records && !app::evidence::records_configured(ctx, database.as_deref()) {
+        return Ok(None);
+    }
+    let webhook_secret = match &args.webhook_secret_file {
+        Some(f) => std::fs::read_to_string(f)
+            .with_context(|| format!("reading the webhook secret {}", f.display()))?
+            .trim()
+            .as_bytes()
+            .to_vec(),
+        None => Vec::new(),
+    };
+    Ok(Some(crate::records_api::RecordsConfig {
+        database,
+        webhooks: args.webhook.clone(),
+        webhook_secret,
+        ..Default::default()
+    }))
+}
+
+/// Runs `interdict serve` until Ctrl-C or SIGTERM; `database` is the records database
+/// (`--database`).
+pub fn serve(
+    ctx: anyhow::Result<app::Context>,
+    database: Option<String>,
+    args: ServeArgs,
+) -> anyhow::Result<ExitCode> {
     init_logging(args.log_text);
     let ctx = ctx?;
+    let records = records_config(&ctx, database, &args)?;
     let mut max_age = MaxAge {
         default_secs: args.max_age,
         ..MaxAge::default()
@@ -157,9 +199,13 @@ pub fn serve(ctx: anyhow::Result<app::Context>, args: ServeArgs) -> anyhow::Resu
         max_batch: args.max_batch,
         update_every: args.update_every,
         watch_every: args.watch_every,
+        records,
     };
     let no_auth = keys.is_none();
     let (router, state) = crate::app(live, keys, config, Arc::new(app::hooks::NoHook));
+    if let Some(why) = state.records.as_ref().and_then(|r| r.startup_error()) {
+        bail!("the compliance records cannot be kept: {why}");
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -101,7 +101,15 @@ impl Limiter {
 pub fn required_role(route: &str) -> Option<api::Role> {
     match route {
         "/" | "/docs" | "/healthz" | "/readyz" | "/metrics" | "/openapi.json" => None,
-        "/v1/lists/update" | "/v1/keys" | "/v1/keys/{id}" => Some(api::Role::Admin),
+        "/v1/lists/update"
+        | "/v1/keys"
+        | "/v1/keys/{id}"
+        | "/v1/audit/checkpoint"
+        | "/v1/settings" => Some(api::Role::Admin),
+        "/v1/decisions/{id}/approve"
+        | "/v1/decisions/{id}/reject"
+        | "/v1/audit/verify"
+        | "/v1/audit/export" => Some(api::Role::Reviewer),
         _ => Some(api::Role::Analyst),
     }
 }
@@ -250,6 +258,16 @@ mod tests {
         assert_eq!(required_role("/healthz"), None);
         assert_eq!(required_role("/match/{dataset}"), Some(api::Role::Analyst));
         assert_eq!(required_role("/v1/lists/update"), Some(api::Role::Admin));
+        assert_eq!(
+            required_role("/v1/decisions/{id}/approve"),
+            Some(api::Role::Reviewer)
+        );
+        assert_eq!(required_role("/v1/decisions"), Some(api::Role::Analyst));
+        assert_eq!(required_role("/v1/audit/export"), Some(api::Role::Reviewer));
+        assert_eq!(
+            required_role("/v1/audit/checkpoint"),
+            Some(api::Role::Admin)
+        );
         assert_eq!(required_role("unmatched"), Some(api::Role::Analyst));
     }
 

@@ -86,6 +86,12 @@ impl From<app::AppError> for ApiError {
     }
 }
 
+impl From<app::hooks::HookRefused> for ApiError {
+    fn from(e: app::hooks::HookRefused) -> ApiError {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.code, e.detail)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = api::ErrorBody {

@@ -8,7 +8,10 @@
 //!   changes its base URL;
 //! - the native API ([`v1`]): `/v1/screen`, `/v1/screen/batch`, `/v1/addresses`,
 //!   `/v1/entities/{id}`, `/v1/lists`, `/v1/lists/diff`, `/v1/lists/update`, `/v1/keys`;
-//! - operations ([`system`]): `/healthz`, `/readyz`, `/metrics`, `/openapi.json`, `/docs`.
+//! - operations ([`system`]): `/healthz`, `/readyz`, `/metrics`, `/openapi.json`, `/docs`;
+//! - the compliance records ([`records_api`]): `/v1/customers`, `/v1/alerts`, `/v1/decisions`,
+//!   `/v1/audit`, when a records database is configured; every screening answer is then kept
+//!   as evidence, lists that change are re-screened, and new alerts go to webhooks.
 //!
 //! Every route passes [`guard::guard`] (request id, keys and roles, per-key limits, timeout,
 //! access log, metrics). Screening runs on the rayon pool ([`http::cpu`]), never on the async
@@ -19,6 +22,7 @@ pub mod cli;
 pub mod guard;
 pub mod http;
 pub mod metrics;
+pub mod records_api;
 pub mod system;
 pub mod v1;
 pub mod yente;
@@ -49,6 +53,8 @@ pub struct Config {
     pub update_every: Option<Duration>,
     /// Check the store for lists imported by another process this often.
     pub watch_every: Duration,
+    /// The compliance records, when kept.
+    pub records: Option<records_api::RecordsConfig>,
 }
 
 impl Default for Config {
@@ -65,6 +71,7 @@ impl Default for Config {
             max_batch: 1000,
             update_every: None,
             watch_every: Duration::from_secs(30),
+            records: None,
         }
     }
 }
@@ -85,6 +92,8 @@ pub struct AppState {
     pub hook: Arc<dyn ScreeningHook>,
     /// The OpenAPI document, rendered once.
     pub openapi_json: String,
+    /// The compliance records, when kept.
+    pub records: Option<Arc<records_api::Records>>,
 }
 
 /// The router and its OpenAPI document. Every handler is registered once, for routing and
@@ -95,6 +104,7 @@ pub fn routes() -> (axum::Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .merge(system::routes())
         .merge(yente::routes())
         .merge(v1::routes())
+        .merge(records_api::routes())
         .split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     common_responses(&mut doc);
@@ -179,6 +189,15 @@ pub fn app(
 ) -> (axum::Router, Arc<AppState>) {
     let (router, doc) = routes();
     let openapi_json = doc.to_pretty_json().unwrap_or_else(|_| "{}".into());
+    let records = config
+        .records
+        .as_ref()
+        .map(|rc| Arc::new(records_api::Records::start(live.context(), rc)));
+    // With records kept, every screening answer is recorded as evidence first.
+    let hook: Arc<dyn ScreeningHook> = match &records {
+        Some(r) => Arc::new(app::hooks::Both(hook, r.recorder.clone())),
+        None => hook,
+    };
     let state = Arc::new(AppState {
         live,
         keys,
@@ -187,6 +206,7 @@ pub fn app(
         config,
         hook,
         openapi_json,
+        records,
     });
     let router = router
         .fallback(system::not_found)
@@ -220,6 +240,7 @@ pub async fn serve(
     let addr: Option<SocketAddr> = listener.local_addr().ok();
     tracing::info!(addr = ?addr, "Listening.");
     tokio::spawn(background(state.clone()));
+    records_api::start_worker(&state);
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown())
         .await

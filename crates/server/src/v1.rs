@@ -110,10 +110,12 @@ pub async fn screen(
             queries: std::slice::from_ref(&q),
             lines: Some(std::slice::from_ref(&resp.line)),
             matches: resp.line.matches.iter().filter(|m| m.is_match).count(),
-        });
-        framed(&g, stale, StatusCode::OK, &resp)
+            answers: None,
+            config: app::evidence::config_text(&cfg),
+        })?;
+        Ok::<_, ApiError>(framed(&g, stale, StatusCode::OK, &resp))
     })
-    .await?;
+    .await??;
     st.metrics.queries(1);
     Ok(r)
 }
@@ -198,16 +200,18 @@ pub async fn screen_batch(
                 .iter()
                 .map(|l| l.matches.iter().filter(|m| m.is_match).count())
                 .sum(),
-        });
+            answers: None,
+            config: app::evidence::config_text(&cfg),
+        })?;
         let body = api::BatchResponse {
             lines,
             threshold: cfg.threshold,
             lists: g.lists().to_vec(),
             warnings: stale_warning(&g, stale),
         };
-        framed(&g, stale, StatusCode::OK, &body)
+        Ok::<_, ApiError>(framed(&g, stale, StatusCode::OK, &body))
     })
-    .await?;
+    .await??;
     st.metrics.queries(n);
     Ok(r)
 }
@@ -445,6 +449,7 @@ pub fn update_and_reload(st: &AppState, download: bool) -> Result<api::UpdateRes
     if let Some(g) = st.live.reload_if_changed(&LogObserver)? {
         st.metrics.swap();
         tracing::info!(generation = g.id(), lists = %g.versions_line(), "New lists are live.");
+        crate::records_api::lists_changed(st);
     }
     Ok(api::UpdateResponse {
         outcomes,

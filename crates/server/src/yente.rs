@@ -179,7 +179,9 @@ pub async fn match_entities(
             queries: &queries,
             lines: None,
             matches,
-        });
+            answers: Some(answers.as_slice()),
+            config: format!("{opts:?}"),
+        })?;
         let body = api::yente::MatchResponse {
             responses: answers.into_iter().collect(),
             limit: opts.limit,
@@ -188,9 +190,9 @@ pub async fn match_entities(
         };
         let mut r = framed(&g, stale, StatusCode::OK, &body);
         r.headers_mut().insert("x-batch-size", HeaderValue::from(n));
-        r
+        Ok::<_, ApiError>(r)
     })
-    .await?;
+    .await??;
     st.metrics.queries(n);
     Ok(resp)
 }

@@ -12,6 +12,8 @@ use app::live::Live;
 use app::sources::ListSource;
 use serde_json::{Value, json};
 
+mod records_http;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("test_data")
@@ -695,7 +697,8 @@ fn every_documented_route_is_served_and_every_route_is_documented() {
             let concrete = path
                 .replace("{dataset}", "default")
                 .replace("{entity_id}", "os:NK-zakharov")
-                .replace("{id}", "nope");
+                .replace("{id}", "nope")
+                .replace("{external_ref}", "nope");
             let r = s.request(&method.to_uppercase(), &concrete, Some(&admin), Some(b"{}"));
             assert!(
                 r.status != 404 || concrete.contains("nope"),
@@ -726,6 +729,13 @@ fn every_documented_route_is_served_and_every_route_is_documented() {
         "GET /openapi.json",
         "GET /readyz",
         "GET /search/{dataset}",
+        "GET /v1/alerts",
+        "GET /v1/alerts/{id}",
+        "GET /v1/audit/export",
+        "GET /v1/audit/verify",
+        "GET /v1/customers",
+        "GET /v1/customers/{external_ref}",
+        "GET /v1/decisions/{id}",
         "GET /v1/entities/{entity_id}",
         "GET /v1/keys",
         "GET /v1/lists",
@@ -733,10 +743,19 @@ fn every_documented_route_is_served_and_every_route_is_documented() {
         "GET /v1/status",
         "POST /match/{dataset}",
         "POST /v1/addresses",
+        "POST /v1/alerts/{id}/assign",
+        "POST /v1/alerts/{id}/transition",
+        "POST /v1/audit/checkpoint",
+        "POST /v1/customers",
+        "POST /v1/customers/{external_ref}/remove",
+        "POST /v1/decisions",
+        "POST /v1/decisions/{id}/approve",
+        "POST /v1/decisions/{id}/reject",
         "POST /v1/keys",
         "POST /v1/lists/update",
         "POST /v1/screen",
         "POST /v1/screen/batch",
+        "POST /v1/settings",
     ];
     assert_eq!(documented, expected);
     assert_eq!(s.get("/no/such/route", Some(&admin)).status, 404);
