@@ -207,6 +207,99 @@ pub struct AddressResponse {
     pub warnings: Vec<Warning>,
 }
 
+/// Subject records for `/v1/vet`: each an object of `docs/vetting-record.schema.json`, as
+/// `interdict vet` reads them one per line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VetRequest {
+    /// The records (at most 1,000).
+    #[schema(value_type = Vec<Object>)]
+    pub records: Vec<serde_json::Value>,
+}
+
+/// The answer to `/v1/vet`: the report `interdict vet` writes, one element per line (the run,
+/// every subject in input order, every cluster of linked subjects, every record that could
+/// not be read).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct VetResponse {
+    /// The report lines, tagged by `type`.
+    pub lines: Vec<vetting::ReportLine<'static>>,
+    /// The lists that answered the sanctions tier.
+    pub lists: Vec<ListUsed>,
+    /// Warnings (bundled or stale lists).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// A wallet exposure question for `/v1/exposure` (the options of `interdict exposure`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExposureRequest {
+    /// The wallet to analyse.
+    pub address: String,
+    /// `in` (source of funds, the default) or `out` (destination of funds).
+    #[serde(default)]
+    pub direction: Option<String>,
+    /// Hop limit (1 to 10; default 4).
+    #[serde(default)]
+    pub hops: Option<u32>,
+    /// Drop mass below this share (default 0.0001).
+    #[serde(default)]
+    pub epsilon: Option<f64>,
+    /// Do not expand nodes with more edges than this (0: no cap; default 100,000).
+    #[serde(default)]
+    pub degree_cap: Option<u64>,
+    /// Stop only at these categories (default: at every labelled address).
+    #[serde(default)]
+    pub stop_at: Vec<String>,
+    /// First block of the window.
+    #[serde(default)]
+    pub from_block: Option<u64>,
+    /// Last block of the window.
+    #[serde(default)]
+    pub to_block: Option<u64>,
+    /// Only this asset (a token address; `""` or `native` for the chain's own coin).
+    #[serde(default)]
+    pub asset: Option<String>,
+    /// Counterparties listed per category (1 to 1,000; default 5).
+    #[serde(default)]
+    pub top: Option<usize>,
+}
+
+/// The answer to `/v1/exposure`: the report `interdict exposure --json` prints.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ExposureResponse {
+    /// The exposure report.
+    #[schema(value_type = Object)]
+    pub exposure: graph::exposure::ExposureReport,
+}
+
+/// An incident trace for `/v1/trace` (the options of `interdict trace`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TraceRequest {
+    /// Seeds: addresses (taint sources) or transaction ids (tainted transfers), at most 1,000.
+    pub seeds: Vec<String>,
+    /// Taint model: `fifo` (default), `haircut`, `poison` or `tiho`.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// Accounts listed (1 to 1,000; default 20).
+    #[serde(default)]
+    pub top: Option<usize>,
+}
+
+/// The answer to `/v1/trace`: the report `interdict trace --json` prints, and a warning per
+/// seed that names nothing in the graph.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TraceResponse {
+    /// The trace report.
+    #[schema(value_type = Object)]
+    pub trace: graph::trace::TraceReport,
+    /// Seeds that name no address or transaction of the graph.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
 /// A listed entity as the native API returns it: interdict's own model.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct EntityOut {

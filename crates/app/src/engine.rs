@@ -89,13 +89,27 @@ pub fn open(ctx: &Context, source: &ListSource, obs: &dyn Observer) -> Result<En
                 ms = started.elapsed().as_millis() as u64,
                 "Name index built."
             );
-            if let Some(p) = &path
-                && let Err(e) = save_index(&s, p)
-            {
-                // A read-only data directory still screens; it only rebuilds every time.
-                tracing::warn!(error = %e, "The name index could not be saved.");
+            match &path {
+                Some(p) => match save_index(&s, p) {
+                    // Answer from the saved file's memory map, as a cached open does: the
+                    // built screener's heap tables are freed (and returned to the system), so
+                    // a service that rebuilt after a list change holds what a fresh start holds.
+                    Ok(()) => match load_index(p) {
+                        Some(mapped) => {
+                            drop(s);
+                            crate::memory::release();
+                            mapped
+                        }
+                        None => s,
+                    },
+                    Err(e) => {
+                        // A read-only data directory still screens; it only rebuilds every time.
+                        tracing::warn!(error = %e, "The name index could not be saved.");
+                        s
+                    }
+                },
+                None => s,
             }
-            s
         }
     };
     let warnings = if resolved.is_bundled() {

@@ -13,7 +13,9 @@
 //! - [`allow`]: allow-list decisions and their file format.
 //! - [`live`], [`freshness`], [`keys`], [`matching`], [`hooks`]: what a long-running service
 //!   needs: the swappable screener generation, the fail-closed freshness rule, API keys,
-//!   yente's matching protocol, and the hook after each screening request.
+//!   yente's matching protocol, and the hook after each screening request; [`memory`] returns
+//!   a freed generation's memory to the system; [`graphs`] the transfer graph a service
+//!   answers wallet exposure and trace questions from.
 //! - [`records`]: monitored subjects, alerts, four-eyes decisions, the audit trail and
 //!   re-screening on list changes, over the `records` database; [`evidence`]: every screening
 //!   by a front end kept there; [`webhooks`]: new alerts announced, at least once.
@@ -32,11 +34,13 @@ pub mod eval;
 pub mod evidence;
 pub mod files;
 pub mod freshness;
+pub mod graphs;
 pub mod hooks;
 pub mod keys;
 pub mod lists;
 pub mod live;
 pub mod matching;
+pub mod memory;
 pub mod records;
 pub mod screen;
 pub mod sources;

@@ -31,6 +31,20 @@ pub struct Generation {
     imported_at: BTreeMap<String, String>,
     loaded_at: String,
     addresses: OnceLock<std::result::Result<AddressBook, String>>,
+    /// Last, so that it drops after the engine: returns the generation's memory to the system.
+    _release: ReleaseOnDrop,
+}
+
+/// Returns freed memory to the system when dropped ([`crate::memory::release`]). A generation
+/// ends when the last request that holds it finishes, which is the moment its hundreds of
+/// megabytes become free.
+#[derive(Debug, Default)]
+struct ReleaseOnDrop;
+
+impl Drop for ReleaseOnDrop {
+    fn drop(&mut self) {
+        crate::memory::release();
+    }
 }
 
 impl Generation {
@@ -52,6 +66,7 @@ impl Generation {
             imported_at,
             loaded_at: store::utc_now(),
             addresses: OnceLock::new(),
+            _release: ReleaseOnDrop,
         })
     }
 
@@ -64,6 +79,7 @@ impl Generation {
             imported_at: BTreeMap::new(),
             loaded_at: store::utc_now(),
             addresses: OnceLock::new(),
+            _release: ReleaseOnDrop,
         }
     }
 
@@ -116,6 +132,8 @@ impl Generation {
             for l in loaded {
                 book.add_list(l.list.as_str(), &l.version, &l.entities);
             }
+            // The entities were read only to find their wallets.
+            crate::memory::release();
             Ok(book)
         });
         r.as_ref()

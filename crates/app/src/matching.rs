@@ -321,20 +321,16 @@ fn is_target(e: &Entity) -> bool {
 /// The FtM entity of a listed entity, with its children nested under their reverse properties
 /// when `nested`.
 pub fn entity_response(g: &Generation, e: &Entity, list: &str, nested: bool) -> EntityResponse {
-    let objects = model::ftm::to_ftm(e);
-    let mut props: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    if let Some(Value::Object(main)) = objects.first()
-        && let Some(Value::Object(p)) = main.get("properties")
-    {
-        for (k, v) in p {
-            if let Value::Array(vs) = v {
-                props.insert(k.clone(), vs.clone());
-            }
-        }
-    }
+    // The main object's properties directly: a flat answer (every `/match` result) needs no
+    // child objects, and building them first was most of the cost of a result.
+    let mut props: BTreeMap<String, Vec<Value>> = model::ftm::main_properties(e)
+        .into_iter()
+        .map(|(k, vs)| (k, vs.into_iter().map(Value::String).collect()))
+        .collect();
     let time = list_time(g, list);
+    let main_id = model::ftm::ftm_id(&e.id);
     if nested {
-        let main_id = model::ftm::ftm_id(&e.id);
+        let objects = model::ftm::to_ftm(e);
         for child in objects.iter().skip(1) {
             let schema = child.get("schema").and_then(Value::as_str).unwrap_or("");
             let Some(reverse) = reverse_property(schema, child, &main_id) else {
@@ -356,7 +352,7 @@ pub fn entity_response(g: &Generation, e: &Entity, list: &str, nested: bool) -> 
         }
     }
     EntityResponse {
-        id: e.id.as_str().to_string(),
+        id: main_id,
         caption: e.caption().to_string(),
         schema: e.schema.name().to_string(),
         properties: props,
@@ -460,7 +456,7 @@ fn explanations(m: &Match) -> BTreeMap<String, FeatureResult> {
     );
     for q in &x.qualifiers {
         out.insert(
-            format!("{}_{}", snake(&q.kind), q.outcome.as_str()),
+            format!("{}_{}", kind_name(q.kind), q.outcome.as_str()),
             FeatureResult {
                 detail: Some(q.detail.clone()),
                 score: q.effect,
@@ -472,11 +468,17 @@ fn explanations(m: &Match) -> BTreeMap<String, FeatureResult> {
     out
 }
 
-/// The snake-case name serde gives a unit enum value.
-fn snake<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => "feature".into(),
+/// The snake-case name serde gives a qualifier kind, without serialising it (this runs for
+/// every qualifier of every result).
+fn kind_name(k: screening::QualifierKind) -> &'static str {
+    use screening::QualifierKind as K;
+    match k {
+        K::BirthDate => "birth_date",
+        K::Nationality => "nationality",
+        K::Gender => "gender",
+        K::Identifier => "identifier",
+        K::Schema => "schema",
+        K::WeakAlias => "weak_alias",
     }
 }
 
@@ -785,6 +787,8 @@ mod tests {
         )]);
         let g = Generation::from_engine(crate::engine::Engine::from_screener(screener, vec![]), 1);
         let r = entity_response(&g, &e, "ofac-sdn", true);
+        // One id form in every answer: FollowTheMoney's, as `lists export --format ftm` writes.
+        assert_eq!(r.id, "ofac.43377");
         assert!(r.target);
         let s = &r.properties["sanctions"][0];
         assert_eq!(s["schema"], "Sanction");
@@ -793,10 +797,28 @@ mod tests {
         assert!(s["properties"].get("sourceUrl").is_none());
         let flat = entity_response(&g, &e, "ofac-sdn", false);
         assert!(!flat.properties.contains_key("sanctions"));
-        assert_eq!(
-            find_entity(&g, "ofac.43377").map(|(e, _)| e.id.clone()),
-            Some(id)
-        );
+        for form in ["ofac.43377", "ofac:43377"] {
+            assert_eq!(
+                find_entity(&g, form).map(|(e, _)| e.id.clone()),
+                Some(id.clone()),
+                "{form}"
+            );
+        }
+    }
+
+    #[test]
+    fn feature_names_are_serdes_snake_case() {
+        use screening::QualifierKind as K;
+        for k in [
+            K::BirthDate,
+            K::Nationality,
+            K::Gender,
+            K::Identifier,
+            K::Schema,
+            K::WeakAlias,
+        ] {
+            assert_eq!(json!(kind_name(k)), serde_json::to_value(k).unwrap());
+        }
     }
 
     #[test]

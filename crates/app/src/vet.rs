@@ -181,3 +181,79 @@ pub fn generate(subjects: usize, seed: u64, output: &Path) -> Result<String> {
         truth.benign.len()
     ))
 }
+
+/// The most subject records one request to a service may carry (`/v1/vet`).
+pub const MAX_SERVICE_RECORDS: usize = 1000;
+
+/// Vets subject records (JSON lines, as `interdict vet` reads them) against a service's current
+/// generation: its name screener and the address book of its lists, without building another
+/// index. Keyed hashes use a random key per call, so nothing sensitive links two requests.
+/// Returns the report lines `interdict vet` writes (run, subjects, clusters, diagnostics).
+pub fn vet_records(
+    ctx: &Context,
+    g: &crate::live::Generation,
+    records: &[u8],
+) -> Result<Vec<vetting::ReportLine<'static>>> {
+    let lines = records
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .count();
+    if lines > MAX_SERVICE_RECORDS {
+        return Err(AppError::Invalid(format!(
+            "{lines} records; at most {MAX_SERVICE_RECORDS} per request"
+        )));
+    }
+    let (key, _) = key(None, &crate::Silent)?;
+    let mut vetter = Vetter::new(key);
+    let dates: vetting::screen::ListDates = g
+        .lists()
+        .iter()
+        .filter_map(|l| {
+            let d = l.publish_date.clone()?;
+            Some((format!("{}@{}", l.list, l.version), d))
+        })
+        .collect();
+    vetter.names = std::sync::Arc::new(vetting::NameCache::with_dates(dates));
+    vetter.screener = Some(g.engine().screener());
+    vetter.book = Some(g.address_book(ctx)?);
+    let outcome = vetter
+        .vet_reader("request", records, &mut pipeline::NoProgress)
+        .map_err(|e| AppError::Invalid(format!("the records cannot be read: {e}")))?;
+    let run = pipeline::RunLine {
+        records: "request".into(),
+        subjects: outcome.report.subjects.len(),
+        clusters: outcome.report.clusters.len(),
+        diagnostics: outcome.diagnostics.len(),
+        lists: g
+            .lists()
+            .iter()
+            .map(|l| format!("{}@{}", l.list, l.version))
+            .collect(),
+        key: "keyed hashes use a random per-request key".into(),
+        leads: Vec::new(),
+    };
+    let Outcome {
+        report,
+        diagnostics,
+    } = outcome;
+    use std::borrow::Cow;
+    let mut out = vec![vetting::ReportLine::Run(run)];
+    out.extend(
+        report
+            .subjects
+            .into_iter()
+            .map(|s| vetting::ReportLine::Subject(Cow::Owned(s))),
+    );
+    out.extend(
+        report
+            .clusters
+            .into_iter()
+            .map(|c| vetting::ReportLine::Cluster(Cow::Owned(c))),
+    );
+    out.extend(
+        diagnostics
+            .into_iter()
+            .map(|d| vetting::ReportLine::Diagnostic(Cow::Owned(d))),
+    );
+    Ok(out)
+}

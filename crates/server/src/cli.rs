@@ -65,6 +65,19 @@ pub struct ServeArgs {
     /// Names per native batch request.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub max_batch: usize,
+    /// A transfer graph directory (`interdict graph import`): serves `/v1/exposure` and
+    /// `/v1/trace`.
+    #[arg(long, value_name = "DIR")]
+    pub graph: Option<PathBuf>,
+    /// Label files for the graph (see `interdict exposure --labels`).
+    #[arg(long, num_args = 1.., value_name = "FILE", requires = "graph")]
+    pub graph_labels: Vec<PathBuf>,
+    /// Category for graph label rows without one and for plain address lists.
+    #[arg(long, requires = "graph")]
+    pub graph_category: Option<String>,
+    /// A UTXO clusters directory for the graph (labels and seeds widened to clusters).
+    #[arg(long, value_name = "DIR", requires = "graph")]
+    pub graph_clusters: Option<PathBuf>,
     /// Screening threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -187,7 +200,24 @@ pub fn serve(
             tracing::error!(error = %e, "No lists could be loaded; the service answers 503 until they are.")
         }
     }
+    let graph = match &args.graph {
+        None => None,
+        Some(dir) => {
+            let (g, diagnostics) = app::graphs::Graphs::open(
+                dir,
+                &args.graph_labels,
+                args.graph_category.as_deref(),
+                args.graph_clusters.as_deref(),
+            )?;
+            for d in diagnostics {
+                tracing::warn!(diagnostic = %d, "Graph label file.");
+            }
+            tracing::info!(graph = %dir.display(), "Transfer graph opened.");
+            Some(Arc::new(g))
+        }
+    };
     let config = Config {
+        graph,
         max_body: args.max_body,
         timeout: args.timeout,
         key_limits: guard::KeyLimits {

@@ -6,7 +6,7 @@
 //! - yente's protocol ([`yente`]): `POST /match/{dataset}`, `GET /search/{dataset}`,
 //!   `GET /entities/{id}`, `GET /catalog`, `GET /algorithms`, so that a yente client only
 //!   changes its base URL;
-//! - the native API ([`v1`]): `/v1/screen`, `/v1/screen/batch`, `/v1/addresses`,
+//! - the native API ([`v1`]): `/v1/screen`, `/v1/screen/batch`, `/v1/addresses`, `/v1/vet`,
 //!   `/v1/entities/{id}`, `/v1/lists`, `/v1/lists/diff`, `/v1/lists/update`, `/v1/keys`;
 //! - operations ([`system`]): `/healthz`, `/readyz`, `/metrics`, `/openapi.json`, `/docs`;
 //! - the compliance records ([`records_api`]): `/v1/customers`, `/v1/alerts`, `/v1/decisions`,
@@ -55,6 +55,8 @@ pub struct Config {
     pub watch_every: Duration,
     /// The compliance records, when kept.
     pub records: Option<records_api::RecordsConfig>,
+    /// The transfer graph `/v1/exposure` and `/v1/trace` answer from (`serve --graph DIR`).
+    pub graph: Option<Arc<app::graphs::Graphs>>,
 }
 
 impl Default for Config {
@@ -72,6 +74,7 @@ impl Default for Config {
             update_every: None,
             watch_every: Duration::from_secs(30),
             records: None,
+            graph: None,
         }
     }
 }

@@ -24,6 +24,9 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(screen))
         .routes(routes!(screen_batch))
         .routes(routes!(addresses))
+        .routes(routes!(vet))
+        .routes(routes!(wallet_exposure))
+        .routes(routes!(wallet_trace))
         .routes(routes!(entity))
         .routes(routes!(lists))
         .routes(routes!(diff))
@@ -252,6 +255,104 @@ pub async fn addresses(State(st): State<Arc<AppState>>, body: Body) -> Result<Re
     .await??;
     st.metrics.queries(n);
     Ok(r)
+}
+
+/// Vets subject records (at most 1,000; `docs/vetting-record.schema.json`) against the
+/// current lists: the report `interdict vet` writes, as one answer. Keyed hashes use a random
+/// key per request, so clusters link the subjects of one request only.
+#[utoipa::path(post, path = "/v1/vet", tag = "Native",
+    request_body = api::VetRequest,
+    responses((status = 200, body = api::VetResponse), (status = 400, body = api::ErrorBody),
+        (status = 413, body = api::ErrorBody), (status = 422, body = api::ErrorBody), (status = 503, body = api::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn vet(State(st): State<Arc<AppState>>, body: Body) -> Result<Response, ApiError> {
+    let req: api::VetRequest = json_body(body, st.config.max_body).await?;
+    let limit = st.config.max_batch.min(app::vet::MAX_SERVICE_RECORDS);
+    if req.records.is_empty() || req.records.len() > limit {
+        return Err(ApiError::bad_request(format!("Give 1 to {limit} records.")));
+    }
+    // One record per line, as the command reads its file; a record that is not an object
+    // becomes a diagnostic line of the report, as a bad line of a file does.
+    let mut lines = Vec::new();
+    for r in &req.records {
+        serde_json::to_writer(&mut lines, r)
+            .map_err(|e| ApiError::bad_request(format!("A record cannot be read: {e}")))?;
+        lines.push(b'\n');
+    }
+    let (g, stale) = st.live.answering().map_err(|r| ApiError::not_ready(&r))?;
+    let n = req.records.len();
+    let st2 = st.clone();
+    let r = cpu(move || -> Result<Response, ApiError> {
+        let lines = app::vet::vet_records(st2.live.context(), &g, &lines)?;
+        let body = api::VetResponse {
+            lines,
+            lists: g.lists().to_vec(),
+            warnings: stale_warning(&g, stale),
+        };
+        Ok(framed(&g, stale, StatusCode::OK, &body))
+    })
+    .await??;
+    st.metrics.queries(n);
+    Ok(r)
+}
+
+/// Answers a graph question: reads the body, runs `answer` over the configured graph on the
+/// rayon pool, sends what it returns; 404 without `--graph`.
+async fn on_graph<Q, A>(
+    st: &AppState,
+    body: Body,
+    answer: impl FnOnce(&app::graphs::Graphs, Q) -> app::Result<A> + Send + 'static,
+) -> Result<Response, ApiError>
+where
+    Q: serde::de::DeserializeOwned + Send + 'static,
+    A: serde::Serialize + Send + 'static,
+{
+    let req: Q = json_body(body, st.config.max_body).await?;
+    let g = st.config.graph.clone().ok_or_else(|| {
+        ApiError::not_found("No transfer graph is configured; start the service with --graph DIR.")
+    })?;
+    let a = cpu(move || answer(&g, req)).await??;
+    st.metrics.queries(1);
+    Ok(json(StatusCode::OK, &a))
+}
+
+/// The exposure of one wallet in the configured transfer graph (the report of
+/// `interdict exposure --json`). 404 when the service runs without `--graph`.
+#[utoipa::path(post, path = "/v1/exposure", tag = "Native",
+    request_body = api::ExposureRequest,
+    responses((status = 200, body = api::ExposureResponse), (status = 400, body = api::ErrorBody),
+        (status = 404, body = api::ErrorBody, description = "No graph configured"),
+        (status = 422, body = api::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn wallet_exposure(
+    State(st): State<Arc<AppState>>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    on_graph(&st, body, |g, req: api::ExposureRequest| {
+        Ok(api::ExposureResponse {
+            exposure: g.exposure(&req)?,
+        })
+    })
+    .await
+}
+
+/// Traces taint from seed addresses or transactions through the configured transfer graph
+/// (the report of `interdict trace --json`). 404 when the service runs without `--graph`.
+#[utoipa::path(post, path = "/v1/trace", tag = "Native",
+    request_body = api::TraceRequest,
+    responses((status = 200, body = api::TraceResponse), (status = 400, body = api::ErrorBody),
+        (status = 404, body = api::ErrorBody, description = "No graph configured"),
+        (status = 422, body = api::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn wallet_trace(
+    State(st): State<Arc<AppState>>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    on_graph(&st, body, |g, req: api::TraceRequest| {
+        let (trace, warnings) = g.trace(&req)?;
+        Ok(api::TraceResponse { trace, warnings })
+    })
+    .await
 }
 
 /// One listed entity by id, as FollowTheMoney objects with its list version.

@@ -18,11 +18,15 @@ import sys
 from followthemoney import model
 
 ISO_SECONDS_NO_TZ = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+# FollowTheMoney entity ids: letters, digits, dots and hyphens (`ofac.53824`, not `ofac:53824`).
+FTM_ID = re.compile(r"^[a-zA-Z0-9.-]+$")
 problems = []
 
 
 def check_entity(data, where):
     """Schema and property names exist and every value is valid for its property type."""
+    if "id" in data and not FTM_ID.match(str(data["id"])):
+        problems.append(f"{where}: id {data['id']!r} is not a FollowTheMoney id")
     schema = model.get(data.get("schema", ""))
     if schema is None:
         problems.append(f"{where}: unknown schema {data.get('schema')!r}")
@@ -102,6 +106,12 @@ def check_service(base, key):
     ent = requests.get(f"{base}/entities/{top['id']}", headers=headers)
     ent.raise_for_status()
     check_entity(ent.json(), f"entity:{top['id']}")
+    assert ent.json()["id"] == top["id"], (ent.json()["id"], top["id"])
+    # The model's own form of the id (`ofac:53824`) names the same entity.
+    other = top["id"].replace(".", ":", 1)
+    ent2 = requests.get(f"{base}/entities/{other}", headers=headers)
+    ent2.raise_for_status()
+    assert ent2.json()["id"] == top["id"], (other, ent2.json()["id"])
 
     # Error cases, with yente's statuses.
     bad = requests.post(url, json={"queries": {"x": {"properties": {"name": ["A"]}}}}, headers=headers)

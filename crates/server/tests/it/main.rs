@@ -224,7 +224,8 @@ fn yente_match_answers_in_yentes_shape() {
     assert!(res["total"]["value"].as_u64().unwrap() > 0);
     assert_eq!(res["total"]["relation"], "eq");
     let r0 = &res["results"][0];
-    assert_eq!(r0["id"], "os:NK-zakharov");
+    // FollowTheMoney's id form, as `lists export --format ftm` writes it.
+    assert_eq!(r0["id"], "NK-zakharov");
     assert_eq!(r0["match"], true);
     assert!(r0["score"].as_f64().unwrap() > 0.7);
     for k in [
@@ -273,7 +274,7 @@ fn yente_match_thresholds_limits_and_exclusions() {
         .iter()
         .map(|x| x["id"].as_str().unwrap())
         .collect();
-    assert!(!ids.contains(&"os:NK-zakharov"), "{ids:?}");
+    assert!(!ids.contains(&"NK-zakharov"), "{ids:?}");
     // The FtM id form excludes too, as yente accepts referents.
     let r = s
         .post("/match/default?exclude_entity_ids=NK-zakharov", None, &q)
@@ -283,7 +284,7 @@ fn yente_match_thresholds_limits_and_exclusions() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|x| x["id"] != "os:NK-zakharov")
+            .all(|x| x["id"] != "NK-zakharov")
     );
     let r = s
         .post("/match/default?exclude_dataset=opensanctions", None, &q)
@@ -372,7 +373,13 @@ fn search_entities_catalog_and_algorithms() {
     let s = open_server();
     let r = s.get("/search/default?q=Korea%20Saenal%20Trading", None);
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.json()["results"][0]["id"], "os:NK-saenal");
+    assert_eq!(r.json()["results"][0]["id"], "NK-saenal");
+    // Both id forms name the entity; the answer always carries FollowTheMoney's.
+    for form in ["NK-zakharov", "os:NK-zakharov"] {
+        let r = s.get(&format!("/entities/{form}"), None);
+        assert_eq!(r.status, 200, "{form}: {}", r.body);
+        assert_eq!(r.json()["id"], "NK-zakharov", "{form}");
+    }
     let r = s.get("/entities/os:NK-zakharov", None);
     assert_eq!(r.status, 200);
     let v = r.json();
@@ -461,6 +468,133 @@ fn native_api_screens_single_batch_addresses_and_entities() {
     assert_eq!(r.json()["ftm"][0]["properties"]["mmsi"][0], "613000000");
     let r = s.get("/v1/lists", None);
     assert_eq!(r.json()[0]["list"], "opensanctions");
+}
+
+#[test]
+fn native_vet_reports_subjects_as_the_command_does() {
+    let s = open_server();
+    let body = json!({"records": [
+        {"subject_id": "s1", "claims": {"kind": "person", "name": "Alexander Vyacheslavovich Zakharov", "birth_date": "1965-03-04", "nationality": "RU"}},
+        {"subject_id": "s2", "claims": {"kind": "person", "name": "Ann Lee", "emails": ["ann@example.com"]}},
+        "not a record"
+    ]});
+    let r = s.post("/v1/vet", None, &body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.header("x-interdict-lists").is_some());
+    // The version and publication date of the imported fixture are today's.
+    let list = s.state.live.current().unwrap().lists()[0].clone();
+    let mut text = serde_json::to_string_pretty(&r.json())
+        .unwrap()
+        .replace(&list.version, "[version]");
+    // Without a publication date a stored version is named by its import date, its first
+    // ten characters.
+    let date = list
+        .publish_date
+        .clone()
+        .unwrap_or_else(|| list.version[..10].to_string());
+    text = text.replace(&date, "[published]");
+    insta::assert_snapshot!(text);
+    // Limits: no records, or more than a batch, are the caller's error.
+    let r = s.post("/v1/vet", None, &json!({"records": []}));
+    assert_eq!(r.status, 400);
+    let many: Vec<Value> = (0..1001)
+        .map(|i| json!({"subject_id": format!("s{i}")}))
+        .collect();
+    let r = s.post("/v1/vet", None, &json!({ "records": many }));
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = s.post("/v1/vet", None, &json!({"subjects": []}));
+    assert_eq!(r.status, 422);
+}
+
+const A: &str = "0x1111111111111111111111111111111111111111";
+const B: &str = "0x2222222222222222222222222222222222222222";
+const C: &str = "0x3333333333333333333333333333333333333333";
+const D: &str = "0x4444444444444444444444444444444444444444";
+
+/// A small transfer graph: a sanctioned wallet A pays B, which pays C and D, and D pays C.
+fn graph_dir() -> (tempfile::TempDir, app::graphs::Graphs) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("transfers.csv");
+    std::fs::write(
+        &csv,
+        format!("from,to,amount,block,tx\n{A},{B},100,1,0xaa\n{B},{C},60,2,0xbb\n{B},{D},40,2,0xcc\n{D},{C},10,3,0xdd\n"),
+    )
+    .unwrap();
+    let labels = dir.path().join("sanctioned.txt");
+    std::fs::write(&labels, format!("{A}\n")).unwrap();
+    let g = dir.path().join("graph");
+    graph::import::import_files(
+        &g,
+        &[csv],
+        graph::import::ImportOptions {
+            append: false,
+            max_diagnostics: 10,
+        },
+        &mut graph::import::NoProgress,
+    )
+    .unwrap();
+    let (graphs, diagnostics) =
+        app::graphs::Graphs::open(&g, &[labels], Some("sanctions"), None).unwrap();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    (dir, graphs)
+}
+
+#[test]
+fn native_exposure_and_trace_answer_from_the_configured_graph() {
+    let (gdir, graphs) = graph_dir();
+    // Label sources name their file, which lives in a temporary directory.
+    let pretty = |v: &Value| {
+        serde_json::to_string_pretty(v)
+            .unwrap()
+            .replace(gdir.path().to_str().unwrap(), "[dir]")
+    };
+    let (dir, ctx) = data_dir();
+    let live = Arc::new(Live::new(ctx, rule()));
+    live.load(&ListSource::Stored, &app::Silent).unwrap();
+    let config = server::Config {
+        graph: Some(Arc::new(graphs)),
+        ..server::Config::default()
+    };
+    let s = start(live, None, config, Some(dir));
+    let r = s.post("/v1/exposure", None, &json!({"address": C, "hops": 3}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    // All of C's funds come from A within three hops.
+    assert_eq!(v["exposure"]["categories"][0]["category"], "sanctions");
+    let share = v["exposure"]["categories"][0]["share"].as_f64().unwrap();
+    assert!((share - 1.0).abs() < 1e-9, "{share}");
+    insta::assert_snapshot!("exposure", pretty(&v));
+    let r = s.post(
+        "/v1/trace",
+        None,
+        &json!({"seeds": [A, "0xnothing"], "model": "haircut"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 1);
+    insta::assert_snapshot!("trace", pretty(&v));
+    // The caller's errors.
+    for (path, body) in [
+        (
+            "/v1/exposure",
+            json!({"address": "0x9999999999999999999999999999999999999999"}),
+        ),
+        (
+            "/v1/exposure",
+            json!({"address": C, "direction": "sideways"}),
+        ),
+        ("/v1/exposure", json!({"address": C, "hops": 50})),
+        ("/v1/trace", json!({"seeds": []})),
+        ("/v1/trace", json!({"seeds": [A], "model": "magic"})),
+    ] {
+        let r = s.post(path, None, &body);
+        assert_eq!(r.status, 400, "{path} {body}: {}", r.body);
+    }
+    // Without --graph the routes say how to configure one.
+    let plain = open_server();
+    let r = plain.post("/v1/exposure", None, &json!({"address": C}));
+    assert_eq!(r.status, 404);
+    assert!(r.json()["detail"].as_str().unwrap().contains("--graph"));
 }
 
 #[test]
@@ -751,11 +885,14 @@ fn every_documented_route_is_served_and_every_route_is_documented() {
         "POST /v1/decisions",
         "POST /v1/decisions/{id}/approve",
         "POST /v1/decisions/{id}/reject",
+        "POST /v1/exposure",
         "POST /v1/keys",
         "POST /v1/lists/update",
         "POST /v1/screen",
         "POST /v1/screen/batch",
         "POST /v1/settings",
+        "POST /v1/trace",
+        "POST /v1/vet",
     ];
     assert_eq!(documented, expected);
     assert_eq!(s.get("/no/such/route", Some(&admin)).status, 404);
