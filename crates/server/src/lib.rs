@@ -7,7 +7,8 @@
 //!   `GET /entities/{id}`, `GET /catalog`, `GET /algorithms`, so that a yente client only
 //!   changes its base URL;
 //! - the native API ([`v1`]): `/v1/screen`, `/v1/screen/batch`, `/v1/addresses`,
-//!   `/v1/entities/{id}`, `/v1/lists`, `/v1/lists/diff`, `/v1/lists/update`, `/v1/keys`;
+//!   `/v1/entities/{id}`, `/v1/lists`, `/v1/lists/diff`, `/v1/lists/update`, `/v1/keys`, and
+//!   the free-text scan ([`scan`]): `/v1/scan`;
 //! - operations ([`system`]): `/healthz`, `/readyz`, `/metrics`, `/openapi.json`, `/docs`.
 //!
 //! Every route passes [`guard::guard`] (request id, keys and roles, per-key limits, timeout,
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod guard;
 pub mod http;
 pub mod metrics;
+pub mod scan;
 pub mod system;
 pub mod v1;
 pub mod yente;
@@ -95,6 +97,7 @@ pub fn routes() -> (axum::Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .merge(system::routes())
         .merge(yente::routes())
         .merge(v1::routes())
+        .merge(scan::routes())
         .split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     common_responses(&mut doc);
