@@ -16,6 +16,8 @@
 //! | `screen NAME --json` | [`ScreenResponse`] |
 //! | `screen --input F` (one line per query) | [`ScreenLine`] |
 //! | `compare A B --json` | [`CompareResponse`] |
+//! | `scan TEXT --json` | [`ScanResponse`] |
+//! | `scan --input F` (one line per text) | [`ScanLine`] |
 //! | `address … --json` (one line per address) | `wallets::Report` |
 //! | `lists --json` | array of [`StoredSnapshot`] |
 //! | `lists import/update --json` | array of [`ImportOutcome`] |
@@ -31,6 +33,8 @@ pub mod yente;
 pub use service::*;
 pub mod records;
 pub use records::*;
+pub mod scan;
+pub use scan::*;
 
 /// Where the lists that answered a request come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -352,6 +356,10 @@ pub struct ImportOutcome {
         AuditVerification,
         RescreenSummary,
         RetentionSummary,
+        ScanRequest,
+        ScanLine,
+        ScanResponse,
+        screening::ScanHit,
     ))
 )]
 pub struct Contract;

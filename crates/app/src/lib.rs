@@ -10,6 +10,7 @@
 //!   milliseconds; a changed list or engine version rebuilds it.
 //! - [`screen`], [`address`]: single and batch pipelines, with resume, producing the typed
 //!   output contract of the `api` crate.
+//! - [`scan`]: free-text scans of one text or a file of texts, producing the same contract.
 //! - [`allow`]: allow-list decisions and their file format.
 //! - [`live`], [`freshness`], [`keys`], [`matching`], [`hooks`]: what a long-running service
 //!   needs: the swappable screener generation, the fail-closed freshness rule, API keys,
@@ -42,6 +43,7 @@ pub mod live;
 pub mod matching;
 pub mod memory;
 pub mod records;
+pub mod scan;
 pub mod screen;
 pub mod sources;
 pub mod text;

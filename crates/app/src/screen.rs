@@ -68,6 +68,65 @@ pub fn check_name(name: &str) -> Result<&str, String> {
     Ok(t)
 }
 
+/// The query of a single name given on a command line, with its schema, birth date and
+/// nationality (`[schema, dob, nationality]`, each optional) parsed; the error names the field
+/// and the value the user typed.
+pub fn args_query(
+    name: &str,
+    [schema, dob, nationality]: [Option<&str>; 3],
+    identifiers: Vec<String>,
+) -> Result<Query, String> {
+    let bad = |what: &str, v: &str, e: String| format!("bad {what} {v:?}: {e}");
+    Ok(Query {
+        name: check_name(name)?.to_string(),
+        schema: schema
+            .map(|v| parse_schema(v).map_err(|e| bad("schema", v, e)))
+            .transpose()?,
+        birth_date: dob
+            .map(|v| parse_dob(v).map_err(|e| bad("birth date", v, e)))
+            .transpose()?,
+        nationality: nationality
+            .map(|v| parse_nationality(v).map_err(|e| bad("nationality", v, e)))
+            .transpose()?,
+        identifiers,
+    })
+}
+
+/// Scores one pair of names (`a` read as the query, `b` as the listed name) and frames the
+/// verdict at `threshold` (default: the engine's); the error names a bad schema.
+pub fn compare(
+    a: String,
+    b: String,
+    schema: Option<&str>,
+    mode: screening::Mode,
+    threshold: Option<f64>,
+) -> Result<api::CompareResponse, String> {
+    let schema = schema
+        .map(|v| parse_schema(v).map_err(|e| format!("bad schema {v:?}: {e}")))
+        .transpose()?;
+    let threshold = threshold.unwrap_or(screening::DEFAULT_THRESHOLD);
+    let (score, explanation) = screening::compare(&a, &b, schema, mode);
+    Ok(api::CompareResponse {
+        a,
+        b,
+        score,
+        is_match: score >= threshold,
+        threshold,
+        explanation,
+    })
+}
+
+/// The plain-text rendering of a comparison: score, verdict and explanation.
+pub fn compare_text(r: &api::CompareResponse) -> String {
+    let verdict = if r.is_match { "MATCH" } else { "no match" };
+    format!(
+        "{:.3}  {verdict}  (threshold {:.2})\n{}",
+        r.score,
+        r.threshold,
+        crate::text::explanation(&r.explanation)
+    )
+}
+
 /// Parses a birth date at year, month or day precision.
 pub fn parse_dob(s: &str) -> Result<PartialDate, String> {
     PartialDate::parse_iso(s).ok_or_else(|| "not a date; use YYYY, YYYY-MM or YYYY-MM-DD".into())

@@ -18,6 +18,7 @@ mod graph_cmd;
 mod lists;
 mod progress;
 mod records_cmd;
+mod scan_cmd;
 mod screen_cmd;
 mod vet_cmd;
 
@@ -71,6 +72,8 @@ enum Command {
     Lists(lists::ListsArgs),
     /// Screen a name (or a batch file of names) against the sanctions lists.
     Screen(screen_cmd::ScreenArgs),
+    /// Find listed names inside free text (payment fields, invoices, chat), or a file of texts.
+    Scan(scan_cmd::ScanArgs),
     /// Score one pair of names and explain the score.
     Compare(screen_cmd::CompareArgs),
     /// Clear hits for a customer (an allow-list that expires when the listed entity changes).
@@ -110,6 +113,7 @@ fn dispatch(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Lists(args) => lists::run(&cli.global, args),
         Command::Screen(args) => screen_cmd::run(&cli.global, args),
+        Command::Scan(args) => scan_cmd::run(&cli.global, args),
         Command::Compare(args) => screen_cmd::compare(&cli.global, args),
         Command::Allow(args) => allow_cmd::run(&cli.global, args),
         Command::Eval(args) => eval_cmd::run(&cli.global, args),

@@ -8,7 +8,7 @@ use app::engine::Engine;
 use app::screen::{BatchOptions, Sink};
 use app::sources::ListSource;
 use clap::{Args, ValueEnum};
-use screening::{Mode, Query, ScreenConfig};
+use screening::{Mode, ScreenConfig};
 
 use crate::Global;
 use crate::progress::Bars;
@@ -175,29 +175,16 @@ pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
         }
         return Ok(exit(summary.any_match && args.fail_on_match));
     }
-    let name = app::screen::check_name(args.name.as_deref().unwrap_or(""))
-        .map_err(|e| anyhow!("{e}"))?
-        .to_string();
-    let bad = |what: &str, v: &str, e: String| anyhow!("bad {what} {v:?}: {e}");
-    let query = Query {
-        name,
-        schema: args
-            .schema
-            .as_deref()
-            .map(|v| app::screen::parse_schema(v).map_err(|e| bad("schema", v, e)))
-            .transpose()?,
-        birth_date: args
-            .dob
-            .as_deref()
-            .map(|v| app::screen::parse_dob(v).map_err(|e| bad("birth date", v, e)))
-            .transpose()?,
-        nationality: args
-            .nationality
-            .as_deref()
-            .map(|v| app::screen::parse_nationality(v).map_err(|e| bad("nationality", v, e)))
-            .transpose()?,
-        identifiers: args.identifiers.clone(),
-    };
+    let query = app::screen::args_query(
+        args.name.as_deref().unwrap_or(""),
+        [
+            args.schema.as_deref(),
+            args.dob.as_deref(),
+            args.nationality.as_deref(),
+        ],
+        args.identifiers.clone(),
+    )
+    .map_err(|e| anyhow!("{e}"))?;
     if allow.is_some() && args.customer.is_none() {
         bail!("--allow-list needs --customer REF to know whose clearances apply");
     }
@@ -222,12 +209,9 @@ pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
     Ok(exit(any && args.fail_on_match))
 }
 
+/// Status 1 when a match should fail the command, else 0.
 fn exit(fail: bool) -> ExitCode {
-    if fail {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    ExitCode::from(u8::from(fail))
 }
 
 /// Arguments of `interdict compare`.
@@ -250,34 +234,13 @@ pub struct CompareArgs {
 
 /// Runs `interdict compare`.
 pub fn compare(global: &Global, args: CompareArgs) -> Result<ExitCode> {
-    let schema = args
-        .schema
-        .as_deref()
-        .map(|v| app::screen::parse_schema(v).map_err(|e| anyhow!("bad schema {v:?}: {e}")))
-        .transpose()?;
-    let threshold = args.threshold.unwrap_or(screening::DEFAULT_THRESHOLD);
-    let (score, explanation) = screening::compare(&args.a, &args.b, schema, args.mode.into());
-    let response = api::CompareResponse {
-        a: args.a,
-        b: args.b,
-        score,
-        is_match: score >= threshold,
-        threshold,
-        explanation,
-    };
+    let (schema, mode) = (args.schema.as_deref(), args.mode.into());
+    let response = app::screen::compare(args.a, args.b, schema, mode, args.threshold)
+        .map_err(|e| anyhow!("{e}"))?;
     if global.json {
         outln!("{}", serde_json::to_string_pretty(&response)?);
     } else {
-        outln!(
-            "{:.3}  {}  (threshold {threshold:.2})",
-            response.score,
-            if response.is_match {
-                "MATCH"
-            } else {
-                "no match"
-            }
-        );
-        crate::out::text(&app::text::explanation(&response.explanation));
+        crate::out::text(&app::screen::compare_text(&response));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -30,7 +30,7 @@ mod skeleton;
 mod structure;
 mod translit;
 
-pub use normalize::{fold_latin, nfc, normalize};
+pub use normalize::{fold_latin, is_apostrophe, nfc, normalize};
 pub use script::Script;
 pub use similarity::{
     SIM_INITIAL, SIM_JOINED, SIM_LEGAL_FORM_CLASS, SIM_PHONETIC, SIM_TRANSLITERATION, TokenMatch,

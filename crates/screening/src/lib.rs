@@ -16,6 +16,7 @@ mod parts;
 pub mod persist;
 pub mod qualify;
 mod rank;
+mod scan;
 mod score;
 mod signature;
 pub mod synthetic;
@@ -25,6 +26,7 @@ mod verdicts;
 pub use allow::{AllowEntry, AllowList, AllowState, fingerprint};
 pub use persist::{ENGINE_VERSION, FORMAT_VERSION, LoadError};
 pub use rank::{CANDIDATES, ORG_CANDIDATES, compare};
+pub use scan::{ScanConfig, ScanHit};
 pub use types::{
     DEFAULT_THRESHOLD, Effect, Effects, Explanation, ListRef, Match, Method, Mode, PartMatch,
     PartRole, Qualifier, QualifierKind, QualifierOutcome, Query, ScreenConfig, UnmatchedPart,
@@ -53,4 +55,6 @@ pub struct Screener {
     packed: packed::PackedNames,
     /// The schema of every entity, densely, so the candidate loop need not touch entities.
     schemas: Vec<Schema>,
+    /// The free-text scan's prefilter, built from `packed` on the first scan (see [`scan`]).
+    scan: scan::ScanSlot,
 }

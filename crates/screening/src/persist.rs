@@ -327,6 +327,7 @@ fn read_body(r: &mut Reader<'_>, file: &File) -> Result<Screener, LoadError> {
         identifiers,
         packed,
         schemas,
+        scan: Default::default(),
     })
 }
 

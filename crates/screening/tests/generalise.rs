@@ -71,13 +71,8 @@ fn measure(screener: &Screener) -> BTreeMap<String, (usize, usize, usize)> {
 
 #[test]
 fn generalise_set_meets_its_floors() {
-    let screener = match evalset::eval_screener(false) {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            eprintln!("skipped: ../shared is absent");
-            return;
-        }
-        Err(e) => panic!("the shared lists do not parse: {e}"),
+    let Some(screener) = evalset::eval_screener_or_skip() else {
+        return;
     };
     let got = measure(&screener);
     let mut report = String::new();

@@ -7,7 +7,8 @@
 //!   `GET /entities/{id}`, `GET /catalog`, `GET /algorithms`, so that a yente client only
 //!   changes its base URL;
 //! - the native API ([`v1`]): `/v1/screen`, `/v1/screen/batch`, `/v1/addresses`, `/v1/vet`,
-//!   `/v1/entities/{id}`, `/v1/lists`, `/v1/lists/diff`, `/v1/lists/update`, `/v1/keys`;
+//!   `/v1/entities/{id}`, `/v1/lists`, `/v1/lists/diff`, `/v1/lists/update`, `/v1/keys`, and
+//!   the free-text scan ([`scan`]): `/v1/scan`;
 //! - operations ([`system`]): `/healthz`, `/readyz`, `/metrics`, `/openapi.json`, `/docs`;
 //! - the compliance records ([`records_api`]): `/v1/customers`, `/v1/alerts`, `/v1/decisions`,
 //!   `/v1/audit`, when a records database is configured; every screening answer is then kept
@@ -23,6 +24,7 @@ pub mod guard;
 pub mod http;
 pub mod metrics;
 pub mod records_api;
+pub mod scan;
 pub mod system;
 pub mod v1;
 pub mod yente;
@@ -108,6 +110,7 @@ pub fn routes() -> (axum::Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .merge(yente::routes())
         .merge(v1::routes())
         .merge(records_api::routes())
+        .merge(scan::routes())
         .split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     common_responses(&mut doc);

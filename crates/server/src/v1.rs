@@ -36,7 +36,7 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(keys_revoke))
 }
 
-fn stale_warning(g: &Generation, stale: bool) -> Vec<api::Warning> {
+pub(crate) fn stale_warning(g: &Generation, stale: bool) -> Vec<api::Warning> {
     let mut w = g.engine().warnings().to_vec();
     if stale {
         w.push(api::Warning {

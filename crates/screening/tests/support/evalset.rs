@@ -55,6 +55,19 @@ pub fn load_lists() -> anyhow::Result<Option<Lists>> {
     Ok(Some(out))
 }
 
+/// [`eval_screener`] without alias-only entities for a test: `None`, with the reason printed,
+/// when `../shared` is absent; a panic when the lists do not parse.
+pub fn eval_screener_or_skip() -> Option<Screener> {
+    match eval_screener(false) {
+        Ok(Some(s)) => Some(s),
+        Ok(None) => {
+            eprintln!("skipped: ../shared is absent");
+            None
+        }
+        Err(e) => panic!("the shared lists do not parse: {e}"),
+    }
+}
+
 /// The screener over the evaluation index. With `keep_alias_only` the OFAC entities that only
 /// `alt.csv` knows (such as `ofac:53824`) are kept, as the acceptance checks need;
 /// without it the index is exactly the README's: SDN rows only, UN without low-quality and

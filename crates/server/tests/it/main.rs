@@ -13,6 +13,7 @@ use app::sources::ListSource;
 use serde_json::{Value, json};
 
 mod records_http;
+mod scan;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
