@@ -202,9 +202,13 @@ impl Live {
     /// Makes a generation current. Requests that hold the previous one finish on it.
     pub fn install(&self, generation: Generation) -> Arc<Generation> {
         let g = Arc::new(generation);
-        if let Ok(mut slot) = self.current.write() {
-            *slot = Some(g.clone());
-        }
+        let previous = match self.current.write() {
+            Ok(mut slot) => slot.replace(g.clone()),
+            Err(_) => None,
+        };
+        // Outside the lock: when no request holds the previous generation, dropping it frees
+        // and trims hundreds of megabytes, which must not stall requests waiting to read.
+        drop(previous);
         if let Ok(mut r) = self.refused.lock() {
             *r = None;
         }

@@ -279,8 +279,11 @@ enum KeysCommand {
     /// Create a key; it is printed once and stored only as a hash.
     Create {
         /// analyst (screening, lookups), reviewer (and alert decisions), admin (and list updates, keys).
-        #[arg(long, value_parser = parse_role)]
-        role: api::Role,
+        // A `String` like the binary's global `--role` (the acting user's role for the records
+        // commands), which shares the id `role`: with two types clap panics on every
+        // `keys create`.
+        #[arg(long, value_parser = role_word)]
+        role: String,
         /// A name for people, such as the client system.
         #[arg(long)]
         name: String,
@@ -298,6 +301,11 @@ fn parse_role(s: &str) -> Result<api::Role, String> {
     api::Role::parse(s).ok_or_else(|| "use analyst, reviewer or admin".into())
 }
 
+/// Checks a role word, keeping it as the text the global `--role` also reads.
+fn role_word(s: &str) -> Result<String, String> {
+    parse_role(s).map(|_| s.to_string())
+}
+
 /// Runs `interdict keys`.
 pub fn keys(
     ctx: anyhow::Result<app::Context>,
@@ -311,6 +319,7 @@ pub fn keys(
     };
     match args.command {
         KeysCommand::Create { role, name } => {
+            let role = parse_role(&role).map_err(anyhow::Error::msg)?;
             let k = app::keys::create(&ctx, &name, role)?;
             if json {
                 print(&k)?;
@@ -367,5 +376,58 @@ mod erased {
         fn json(&self) -> serde_json::Result<String> {
             serde_json::to_string_pretty(self)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    /// The binary's shape: a global `--role` (a `String`, the acting user's role) beside the
+    /// `keys` subcommand, whose `create --role` shares the id.
+    #[derive(Debug, Parser)]
+    struct Bin {
+        #[arg(long, global = true, default_value = "analyst")]
+        role: String,
+        #[command(subcommand)]
+        command: Cmd,
+    }
+
+    #[derive(Debug, clap::Subcommand)]
+    enum Cmd {
+        Keys(super::KeysArgs),
+    }
+
+    #[test]
+    fn keys_create_parses_beside_the_global_role() {
+        let b = Bin::try_parse_from([
+            "interdict",
+            "keys",
+            "create",
+            "--role",
+            "admin",
+            "--name",
+            "ops",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let Cmd::Keys(k) = b.command;
+        match k.command {
+            super::KeysCommand::Create { role, name } => {
+                assert_eq!((role.as_str(), name.as_str()), ("admin", "ops"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            Bin::try_parse_from([
+                "interdict",
+                "keys",
+                "create",
+                "--role",
+                "boss",
+                "--name",
+                "x"
+            ])
+            .is_err()
+        );
     }
 }
