@@ -547,15 +547,28 @@ impl Screener {
                     last: win.last - 1,
                 });
             }
-            let wide = ScreenConfig {
+            // A probe without explanations first: most marked windows in ordinary text name
+            // no listed party, and the explanation is the costly part of a screening.
+            let text = span_text(seg, toks, win);
+            let probe_cfg = ScreenConfig {
                 floor: FLOOR.min(screen_cfg.threshold),
+                limit: 1,
                 ..screen_cfg
             };
-            let all = self.screen(&Query::name(span_text(seg, toks, win)), &wide);
-            let found = self.supported(all.clone(), &screen_cfg);
+            let Some(probe) = self
+                .screen_unexplained(&Query::name(text), &probe_cfg)
+                .pop()
+            else {
+                continue;
+            };
+            let found = if probe.score >= screen_cfg.threshold {
+                self.screen_span(seg, toks, win, &screen_cfg)
+            } else {
+                Vec::new()
+            };
             let best = if !found.is_empty() {
                 Some((win, found))
-            } else if let Some(top) = all.first()
+            } else if let Some(top) = self.screen(&Query::name(text), &probe_cfg).first()
                 && let span = self.trim(seg, toks, win, top)
                 && span != win
                 && let again = self.screen_span(seg, toks, span, &screen_cfg)
