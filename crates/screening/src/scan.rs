@@ -349,6 +349,10 @@ fn han_key(chars: &str) -> u64 {
 /// is about (see `screen_region`).
 const FLOOR: f64 = 0.5;
 
+/// The lowest best-candidate score of a window of three tokens or more at which the window is
+/// cut to its candidate's words, or without its edge words, and screened again.
+const RETRY: f64 = 0.65;
+
 /// The text of a span of tokens, from the first token's start to the last one's end.
 fn span_text<'a>(seg: &'a str, toks: &[Tok], span: Region) -> &'a str {
     seg.get(toks[span.first].from..toks[span.last].to)
@@ -566,8 +570,14 @@ impl Screener {
             } else {
                 Vec::new()
             };
+            // Cutting a window to its name pays only where words around a name can have
+            // pulled a close candidate below the threshold: windows of three tokens or more
+            // whose best candidate is close.
+            let retry = win.last >= win.first + 2 && probe.score >= RETRY;
             let best = if !found.is_empty() {
                 Some((win, found))
+            } else if !retry {
+                None
             } else if let Some(top) = self.screen(&Query::name(text), &probe_cfg).first()
                 && let span = self.trim(seg, toks, win, top)
                 && span != win
