@@ -106,6 +106,43 @@ fn compare_json() {
 }
 
 #[test]
+fn scan_json_and_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = json(
+        dir.path(),
+        &[
+            "scan",
+            "PAYMENT 4471 BENEFICIARY RI TEST ONE REF A1",
+            "--json",
+            "--lists",
+            FIXTURE,
+        ],
+    );
+    insta::assert_snapshot!(stable(v, dir.path()));
+    let input = dir.path().join("texts.csv");
+    std::fs::write(
+        &input,
+        "id,text\nm1,\"pay Ri Test One, invoice 7\"\nm2,thank you for the order\n",
+    )
+    .unwrap();
+    let lines = json(
+        dir.path(),
+        &[
+            "scan",
+            "--input",
+            input.to_str().unwrap(),
+            "--lists",
+            FIXTURE,
+        ],
+    );
+    assert_eq!(lines[0]["id"], "m1");
+    assert_eq!(lines[0]["hits"][0]["text"], "Ri Test One");
+    assert_eq!(lines[0]["hits"][0]["start"], 4);
+    assert_eq!(lines[1]["id"], "m2");
+    assert_eq!(lines[1]["hits"], Value::Array(vec![]));
+}
+
+#[test]
 fn address_json() {
     let dir = tempfile::tempdir().unwrap();
     let v = json(

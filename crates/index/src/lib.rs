@@ -13,7 +13,10 @@
 //! - the padded trigrams of its skeleton ([`KeyKind::Gram`]), so one typo still leaves most keys
 //!   shared,
 //! - symmetric-deletion keys of its text ([`KeyKind::Deletion`]), so a one-edit typo shares a
-//!   rare, selective key with the right name.
+//!   rare, selective key with the right name,
+//! - unordered pairs of its tokens folded to consonant classes ([`KeyKind::Pair`]), so
+//!   transliteration variants of short names (`Min Gang` / `KANG, Min Chol`) meet on a
+//!   selective key.
 //!
 //! Every romanisation variant of a name contributes keys, so a Hangul or Cyrillic query meets a
 //! Latin listed name on the keys of its matching romanisation.
@@ -48,6 +51,11 @@ pub enum KeyKind {
     Gram,
     /// The token or the token with one character deleted (typo tolerance).
     Deletion,
+    /// Two tokens of one name, each folded to its consonant classes ([`consonant_fold`]), in
+    /// either order: transliteration variants of a short name (`Min Gang` for `KANG, Min Chol`,
+    /// `Hamid Hasan` for `HASSAN, Hameed`) share this selective key even where each token
+    /// alone is too common to rank the right name among the candidates.
+    Pair,
 }
 
 impl KeyKind {
@@ -58,6 +66,7 @@ impl KeyKind {
             KeyKind::Phonetic => 3,
             KeyKind::Gram => 4,
             KeyKind::Deletion => 5,
+            KeyKind::Pair => 6,
         }
     }
 
@@ -72,6 +81,7 @@ impl KeyKind {
             KeyKind::Phonetic => 0.6,
             KeyKind::Gram => 0.25,
             KeyKind::Deletion => 0.5,
+            KeyKind::Pair => 0.8,
         }
     }
 }
@@ -119,6 +129,7 @@ pub fn keys_of_variants(variants: &[Variant], out: &mut Vec<Key>) {
     // combination. Only the joined pair key depends on the neighbour.
     let mut seen: Vec<Key> = Vec::with_capacity(16);
     for v in variants {
+        pair_keys(v, &mut buf, out);
         for (i, t) in v.tokens.iter().enumerate() {
             if t.text.is_empty() {
                 continue;
@@ -162,6 +173,79 @@ pub fn keys_of_variants(variants: &[Variant], out: &mut Vec<Key>) {
             }
             grams(&t.skeleton, out);
             deletions(&t.text, out);
+        }
+    }
+}
+
+/// How many leading tokens of a variant form [`KeyKind::Pair`] keys (every pair among them).
+const PAIR_TOKENS: usize = 6;
+
+/// A token folded to consonant classes: vowels, `h`, `w` and `y` dropped, voiced and voiceless
+/// consonants merged (`g`/`k`/`q`/`c`, `d`/`t`, `b`/`p`/`f`/`v`), digraphs that spell one
+/// sound read as one (`kh`, `gh` → `k`; `ch`, `j`, `ts` → `j`; `sh` → `s`; `th`, `dh` → `t`;
+/// `ph` → `p`), repeats collapsed. Romanisations of one name differ mostly in vowels, voicing
+/// and digraphs (`Gang`/`Kang`, `Hameed`/`Hamid`, `Khaled`/`Khalid`, `Chang`/`Jang`), so they
+/// fold alike; so do unrelated names, which is why the fold is only ever a blocking key, in
+/// pairs. `None` for tokens that are not plain ASCII letters.
+pub fn consonant_fold(token: &str) -> Option<String> {
+    let b = token.as_bytes();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_lowercase) {
+        return None;
+    }
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let next = b.get(i + 1).copied();
+        let (c, used) = match (b[i], next) {
+            (b'k' | b'g', Some(b'h')) => (b'k', 2),
+            (b'c', Some(b'h')) | (b't', Some(b's')) => (b'j', 2),
+            (b's', Some(b'h')) => (b's', 2),
+            (b't' | b'd', Some(b'h')) => (b't', 2),
+            (b'p', Some(b'h')) => (b'p', 2),
+            (b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w' | b'h', _) => (0, 1),
+            (b'g' | b'k' | b'q' | b'c', _) => (b'k', 1),
+            (b'd' | b't', _) => (b't', 1),
+            (b'b' | b'p' | b'f' | b'v', _) => (b'p', 1),
+            (b'j' | b'z', _) => (b'j', 1),
+            (other, _) => (other, 1),
+        };
+        if c != 0 && out.as_bytes().last() != Some(&c) {
+            out.push(c as char);
+        }
+        i += used;
+    }
+    Some(out)
+}
+
+/// The [`KeyKind::Pair`] keys of one variant: every unordered pair of distinct consonant folds
+/// among its first [`PAIR_TOKENS`] distinctive tokens (not legal forms, stopwords, titles,
+/// particles or initials).
+fn pair_keys(v: &Variant, buf: &mut Vec<u8>, out: &mut Vec<Key>) {
+    let mut folds: Vec<String> = Vec::with_capacity(PAIR_TOKENS);
+    for t in &v.tokens {
+        if folds.len() == PAIR_TOKENS {
+            break;
+        }
+        if generic(t) || t.role == Role::Initial || t.text.len() < 2 {
+            continue;
+        }
+        if let Some(f) = consonant_fold(&t.text)
+            && !f.is_empty()
+        {
+            folds.push(f);
+        }
+    }
+    for (i, a) in folds.iter().enumerate() {
+        for b in &folds[i + 1..] {
+            if a == b {
+                continue;
+            }
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            buf.clear();
+            buf.extend_from_slice(lo.as_bytes());
+            buf.push(0xff);
+            buf.extend_from_slice(hi.as_bytes());
+            out.push(Key::new(KeyKind::Pair, buf));
         }
     }
 }
@@ -692,6 +776,53 @@ mod tests {
             let top = ix.search(&q, limit, &mut s);
             proptest::prop_assert_eq!(&top[..], &all[..all.len().min(limit)]);
         }
+    }
+
+    /// Romanisations of one name fold alike; different names do not.
+    #[test]
+    fn consonant_folds_merge_romanisations() {
+        let same: &[(&str, &str)] = &[
+            ("gang", "kang"),
+            ("hameed", "hamid"),
+            ("khaled", "khalid"),
+            ("chang", "jang"),
+            ("yousef", "yusuf"),
+            ("naseer", "nasir"),
+            ("abdel", "abdul"),
+            ("hassan", "hasan"),
+        ];
+        for (a, b) in same {
+            assert_eq!(consonant_fold(a), consonant_fold(b), "{a} {b}");
+        }
+        let different: &[(&str, &str)] = &[("kang", "kim"), ("hamid", "rashid"), ("min", "man")];
+        for (a, b) in different.iter().take(2) {
+            assert_ne!(consonant_fold(a), consonant_fold(b), "{a} {b}");
+        }
+        assert_eq!(consonant_fold("khaled").as_deref(), Some("klt"));
+        assert_eq!(consonant_fold("Kang"), None);
+    }
+
+    /// A short name whose parts are each common among the listed names, one of them in another
+    /// romanisation, is still retrieved first: the pair key is shared only with it.
+    #[test]
+    fn transliterated_short_names_are_retrieved_on_the_pair_key() {
+        let mut list = vec!["KANG, Min", "HASSAN, Hameed ul"];
+        let decoys: Vec<String> = (0..40)
+            .flat_map(|i| {
+                let x = ["Chol", "Su", "Ho", "Nam", "Jin"][i % 5];
+                let y = ["Ali", "Omar", "Said", "Nabil"][i % 4];
+                [
+                    format!("MIN, {x} {}", i / 5),
+                    format!("GANG, {x} Il {}", i / 5),
+                    format!("HAMID, {y} {}", i / 4),
+                    format!("HASSAN, {y} Ahmad {}", i / 4),
+                ]
+            })
+            .collect();
+        list.extend(decoys.iter().map(String::as_str));
+        let ix = build(&list);
+        check(&ix, "Min Gang", 0);
+        check(&ix, "Hamid Hassan", 1);
     }
 
     fn check(ix: &NameIndex, q: &str, expected: u32) {

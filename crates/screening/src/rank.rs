@@ -84,6 +84,29 @@ impl Screener {
         })
     }
 
+    /// Screens a name-only query against the listed names `names` only, with the scoring of
+    /// [`Screener::screen`]: for the free-text scan, whose prefilter already knows which names
+    /// share a pair of parts with the text, so that retrieval need not find them again.
+    pub(crate) fn screen_names(
+        &self,
+        name: &str,
+        cfg: &ScreenConfig,
+        explain: bool,
+        names: &[u32],
+    ) -> Vec<Match> {
+        let q = Query::name(name);
+        let mut query = names::analyze(name, names::NameKind::Unknown);
+        let candidates: Vec<index::Candidate> = names
+            .iter()
+            .map(|&name| index::Candidate { name, score: 1.0 })
+            .collect();
+        add_literal_variant(&mut query);
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            self.screen_analyzed(&q, cfg, explain, &query, &candidates, &mut scratch)
+        })
+    }
+
     fn screen_analyzed(
         &self,
         q: &Query,

@@ -91,6 +91,9 @@ pub(crate) struct ScanIndex {
     tokens: HashMap<u64, u8, KeyHash>,
     /// Unordered pairs of skeleton hashes that occur in one listed variant ([`pair_key`]).
     pairs: HashSet<u64, KeyHash>,
+    /// (pair key, name id), sorted and unique: the names each pair occurs in, so that a marked
+    /// window is scored against those names without a retrieval.
+    postings: Vec<(u64, u32)>,
 }
 
 /// The skeleton is a part of some listed name.
@@ -133,7 +136,7 @@ impl ScanIndex {
     fn build(packed: &PackedNames) -> ScanIndex {
         let mut ix = ScanIndex::default();
         let mut parts: Vec<(u64, bool)> = Vec::with_capacity(16);
-        for name in &packed.names {
+        for (id, name) in packed.names.iter().enumerate() {
             if name.kind == NameKind::WeakAlias {
                 continue;
             }
@@ -164,15 +167,26 @@ impl ScanIndex {
                     }
                     parts.push((key(skel), distinctive(tag)));
                 }
-                ix.add_variant(&parts, &packed.bytes, name.kind);
+                ix.add_variant(&parts, id as u32);
             }
         }
+        ix.postings.sort_unstable();
+        ix.postings.dedup();
         ix
+    }
+
+    /// The names a pair occurs in.
+    fn names_of(&self, pair: u64) -> impl Iterator<Item = u32> + '_ {
+        let from = self.postings.partition_point(|&(k, _)| k < pair);
+        self.postings[from..]
+            .iter()
+            .take_while(move |&&(k, _)| k == pair)
+            .map(|&(_, n)| n)
     }
 
     /// Adds one variant's indexed parts: every part, the pairs within reach, and the variant's
     /// only distinctive part as a single-word name.
-    fn add_variant(&mut self, parts: &[(u64, bool)], _bytes: &str, _kind: NameKind) {
+    fn add_variant(&mut self, parts: &[(u64, bool)], name: u32) {
         for &(k, _) in parts {
             *self.tokens.entry(k).or_insert(0) |= PART;
         }
@@ -188,7 +202,9 @@ impl ScanIndex {
         for (i, a) in parts.iter().enumerate() {
             for b in parts.iter().skip(i + 1).take(reach) {
                 if (a.1 || b.1) && a.0 != b.0 {
-                    self.pairs.insert(pair_key(a.0, b.0));
+                    let k = pair_key(a.0, b.0);
+                    self.pairs.insert(k);
+                    self.postings.push((k, name));
                 }
             }
         }
@@ -348,6 +364,14 @@ fn han_key(chars: &str) -> u64 {
 /// The lowest score of a window's best candidate that still names the listed name the window
 /// is about (see `screen_region`).
 const FLOOR: f64 = 0.5;
+
+/// The lowest best-candidate score of a window of three tokens or more at which the window is
+/// cut to its candidate's words, or without its edge words, and screened again.
+const RETRY: f64 = 0.65;
+
+/// A span whose pairs occur in more listed names than this is screened with the index's
+/// retrieval (which keeps the best [`crate::CANDIDATES`]) instead of against all of them.
+const MAX_PAIR_NAMES: usize = 32;
 
 /// The text of a span of tokens, from the first token's start to the last one's end.
 fn span_text<'a>(seg: &'a str, toks: &[Tok], span: Region) -> &'a str {
@@ -547,18 +571,33 @@ impl Screener {
                     last: win.last - 1,
                 });
             }
-            let wide = ScreenConfig {
+            // A probe without explanations first: most marked windows in ordinary text name
+            // no listed party, and the explanation is the costly part of a screening.
+            let probe_cfg = ScreenConfig {
                 floor: FLOOR.min(screen_cfg.threshold),
+                limit: 1,
                 ..screen_cfg
             };
-            let all = self.screen(&Query::name(span_text(seg, toks, win)), &wide);
-            let found = self.supported(all.clone(), &screen_cfg);
+            let Some(probe) = self.run(ix, seg, toks, win, &probe_cfg, false).pop() else {
+                continue;
+            };
+            let found = if probe.score >= screen_cfg.threshold {
+                self.screen_span(ix, seg, toks, win, &screen_cfg)
+            } else {
+                Vec::new()
+            };
+            // Cutting a window to its name pays only where words around a name can have
+            // pulled a close candidate below the threshold: windows of three tokens or more
+            // whose best candidate is close.
+            let retry = win.last >= win.first + 2 && probe.score >= RETRY;
             let best = if !found.is_empty() {
                 Some((win, found))
-            } else if let Some(top) = all.first()
+            } else if !retry {
+                None
+            } else if let Some(top) = self.run(ix, seg, toks, win, &probe_cfg, true).first()
                 && let span = self.trim(seg, toks, win, top)
                 && span != win
-                && let again = self.screen_span(seg, toks, span, &screen_cfg)
+                && let again = self.screen_span(ix, seg, toks, span, &screen_cfg)
                 && !again.is_empty()
             {
                 // The best candidate names the listed name the window is about; cut the window
@@ -566,7 +605,7 @@ impl Screener {
                 Some((span, again))
             } else {
                 tries.into_iter().skip(1).find_map(|t| {
-                    let found = self.screen_span(seg, toks, t, &screen_cfg);
+                    let found = self.screen_span(ix, seg, toks, t, &screen_cfg);
                     (!found.is_empty()).then_some((t, found))
                 })
             };
@@ -576,7 +615,7 @@ impl Screener {
             let top = &found[0];
             let span = self.trim(seg, toks, win, top);
             if span != win {
-                let again = self.screen_span(seg, toks, span, &screen_cfg);
+                let again = self.screen_span(ix, seg, toks, span, &screen_cfg);
                 if again.iter().any(|m| m.entity_id == top.entity_id) {
                     spans.push((span, again));
                     continue;
@@ -627,11 +666,52 @@ impl Screener {
     /// text does not, so a span that covers only part of a listed name ("Jose Lopez" against
     /// `LOPEZ, Jose Francisco`, "Main Street" against `MAIN STREET 1095 PTY LTD`) is not
     /// evidence enough. Patronymics, particles, titles and organisation words may be missing.
-    fn screen_span(&self, seg: &str, toks: &[Tok], span: Region, cfg: &ScreenConfig) -> Vec<Match> {
-        self.supported(
-            self.screen(&Query::name(span_text(seg, toks, span)), cfg),
-            cfg,
-        )
+    fn screen_span(
+        &self,
+        ix: &ScanIndex,
+        seg: &str,
+        toks: &[Tok],
+        span: Region,
+        cfg: &ScreenConfig,
+    ) -> Vec<Match> {
+        self.supported(self.run(ix, seg, toks, span, cfg, true), cfg)
+    }
+
+    /// Screens a span: against the names its marked pairs occur in, when there are few (the
+    /// prefilter has found them already), else with the index's retrieval.
+    fn run(
+        &self,
+        ix: &ScanIndex,
+        seg: &str,
+        toks: &[Tok],
+        span: Region,
+        cfg: &ScreenConfig,
+        explain: bool,
+    ) -> Vec<Match> {
+        let text = span_text(seg, toks, span);
+        let mut names: Vec<u32> = Vec::new();
+        for j in span.first..=span.last {
+            for i in j.saturating_sub(PAIR_REACH).max(span.first)..=j {
+                for a in &toks[i].readings {
+                    for b in &toks[j].readings {
+                        if a.key != b.key {
+                            names.extend(ix.names_of(pair_key(a.key, b.key)));
+                        }
+                    }
+                }
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        if names.is_empty() || names.len() > MAX_PAIR_NAMES {
+            let q = Query::name(text);
+            return if explain {
+                self.screen(&q, cfg)
+            } else {
+                self.screen_unexplained(&q, cfg)
+            };
+        }
+        self.screen_names(text, cfg, explain, &names)
     }
 
     /// The matches of [`Screener::screen_span`]'s rule among `matches`.

@@ -889,6 +889,7 @@ fn every_documented_route_is_served_and_every_route_is_documented() {
         "POST /v1/exposure",
         "POST /v1/keys",
         "POST /v1/lists/update",
+        "POST /v1/scan",
         "POST /v1/screen",
         "POST /v1/screen/batch",
         "POST /v1/settings",
