@@ -9,8 +9,8 @@
 //! Listed entities are synthetic (`screening::synthetic`, FtM JSON lines imported as the
 //! `opensanctions` list); the update changes the first half of `--delta` entities (an alias
 //! added) and adds the other half, so the delta re-screen sees exactly `--delta` entities.
-//! `--list FILE [--update FILE]` uses real list files instead. Subjects are synthetic names, a
-//! tenth of them copies of listed names so that screening finds hits. Steps: import; full
+//! `--list FILE [--update FILE]` uses real list files instead. Subjects are synthetic names,
+//! one in `--hit-every` (100) a copy of a listed name so that screening finds hits. Steps: import; full
 //! re-screen; the subject index (built once per subject change, cached); list update and the
 //! delta re-screen; four-eyes decisions (propose + approve, each with its audit records);
 //! screening evidence; filler audit records up to `--audit`; `audit verify`.
@@ -77,13 +77,31 @@ async fn run() -> anyhow::Result<()> {
             .collect()
     };
     let names = screening::synthetic::entities(n, 7);
+    let hit_every = num("--hit-every", 100).max(1);
     let subjects: Vec<SubjectInput> = names
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let name = match (i % 10, listed.get(i % listed.len().max(1))) {
+            // One subject in `--hit-every` carries a listed name (a hit); the others carry
+            // synthetic names with every token reversed, plausible strings that the listed
+            // names (drawn from the same pools) do not match, so alerts stay at a realistic
+            // rate instead of most subjects hitting a common synthetic name.
+            let name = match (
+                i % hit_every,
+                listed.get((i / hit_every) % listed.len().max(1)),
+            ) {
                 (0, Some(l)) => l.clone(),
-                _ => e.names.first().map(|n| n.full.clone()).unwrap_or_default(),
+                _ => e
+                    .names
+                    .first()
+                    .map(|n| {
+                        n.full
+                            .split_whitespace()
+                            .map(|t| t.chars().rev().collect::<String>())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .unwrap_or_default(),
             };
             SubjectInput {
                 external_ref: format!("c{i:08}"),

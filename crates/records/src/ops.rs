@@ -875,28 +875,41 @@ impl Db {
         for c in &checkpoints {
             want.entry(c.seq).or_default().push(c.hash.clone());
         }
+        // Each page is hashed on a blocking thread while the next one is read, so reading
+        // (row decoding) and hashing use both cores.
+        let want = std::sync::Arc::new(want);
         let mut v = Verifier::default();
-        let mut after = 0;
-        loop {
-            let page = self.audit_page(after, 20_000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            for r in &page {
-                if !v.push(r) {
-                    break;
+        let mut page = self.audit_page(0, 20_000).await?;
+        while let Some(last) = page.last().map(|r| r.seq) {
+            let want2 = want.clone();
+            let check = tokio::task::spawn_blocking(move || {
+                let mut differs = None;
+                for r in &page {
+                    if !v.push(r) {
+                        break;
+                    }
+                    if let Some(hashes) = want2.get(&r.seq)
+                        && hashes.iter().any(|h| h != &r.hash)
+                    {
+                        differs.get_or_insert((
+                            r.seq,
+                            format!("record {} differs from the signed checkpoint", r.seq),
+                        ));
+                    }
                 }
-                if let Some(hashes) = want.get(&r.seq)
-                    && hashes.iter().any(|h| h != &r.hash)
-                {
-                    bad.get_or_insert((
-                        r.seq,
-                        format!("record {} differs from the signed checkpoint", r.seq),
-                    ));
-                }
+                (v, differs)
+            });
+            let (next, checked) = tokio::join!(self.audit_page(last, 20_000), check);
+            let (checked_v, differs) = checked
+                .map_err(|e| Error::Invalid(format!("the verification worker failed: {e}")))?;
+            v = checked_v;
+            if bad.is_none() {
+                bad = differs;
             }
             if v.broken.is_some() {
                 break;
             }
+            page = next?;
         }
         let verified = v.verified();
         let (first_broken, problem) = if let Some(b) = v.broken.clone() {

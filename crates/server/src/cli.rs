@@ -91,7 +91,7 @@ pub struct ServeArgs {
     /// records.db in the data directory; on by itself with --database or an existing records.db.
     #[arg(long)]
     pub records: bool,
-    /// POST every new alert to this URL (repeatable), signed with --webhook-secret-file.
+    /// POST every new alert to this URL (repeatable), signed with --webhook-secret-file; implies --records.
     #[arg(long, value_name = "URL", requires = "webhook_secret_file")]
     pub webhook: Vec<String>,
     /// The file holding the webhook signing secret (HMAC-SHA256 of the body).
@@ -122,7 +122,10 @@ fn records_config(
     database: Option<String>,
     args: &ServeArgs,
 ) -> anyhow::Result<Option<crate::records_api::RecordsConfig>> {
-    if !args.records && !app::evidence::records_configured(ctx, database.as_deref()) {
+    if !args.records
+        && args.webhook.is_empty()
+        && !app::evidence::records_configured(ctx, database.as_deref())
+    {
         return Ok(None);
     }
     let webhook_secret = match &args.webhook_secret_file {
