@@ -19,16 +19,6 @@ use crate::{AppError, Observer, Result, Unit};
 /// before the next starts.
 const CHUNK: usize = 2048;
 
-/// Parses a scan threshold: a number between 0 and 1.
-pub fn parse_threshold(s: &str) -> std::result::Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(t) if (0.0..=1.0).contains(&t) => Ok(t),
-        _ => Err(format!(
-            "the threshold must be a number between 0 and 1, not {s:?}"
-        )),
-    }
-}
-
 /// The scan configuration: the engine's defaults, with `threshold` when given.
 pub fn config(threshold: Option<f64>) -> ScanConfig {
     let mut cfg = ScanConfig::default();

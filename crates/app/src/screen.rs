@@ -467,6 +467,16 @@ fn rows_done(path: &Path, input: &Path, queries: &[BatchQuery]) -> Result<usize>
     Ok(done.len())
 }
 
+/// Parses a score given on a command line or in a query string (a threshold or a floor): a
+/// number between 0 and 1, so that a typo such as `80` is refused rather than alerting on
+/// nothing.
+pub fn parse_score(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if (0.0..=1.0).contains(&t) => Ok(t),
+        _ => Err(format!("a score must be a number between 0 and 1, not {s:?}")),
+    }
+}
+
 /// Where a batch writes its JSON lines.
 pub enum Sink<'a> {
     /// A file: refused if it exists unless resuming or overwriting.

@@ -29,7 +29,7 @@ pub struct ScanArgs {
     #[arg(long, num_args = 1.., value_name = "PATH")]
     lists: Vec<PathBuf>,
     /// The score a span must reach to be reported [default: the engine's threshold].
-    #[arg(long, value_name = "T", value_parser = app::scan::parse_threshold)]
+    #[arg(long, value_name = "T", value_parser = app::screen::parse_score)]
     threshold: Option<f64>,
     /// Exit with status 1 when any text has a hit.
     #[arg(long)]

@@ -87,13 +87,13 @@ pub struct ScreenOpts {
     #[arg(long, num_args = 1.., value_name = "PATH")]
     pub lists: Vec<PathBuf>,
     /// Alert threshold [default: the engine's, chosen on the evaluation set].
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = app::screen::parse_score)]
     pub threshold: Option<f64>,
     /// Scoring method.
     #[arg(long, value_enum, default_value_t = ModeArg::Default)]
     pub mode: ModeArg,
     /// Do not report matches scoring below this.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = 0.5, value_parser = app::screen::parse_score)]
     pub floor: f64,
     /// Report at most this many matches per query.
     #[arg(long, default_value_t = 10)]
@@ -101,24 +101,16 @@ pub struct ScreenOpts {
 }
 
 impl ScreenOpts {
-    /// The engine configuration.
-    pub fn config(&self) -> Result<ScreenConfig> {
-        let mut cfg = ScreenConfig {
+    /// The engine configuration (the scores were checked when the arguments were parsed).
+    pub fn config(&self) -> ScreenConfig {
+        let default = ScreenConfig::default();
+        ScreenConfig {
             mode: self.mode.into(),
             floor: self.floor,
             limit: self.limit,
-            ..ScreenConfig::default()
-        };
-        if let Some(t) = self.threshold {
-            if !(0.0..=1.0).contains(&t) {
-                bail!("--threshold must be between 0 and 1, not {t}");
-            }
-            cfg.threshold = t;
+            threshold: self.threshold.unwrap_or(default.threshold),
+            ..default
         }
-        if !(0.0..=1.0).contains(&cfg.floor) {
-            bail!("--floor must be between 0 and 1, not {}", cfg.floor);
-        }
-        Ok(cfg)
     }
 }
 
@@ -134,7 +126,7 @@ pub fn open_engine(global: &Global, lists: &[PathBuf]) -> Result<Engine> {
 
 /// Runs `interdict screen`.
 pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
-    let cfg = args.opts.config()?;
+    let cfg = args.opts.config();
     let rec = app::evidence::Recorder::for_cli(&global.context()?, global.database.as_deref())?;
     let actor = app::evidence::cli_actor(&global.user);
     let allow = args

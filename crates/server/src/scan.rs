@@ -43,7 +43,7 @@ pub async fn scan(
 ) -> Result<Response, ApiError> {
     let p = Params(query_pairs(raw.as_deref())?);
     let threshold = match p.one("threshold") {
-        Some(v) => Some(app::scan::parse_threshold(v).map_err(ApiError::bad_request)?),
+        Some(v) => Some(app::screen::parse_score(v).map_err(ApiError::bad_request)?),
         None => None,
     };
     let cfg = app::scan::config(threshold);
