@@ -15,6 +15,7 @@
 
 pub mod audit;
 mod ops;
+mod queue;
 pub mod testing;
 pub mod time;
 
@@ -28,6 +29,7 @@ pub use ops::{
     Evidence, Hit, RunState, SubjectRow, audit_out, parse_outcome_arg, parse_state_arg,
     signing_key, validate_subject,
 };
+pub use queue::{AllowRow, AuditFilter, QueueFilter, QueuePage, QueueRow, QueueSort, ScreeningRow};
 
 /// Errors of the records database.
 #[derive(Debug, thiserror::Error)]
@@ -129,16 +131,30 @@ pub enum Backend {
 /// The migrations of one backend, in order: (version, name, SQL).
 type Migrations = &'static [(i64, &'static str, &'static str)];
 
-const SQLITE_MIGRATIONS: Migrations = &[(
-    1,
-    "records",
-    include_str!("../migrations/sqlite/0001_records.sql"),
-)];
-const POSTGRES_MIGRATIONS: Migrations = &[(
-    1,
-    "records",
-    include_str!("../migrations/postgres/0001_records.sql"),
-)];
+const SQLITE_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "records",
+        include_str!("../migrations/sqlite/0001_records.sql"),
+    ),
+    (
+        2,
+        "workbench",
+        include_str!("../migrations/sqlite/0002_workbench.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "records",
+        include_str!("../migrations/postgres/0001_records.sql"),
+    ),
+    (
+        2,
+        "workbench",
+        include_str!("../migrations/postgres/0002_workbench.sql"),
+    ),
+];
 
 /// An open records database.
 #[derive(Debug, Clone)]

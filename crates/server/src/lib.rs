@@ -8,7 +8,9 @@
 //!   changes its base URL;
 //! - the native API ([`v1`]): `/v1/screen`, `/v1/screen/batch`, `/v1/addresses`,
 //!   `/v1/entities/{id}`, `/v1/lists`, `/v1/lists/diff`, `/v1/lists/update`, `/v1/keys`;
-//! - operations ([`system`]): `/healthz`, `/readyz`, `/metrics`, `/openapi.json`, `/docs`.
+//! - operations ([`system`]): `/healthz`, `/readyz`, `/metrics`, `/openapi.json`, `/docs`;
+//! - the reviewer's workbench ([`ui`]): server-rendered pages under `/ui`, signed in with a
+//!   session cookie instead of a key on every request.
 //!
 //! Every route passes [`guard::guard`] (request id, keys and roles, per-key limits, timeout,
 //! access log, metrics). Screening runs on the rayon pool ([`http::cpu`]), never on the async
@@ -20,6 +22,7 @@ pub mod guard;
 pub mod http;
 pub mod metrics;
 pub mod system;
+pub mod ui;
 pub mod v1;
 pub mod yente;
 
@@ -189,6 +192,7 @@ pub fn app(
         openapi_json,
     });
     let router = router
+        .nest("/ui", ui::router(ui::Ui::new(state.clone(), None)))
         .fallback(system::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

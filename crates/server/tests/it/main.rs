@@ -12,6 +12,10 @@ use app::live::Live;
 use app::sources::ListSource;
 use serde_json::{Value, json};
 
+mod browser;
+mod ui;
+mod webdriver;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("test_data")
