@@ -956,7 +956,7 @@ fn lists_page(
             return Err(UiError::bad_request("Choose two stored versions."));
         }
         let (o, n, d) = app::lists::diff_stored(ctx, &old, &new)?;
-        const SHOWN: usize = 200;
+        const SHOWN: usize = 50;
         let line = |id: &model::EntityId, caption: &str, fields: String| view::DiffLine {
             id: id.to_string(),
             caption: caption.to_string(),
