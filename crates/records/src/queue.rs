@@ -11,7 +11,7 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 
 use crate::ops::{ALERT_COLS, SUBJECT_COLS, alert_out, audit_row, subject_out};
-use crate::{Actor, Db, Error, Result, audit, col, time};
+use crate::{Actor, Backend, Db, Error, Result, audit, col, time};
 
 /// How the queue is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -198,13 +198,25 @@ impl Where {
 }
 
 /// The conditions of a queue filter; `with_state` leaves the state out for the counts.
-fn filter_where(f: &QueueFilter, with_state: bool) -> Where {
+fn filter_where(f: &QueueFilter, with_state: bool, backend: Backend) -> Where {
     let mut w = Where::default();
     if with_state && let Some(s) = &f.state {
         w.push("a.state = ?1", vec![Bind::Text(s.clone())]);
     }
     if let Some(l) = &f.list {
-        w.push("a.list_version LIKE ?1", vec![Bind::Text(format!("{l}@%"))]);
+        match backend {
+            // `list@…` as a range (`@` sorts just before `A` in SQLite's byte order), which
+            // an index serves; list ids hold no `@`.
+            Backend::Sqlite => w.push(
+                "a.list_version >= ?1 AND a.list_version < ?2",
+                vec![Bind::Text(format!("{l}@")), Bind::Text(format!("{l}A"))],
+            ),
+            // PostgreSQL's collation may ignore punctuation in comparisons, so only a pattern
+            // is exact there.
+            Backend::Postgres => {
+                w.push("a.list_version LIKE ?1", vec![Bind::Text(format!("{l}@%"))]);
+            }
+        }
     }
     if let Some(x) = f.min_score {
         w.push("a.score >= ?1", vec![Bind::Real(x)]);
@@ -281,7 +293,7 @@ impl Db {
         limit: i64,
     ) -> Result<QueuePage> {
         let limit = limit.clamp(1, 500);
-        let mut w = filter_where(filter, true);
+        let mut w = filter_where(filter, true, self.backend());
         if let Some(after) = after {
             let (score, id) = parse_after(sort, after)?;
             match sort {
@@ -326,7 +338,7 @@ impl Db {
     /// How many alerts match `filter` in each state (the filter's own state left out), in
     /// the order open, in review, escalated, closed.
     pub async fn queue_counts(&self, filter: &QueueFilter) -> Result<[(&'static str, i64); 4]> {
-        let w = filter_where(filter, false);
+        let w = filter_where(filter, false, self.backend());
         // The join costs a scan of subjects; only the subject kind needs it.
         let join = if filter.subject_kind.is_some() {
             " JOIN subjects s ON s.id = a.subject_id"

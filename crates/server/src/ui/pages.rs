@@ -308,7 +308,8 @@ pub async fn queue(
     let started = Instant::now();
     let page = db.queue(&filter, sort, after, size).await?;
     let counts = db.queue_counts(&filter).await?;
-    let lists = db.alert_lists().await?;
+    // The list choices come from the store, not from a scan of every alert.
+    let lists = stored_lists(&ui);
     let millis = format!("{:.1}", started.elapsed().as_secs_f64() * 1e3);
     let current_state = filter.state.clone().unwrap_or_default();
     let mut list_choices = vec![("", "Any list")];
@@ -380,6 +381,20 @@ fn assignment<'f>(s: &Session, f: &'f Form) -> (String, Option<&'f str>) {
         assignee,
         Some(f.get("due").trim()).filter(|d| !d.is_empty()),
     )
+}
+
+/// The ids of the lists with a stored version, sorted.
+fn stored_lists(ui: &Ui) -> Vec<String> {
+    let mut lists: Vec<String> = app::lists::snapshots(ui.ctx())
+        .map(|all| {
+            all.into_iter()
+                .map(|(m, _)| m.list.as_str().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    lists.sort();
+    lists.dedup();
+    lists
 }
 
 /// Assigns the checked alerts of the queue.

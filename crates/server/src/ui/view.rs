@@ -439,6 +439,14 @@ pub fn value_text(v: &Value) -> String {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(", "),
+        // A name reads as itself and its kind, not as its parts.
+        Value::Object(o) if o.get("full").is_some_and(Value::is_string) => {
+            let full = value_text(&o["full"]);
+            match o.get("kind").and_then(Value::as_str) {
+                Some(k) => format!("{full} ({})", k.replace('_', " ")),
+                None => full,
+            }
+        }
         Value::Object(o) => o
             .iter()
             .filter_map(|(k, v)| {
@@ -1061,5 +1069,12 @@ mod tests {
         assert_eq!(object_href("subject:3"), "/ui/subjects/3");
         assert_eq!(object_href("decision:4"), "");
         assert_eq!(object_href("import:x.csv"), "");
+        let name =
+            json!({"full": "CANO, Jhonny", "kind": "weak_alias", "parts": {"family": "CANO"}});
+        assert_eq!(value_text(&name), "CANO, Jhonny (weak alias)");
+        assert_eq!(
+            value_text(&json!({"city": "Cali", "country": "co"})),
+            "city: Cali; country: co"
+        );
     }
 }

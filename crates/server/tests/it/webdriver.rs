@@ -292,7 +292,8 @@ impl Browser {
         );
     }
 
-    /// Saves a PNG of the whole page (the window resized to the document's height first).
+    /// Saves a PNG of the page, up to 2,400 pixels of its height (the window is resized to the
+    /// document first).
     pub fn screenshot(&self, path: &Path) {
         let h = self
             .call(
@@ -304,7 +305,7 @@ impl Browser {
             )
             .as_u64()
             .unwrap_or(900)
-            .clamp(600, 6000);
+            .clamp(600, 2400);
         let w = self.call("GET", "/window/rect", None)["width"]
             .as_u64()
             .unwrap_or(1280);
