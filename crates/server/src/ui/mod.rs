@@ -138,7 +138,12 @@ impl Ui {
         let token = cookie(headers, SESSION_COOKIE)?;
         let mut s = self.sessions.lock().ok()?;
         let live = s.get_mut(&token)?;
-        if live.last_seen.elapsed() >= IDLE {
+        let revoked = self
+            .app
+            .keys
+            .as_ref()
+            .is_some_and(|ring| !ring.is_active(&live.key_id));
+        if revoked || live.last_seen.elapsed() >= IDLE {
             s.remove(&token);
             return None;
         }

@@ -269,6 +269,12 @@ fn sign_in_exchanges_a_key_for_a_strict_http_only_session_cookie() {
             .iter()
             .any(|c| c.starts_with("interdict_ui=") && c.contains("; Secure"))
     );
+    // Revoking the key ends its sessions.
+    let mut r = Client::new(&b.server.base);
+    r.sign_in(&b.rita);
+    assert_eq!(r.get("/ui/alerts").status, 200);
+    app::keys::revoke(b.server.state.live.context(), &b.rita).unwrap();
+    assert_eq!(r.get("/ui/alerts").status, 303);
     // Signing out ends the session on the server, not only in the browser.
     let old = c.cookies.clone();
     let csrf = q.csrf();
