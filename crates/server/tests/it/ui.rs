@@ -483,3 +483,66 @@ fn entity_lists_and_error_pages() {
     assert_eq!(c.get("/ui/entities/os:nobody").status, 404);
     assert_eq!(c.get("/ui/static/ui.css").status, 200);
 }
+
+#[test]
+fn escalation_and_comments_need_a_reason_and_a_token() {
+    let b = bench();
+    let mut c = Client::new(&b.server.base);
+    c.sign_in(&b.ann);
+    let id = alert_ids(&c.get("/ui/alerts").body)[0];
+    let page = c.get(&format!("/ui/alerts/{id}"));
+    let csrf = page.csrf();
+    // Without a reason the records layer refuses, and the page says why.
+    let r = c.post(
+        &format!("/ui/alerts/{id}/escalate"),
+        &[("csrf", &csrf), ("reason", " ")],
+    );
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("a reason is required"), "{}", r.body);
+    let r = c.post(
+        &format!("/ui/alerts/{id}/comment"),
+        &[("csrf", "stale"), ("text", "x")],
+    );
+    assert_eq!(r.status, 403);
+    let r = c.post(
+        &format!("/ui/alerts/{id}/escalate"),
+        &[("csrf", &csrf), ("reason", "possible vessel owner")],
+    );
+    assert_eq!(r.location, format!("/ui/alerts/{id}?done=escalated"));
+    let page = c.get(&format!("/ui/alerts/{id}"));
+    assert!(page.body.contains("id=\"alert-state\">Escalated</span>"));
+    assert!(
+        c.get("/ui/alerts?state=escalated")
+            .body
+            .contains("<span class=\"n\">1</span> Escalated")
+    );
+    assert!(
+        c.get("/ui/audit?action=alert.escalate")
+            .body
+            .contains("possible vessel owner")
+    );
+}
+
+#[test]
+fn without_keys_the_operator_names_themself() {
+    let (dir, ctx) = data_dir();
+    let live = Arc::new(Live::new(ctx, rule()));
+    live.load(&ListSource::Stored, &app::Silent)
+        .unwrap()
+        .unwrap();
+    let s = start(live, None, server::Config::default(), Some(dir));
+    let mut c = Client::new(&s.base);
+    let form = c.get("/ui/login");
+    assert!(form.body.contains("<label for=\"user\">User name</label>"));
+    let r = c.post("/ui/login", &[("csrf", &form.csrf()), ("user", "")]);
+    assert_eq!(r.status, 400);
+    let form = c.get("/ui/login");
+    let r = c.post("/ui/login", &[("csrf", &form.csrf()), ("user", "operator")]);
+    assert_eq!(r.status, 303);
+    let q = c.get("/ui/alerts");
+    assert!(
+        q.body
+            .contains("operator <span class=\"role\">admin</span>")
+    );
+    assert!(q.body.contains("No alert matches these filters."));
+}
