@@ -367,6 +367,7 @@ pub async fn queue(
             String::new()
         },
         millis,
+        back: queue_href(&q, &[]),
     };
     html(&page_view)
 }

@@ -160,6 +160,8 @@ pub struct QueuePage {
     pub first: String,
     /// The milliseconds the database took, for people tuning.
     pub millis: String,
+    /// This queue's URL without a page key, where bulk assignment returns.
+    pub back: String,
 }
 
 /// One aligned pair (or unmatched part) of the two names.
