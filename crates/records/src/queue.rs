@@ -206,8 +206,15 @@ fn filter_where(f: &QueueFilter, with_state: bool, backend: Backend) -> Where {
     }
     if let Some(l) = &f.list {
         match backend {
-            // `list@…` as a range (`@` sorts just before `A` in SQLite's byte order), which
-            // an index serves; list ids hold no `@`.
+            // `list@…` as a range (`@` sorts just before `A` in SQLite's byte order); list ids
+            // hold no `@`. The counts read it from the covering index `alerts_list`; the page
+            // must not (`+` keeps SQLite off that index), because walking the order's own index
+            // and stopping after one page beats sorting every alert of the list: 0.1 ms
+            // against 15 to 30 ms at 100,000 alerts.
+            Backend::Sqlite if with_state => w.push(
+                "+a.list_version >= ?1 AND +a.list_version < ?2",
+                vec![Bind::Text(format!("{l}@")), Bind::Text(format!("{l}A"))],
+            ),
             Backend::Sqlite => w.push(
                 "a.list_version >= ?1 AND a.list_version < ?2",
                 vec![Bind::Text(format!("{l}@")), Bind::Text(format!("{l}A"))],
