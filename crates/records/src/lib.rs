@@ -29,7 +29,9 @@ pub use ops::{
     Evidence, Hit, RunState, SubjectRow, audit_out, parse_outcome_arg, parse_state_arg,
     signing_key, validate_subject,
 };
-pub use queue::{AllowRow, AuditFilter, QueueFilter, QueuePage, QueueRow, QueueSort, ScreeningRow};
+pub use queue::{
+    AllowRow, AuditFilter, QueueFilter, QueuePage, QueueRow, QueueSort, SubjectScreening,
+};
 
 /// Errors of the records database.
 #[derive(Debug, thiserror::Error)]
@@ -138,9 +140,10 @@ const SQLITE_MIGRATIONS: Migrations = &[
         include_str!("../migrations/sqlite/0001_records.sql"),
     ),
     (
-        2,
+        // 2 is the screening-evidence outbox of the records branch.
+        3,
         "workbench",
-        include_str!("../migrations/sqlite/0002_workbench.sql"),
+        include_str!("../migrations/sqlite/0003_workbench.sql"),
     ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
@@ -150,9 +153,10 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         include_str!("../migrations/postgres/0001_records.sql"),
     ),
     (
-        2,
+        // 2 is the screening-evidence outbox of the records branch.
+        3,
         "workbench",
-        include_str!("../migrations/postgres/0002_workbench.sql"),
+        include_str!("../migrations/postgres/0003_workbench.sql"),
     ),
 ];
 

@@ -108,7 +108,7 @@ pub struct QueuePage {
 
 /// A screening of one subject, as the subject page lists it (the results are not read).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ScreeningRow {
+pub struct SubjectScreening {
     /// The evidence id.
     pub id: i64,
     /// `cli`, `api` or `monitor`.
@@ -409,7 +409,11 @@ impl Db {
     }
 
     /// The subject's screenings, newest first, at most `limit`.
-    pub async fn screenings_of(&self, subject_id: i64, limit: i64) -> Result<Vec<ScreeningRow>> {
+    pub async fn screenings_of(
+        &self,
+        subject_id: i64,
+        limit: i64,
+    ) -> Result<Vec<SubjectScreening>> {
         let rows = sqlx::query(
             "SELECT id, source, lists, engine, config_hash, actor, created_at FROM screenings \
              WHERE subject_id = $1 ORDER BY id DESC LIMIT $2",
@@ -420,7 +424,7 @@ impl Db {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(ScreeningRow {
+                Ok(SubjectScreening {
                     id: col(r, "id")?,
                     source: col(r, "source")?,
                     lists: col(r, "lists")?,

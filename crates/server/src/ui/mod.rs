@@ -308,6 +308,12 @@ impl From<records::Error> for UiError {
                 tracing::warn!(error = %e, "Records database failed for the workbench.");
                 return UiError::internal("The records database failed; see the server log.");
             }
+            // Refusals the records layer may add (the four-eyes rule on its own, say) read
+            // "not allowed: …".
+            #[allow(unreachable_patterns)]
+            _ if e.to_string().starts_with("not allowed") => StatusCode::FORBIDDEN,
+            #[allow(unreachable_patterns)]
+            _ => StatusCode::CONFLICT,
         };
         UiError::new(status, e.to_string())
     }
