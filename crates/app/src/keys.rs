@@ -177,6 +177,19 @@ impl KeyRing {
         })
     }
 
+    /// Whether the key with this public id exists and is not revoked (a session opened with a
+    /// key ends when the key is revoked).
+    pub fn is_active(&self, id: &str) -> bool {
+        self.refresh();
+        self.state
+            .read()
+            .map(|s| {
+                s.1.iter()
+                    .any(|r| r.info.id == id && r.info.revoked_at.is_none())
+            })
+            .unwrap_or(false)
+    }
+
     /// How many keys are not revoked.
     pub fn active(&self) -> usize {
         self.refresh();

@@ -16,6 +16,7 @@
 pub mod audit;
 mod evidence;
 mod ops;
+mod queue;
 pub mod testing;
 pub mod time;
 
@@ -29,6 +30,9 @@ pub use evidence::{OutboxItem, ScreeningBatch, ScreeningRow};
 pub use ops::{
     AlertFilter, CONFIGURABLE, Evidence, Hit, RunState, SubjectRow, audit_out, parse_outcome_arg,
     parse_state_arg, signing_key, validate_subject,
+};
+pub use queue::{
+    AllowRow, AuditFilter, QueueFilter, QueuePage, QueueRow, QueueSort, SubjectScreening,
 };
 
 /// Errors of the records database.
@@ -144,6 +148,9 @@ const SQLITE_MIGRATIONS: Migrations = &[
         2,
         "evidence_outbox",
         include_str!("../migrations/sqlite/0002_evidence_outbox.sql"),
+        3,
+        "workbench",
+        include_str!("../migrations/sqlite/0003_workbench.sql"),
     ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
@@ -156,6 +163,9 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         2,
         "evidence_outbox",
         include_str!("../migrations/postgres/0002_evidence_outbox.sql"),
+        3,
+        "workbench",
+        include_str!("../migrations/postgres/0003_workbench.sql"),
     ),
 ];
 

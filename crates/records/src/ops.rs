@@ -108,7 +108,7 @@ fn subject_json(s: &SubjectInput) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-fn subject_out(r: &AnyRow) -> Result<SubjectOut> {
+pub(crate) fn subject_out(r: &AnyRow) -> Result<SubjectOut> {
     let data: Option<String> = col(r, "data")?;
     Ok(SubjectOut {
         id: col(r, "id")?,
@@ -126,7 +126,7 @@ fn subject_out(r: &AnyRow) -> Result<SubjectOut> {
     })
 }
 
-const SUBJECT_COLS: &str = "id, external_ref, kind, status, blocked, version, data, data_hash, \
+pub(crate) const SUBJECT_COLS: &str = "id, external_ref, kind, status, blocked, version, data, data_hash, \
      removed_at, removed_reason, created_at, updated_at";
 
 fn state_str(s: AlertState) -> &'static str {
@@ -162,11 +162,11 @@ fn parse_outcome(s: &str) -> Outcome {
     }
 }
 
-const ALERT_COLS: &str = "a.id, a.subject_id, s.external_ref, a.entity_id, a.fingerprint, \
+pub(crate) const ALERT_COLS: &str = "a.id, a.subject_id, s.external_ref, a.entity_id, a.fingerprint, \
      a.list_version, a.score, a.state, a.reason, a.detail, a.assignee, a.due_at, a.resolution, \
      a.created_at, a.updated_at";
 
-fn alert_out(r: &AnyRow) -> Result<AlertOut> {
+pub(crate) fn alert_out(r: &AnyRow) -> Result<AlertOut> {
     let detail: Option<String> = col(r, "detail")?;
     let resolution: Option<String> = col(r, "resolution")?;
     Ok(AlertOut {
@@ -204,7 +204,7 @@ fn decision_out(r: &AnyRow) -> Result<DecisionOut> {
     })
 }
 
-fn audit_row(r: &AnyRow) -> Result<audit::Record> {
+pub(crate) fn audit_row(r: &AnyRow) -> Result<audit::Record> {
     Ok(audit::Record {
         seq: col(r, "seq")?,
         ts: col(r, "ts")?,

@@ -101,6 +101,8 @@ impl Limiter {
 pub fn required_role(route: &str) -> Option<api::Role> {
     match route {
         "/" | "/docs" | "/healthz" | "/readyz" | "/metrics" | "/openapi.json" => None,
+        // The workbench signs its users in with a session cookie and checks roles itself.
+        r if r == "/ui" || r.starts_with("/ui/") => None,
         "/v1/lists/update"
         | "/v1/keys"
         | "/v1/keys/{id}"
@@ -269,6 +271,8 @@ mod tests {
             Some(api::Role::Admin)
         );
         assert_eq!(required_role("unmatched"), Some(api::Role::Analyst));
+        assert_eq!(required_role("/ui/alerts/{id}"), None);
+        assert_eq!(required_role("/uix"), Some(api::Role::Analyst));
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //! - operations ([`system`]): `/healthz`, `/readyz`, `/metrics`, `/openapi.json`, `/docs`;
 //! - the compliance records ([`records_api`]): `/v1/customers`, `/v1/alerts`, `/v1/decisions`,
 //!   `/v1/audit`, when a records database is configured; every screening answer is then kept
-//!   as evidence, lists that change are re-screened, and new alerts go to webhooks.
+//!   as evidence, lists that change are re-screened, and new alerts go to webhooks;
+//! - the reviewer's workbench ([`ui`]): server-rendered pages under `/ui`, signed in with a
+//!   session cookie instead of a key on every request.
 //!
 //! Every route passes [`guard::guard`] (request id, keys and roles, per-key limits, timeout,
 //! access log, metrics). Screening runs on the rayon pool ([`http::cpu`]), never on the async
@@ -26,6 +28,7 @@ pub mod metrics;
 pub mod records_api;
 pub mod scan;
 pub mod system;
+pub mod ui;
 pub mod v1;
 pub mod yente;
 
@@ -214,7 +217,15 @@ pub fn app(
         openapi_json,
         records,
     });
+    // The workbench reads the database the records are kept in (`--database`), else the data
+    // directory's `records.db`.
+    let ui_database = state
+        .config
+        .records
+        .as_ref()
+        .and_then(|rc| rc.database.clone());
     let router = router
+        .nest("/ui", ui::router(ui::Ui::new(state.clone(), ui_database)))
         .fallback(system::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -14,6 +14,9 @@ use serde_json::{Value, json};
 
 mod records_http;
 mod scan;
+mod browser;
+mod ui;
+mod webdriver;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
