@@ -473,7 +473,9 @@ fn rows_done(path: &Path, input: &Path, queries: &[BatchQuery]) -> Result<usize>
 pub fn parse_score(s: &str) -> std::result::Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(t) if (0.0..=1.0).contains(&t) => Ok(t),
-        _ => Err(format!("a score must be a number between 0 and 1, not {s:?}")),
+        _ => Err(format!(
+            "a score must be a number between 0 and 1, not {s:?}"
+        )),
     }
 }
 
@@ -490,6 +492,26 @@ pub enum Sink<'a> {
     },
     /// A stream the front end owns (standard output).
     Writer(&'a mut dyn Write),
+}
+
+impl<'a> Sink<'a> {
+    /// The output file when one is given, else `writer`: what every batch command with an
+    /// optional `--output` needs.
+    pub fn file_or(
+        path: Option<&'a Path>,
+        resume: bool,
+        overwrite: bool,
+        writer: &'a mut dyn Write,
+    ) -> Sink<'a> {
+        match path {
+            Some(path) => Sink::File {
+                path,
+                resume,
+                overwrite,
+            },
+            None => Sink::Writer(writer),
+        }
+    }
 }
 
 /// How a batch is screened.

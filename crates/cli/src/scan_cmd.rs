@@ -42,14 +42,7 @@ pub fn run(global: &Global, args: ScanArgs) -> Result<ExitCode> {
     let engine = crate::screen_cmd::open_engine(global, &args.lists)?;
     let any = if let Some(input) = &args.input {
         let mut lock = std::io::BufWriter::new(std::io::stdout().lock());
-        let sink = match args.output.as_deref() {
-            Some(path) => Sink::File {
-                path,
-                resume: false,
-                overwrite: args.overwrite,
-            },
-            None => Sink::Writer(&mut lock),
-        };
+        let sink = Sink::file_or(args.output.as_deref(), false, args.overwrite, &mut lock);
         let summary = app::scan::batch(&engine, &cfg, input, sink, &Bars::default())?;
         eprintln!("{}", app::scan::summary_text(&summary));
         summary.with_hits > 0

@@ -103,13 +103,11 @@ pub struct ScreenOpts {
 impl ScreenOpts {
     /// The engine configuration (the scores were checked when the arguments were parsed).
     pub fn config(&self) -> ScreenConfig {
-        let default = ScreenConfig::default();
         ScreenConfig {
             mode: self.mode.into(),
             floor: self.floor,
             limit: self.limit,
-            threshold: self.threshold.unwrap_or(default.threshold),
-            ..default
+            threshold: self.threshold.unwrap_or(ScreenConfig::default().threshold),
         }
     }
 }
@@ -140,16 +138,13 @@ pub fn run(global: &Global, args: ScreenArgs) -> Result<ExitCode> {
         for w in engine.warnings() {
             eprintln!("warning: {}", w.message);
         }
-        let stdout = std::io::stdout();
-        let mut lock = std::io::BufWriter::new(stdout.lock());
-        let sink = match args.output.as_deref() {
-            Some(path) => Sink::File {
-                path,
-                resume: args.resume,
-                overwrite: args.overwrite,
-            },
-            None => Sink::Writer(&mut lock),
-        };
+        let mut lock = std::io::BufWriter::new(std::io::stdout().lock());
+        let sink = Sink::file_or(
+            args.output.as_deref(),
+            args.resume,
+            args.overwrite,
+            &mut lock,
+        );
         let opts = BatchOptions {
             explain: args.explain,
             allow: allow.as_ref(),

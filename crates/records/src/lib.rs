@@ -148,6 +148,8 @@ const SQLITE_MIGRATIONS: Migrations = &[
         2,
         "evidence_outbox",
         include_str!("../migrations/sqlite/0002_evidence_outbox.sql"),
+    ),
+    (
         3,
         "workbench",
         include_str!("../migrations/sqlite/0003_workbench.sql"),
@@ -163,6 +165,8 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         2,
         "evidence_outbox",
         include_str!("../migrations/postgres/0002_evidence_outbox.sql"),
+    ),
+    (
         3,
         "workbench",
         include_str!("../migrations/postgres/0003_workbench.sql"),

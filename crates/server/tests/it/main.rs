@@ -12,9 +12,9 @@ use app::live::Live;
 use app::sources::ListSource;
 use serde_json::{Value, json};
 
+mod browser;
 mod records_http;
 mod scan;
-mod browser;
 mod ui;
 mod webdriver;
 
