@@ -159,12 +159,18 @@ fn common_responses(openapi: &mut utoipa::openapi::OpenApi) {
             )
             .build()
     };
-    for item in openapi.paths.paths.values_mut() {
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        let records = records_api::is_records_path(path);
         for op in [&mut item.get, &mut item.post, &mut item.delete]
             .into_iter()
             .flatten()
         {
             let r = &mut op.responses.responses;
+            if records {
+                r.entry("404".into()).or_insert_with(|| {
+                    err("Not found, or this service keeps no compliance records").into()
+                });
+            }
             if op.security.is_some() {
                 for (code, d) in [
                     ("401", "No valid API key"),

@@ -6,7 +6,9 @@
 //! also approve or reject other users' proposals, verify and export the audit trail; admins
 //! also sign checkpoints (the guard checks the route, the records check the actor again). The
 //! user id of a key is its name, so the four-eyes rule holds between keys with different
-//! names. A records route answers 503 `records_unavailable` when the service keeps no records.
+//! names. A records route answers 404 `records_not_kept` when the service keeps no records (the
+//! resource does not exist on this service, as `/v1/exposure` without `--graph`). When it keeps
+//! them but the database cannot be opened, screenings are refused with 503 (fail closed).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -215,11 +217,25 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(settings))
 }
 
+/// True for the routes of this module, which answer 404 `records_not_kept` on a service that
+/// keeps no records (the OpenAPI document says so on each of them).
+pub fn is_records_path(path: &str) -> bool {
+    [
+        "/v1/customers",
+        "/v1/alerts",
+        "/v1/decisions",
+        "/v1/audit",
+        "/v1/settings",
+    ]
+    .iter()
+    .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+}
+
 fn need_records(st: &AppState) -> Result<&Records, ApiError> {
     st.records.as_deref().ok_or_else(|| {
         ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "records_unavailable",
+            StatusCode::NOT_FOUND,
+            "records_not_kept",
             "This service keeps no compliance records; start it with --records (or --database URL).",
         )
     })
