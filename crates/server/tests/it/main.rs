@@ -12,6 +12,7 @@ use app::live::Live;
 use app::sources::ListSource;
 use serde_json::{Value, json};
 
+mod a11y;
 mod browser;
 mod records_http;
 mod scan;

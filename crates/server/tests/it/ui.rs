@@ -18,7 +18,8 @@ pub struct Client {
     base: String,
     agent: ureq::Agent,
     cookies: Vec<(String, String)>,
-    extra: Vec<(String, String)>,
+    /// Headers sent with every request.
+    pub extra: Vec<(String, String)>,
 }
 
 /// An answer.

@@ -185,10 +185,16 @@ impl Browser {
     }
 
     fn script(&self, js: &str) -> Value {
+        self.execute(js, json!([]))
+    }
+
+    /// Runs a script in the page with `args` (a JSON array) and returns its value; a promise
+    /// the script returns is awaited, as W3C "Execute Script" says.
+    pub fn execute(&self, js: &str, args: Value) -> Value {
         self.call(
             "POST",
             "/execute/sync",
-            Some(json!({"script": js, "args": []})),
+            Some(json!({"script": js, "args": args})),
         )
     }
 
