@@ -30,13 +30,17 @@ use crate::view::EdgeInfo;
 
 /// The most paths one picture draws; the rest are counted in [`Drawing::omitted`].
 pub const MAX_PATHS: usize = 40;
-/// The most hops a drawn path may have; longer ones are counted in [`Drawing::omitted`].
-pub const MAX_HOPS: usize = 8;
+/// The most hops a drawn path may have, so that the picture keeps a readable size at the
+/// width of a screen; longer ones are counted in [`Drawing::omitted`] (a trace's path to the
+/// screened wallet is drawn up to [`MAX_FOCUS_HOPS`]).
+pub const MAX_HOPS: usize = 4;
+/// The most hops of a trace's path to the screened wallet that is still drawn.
+pub const MAX_FOCUS_HOPS: usize = 10;
 
-const NODE_W: f64 = 164.0;
+const NODE_W: f64 = 150.0;
 const NODE_H: f64 = 40.0;
-const ROW_H: f64 = 58.0;
-const COL_W: f64 = NODE_W + 116.0;
+const ROW_H: f64 = 56.0;
+const COL_W: f64 = NODE_W + 98.0;
 const MARGIN: f64 = 16.0;
 const TOP: f64 = 12.0;
 const RED: &str = "#b3261e";
@@ -358,7 +362,11 @@ impl Builder {
 }
 
 fn percent(share: f64) -> String {
-    format!("{:.1} %", share * 100.0)
+    if share > 0.0 && share < 0.0005 {
+        "< 0.1 %".into()
+    } else {
+        format!("{:.1} %", share * 100.0)
+    }
 }
 
 /// The picture of an exposure: the screened wallet, every listed counterparty and the dominant
@@ -405,7 +413,7 @@ pub fn exposure_drawing(r: &ExposureReport) -> Drawing {
         if hl {
             severe.push(format!(
                 "{} {} ({}, {} hop{})",
-                cp.label.category,
+                cp.label.category.replace('_', " "),
                 short_address(&cp.address),
                 percent(cp.share),
                 cp.path.len(),
@@ -452,7 +460,8 @@ pub fn trace_drawing(
     accounts.sort_by_key(|a| Some(a.address.as_str()) != focus);
     for a in accounts {
         let is_focus = Some(a.address.as_str()) == focus;
-        if a.path.is_empty() || a.path.len() > MAX_HOPS || drawn == MAX_PATHS {
+        let longest = if is_focus { MAX_FOCUS_HOPS } else { MAX_HOPS };
+        if a.path.is_empty() || a.path.len() > longest || drawn == MAX_PATHS {
             b.d.omitted += 1;
             continue;
         }
@@ -627,7 +636,7 @@ pub fn render(d: &Drawing, unit: &Unit, id: &str) -> String {
     let mut items = Vec::new();
     let (mut lx, mut ly) = (MARGIN, body_height + 18.0);
     for (text, colour, line) in &legend {
-        let w = 30.0 + 6.6 * text.chars().count() as f64 + 18.0;
+        let w = 30.0 + 6.6 * text.chars().count() as f64 + 14.0;
         if lx + w > width.max(480.0) && lx > MARGIN {
             lx = MARGIN;
             ly += 22.0;
@@ -778,8 +787,8 @@ pub fn render(d: &Drawing, unit: &Unit, id: &str) -> String {
             parts.push(n.detail.as_str());
         }
         let second = parts.join(" · ");
-        let second: String = if second.chars().count() > 26 {
-            second.chars().take(25).collect::<String>() + "…"
+        let second: String = if second.chars().count() > 24 {
+            second.chars().take(23).collect::<String>() + "…"
         } else {
             second
         };

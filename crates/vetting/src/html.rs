@@ -94,8 +94,28 @@ pub fn scoped_css(scope: &str) -> String {
 
 /// The report without its page: the counts per band, the index by band, the band filter and
 /// search box (the search needs [`SCRIPT`]), a card per subject with findings and a card per
-/// drawn cluster. The standalone report and the workbench's vetting page both show this.
+/// drawn cluster. The standalone report shows this.
 pub fn body(report: &Report) -> String {
+    let p = parts(report);
+    [p.overview, p.subjects, p.clusters, p.footnote].concat()
+}
+
+/// The sections of [`body`], for a page that shows them in another order (the workbench shows
+/// the clusters before the subject cards).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    /// The counts per band and the index by band.
+    pub overview: String,
+    /// The band filter, the search box and a card per subject with findings.
+    pub subjects: String,
+    /// A card per drawn cluster, with its picture and shared keys.
+    pub clusters: String,
+    /// What findings are for.
+    pub footnote: String,
+}
+
+/// The report's sections (see [`body`]).
+pub fn parts(report: &Report) -> Parts {
     let names: std::collections::HashMap<&str, &str> = report
         .subjects
         .iter()
@@ -167,6 +187,7 @@ pub fn body(report: &Report) -> String {
         h.push_str("</ul></details>");
     }
     h.push_str("</nav>");
+    let subjects_at = h.len();
     let _ = write!(h, "<h2>Subjects with findings</h2>");
     h.push_str("<input type=\"radio\" name=\"f\" id=\"f-all\" checked hidden><input type=\"radio\" name=\"f\" id=\"f-blocked\" hidden><input type=\"radio\" name=\"f\" id=\"f-high\" hidden><input type=\"radio\" name=\"f\" id=\"f-review\" hidden><input type=\"radio\" name=\"f\" id=\"f-clear\" hidden>");
     h.push_str("<div class=\"card filter\">Show: <label for=\"f-all\">all</label><label for=\"f-blocked\"><span class=\"badge blocked\">blocked</span></label><label for=\"f-high\"><span class=\"badge high\">high</span></label><label for=\"f-review\"><span class=\"badge review\">review</span></label><label for=\"f-clear\"><span class=\"badge clear\">clear</span></label> <input type=\"search\" id=\"q\" aria-label=\"Search subjects\" placeholder=\"search id, name, signal or text\"></div>");
@@ -255,6 +276,7 @@ pub fn body(report: &Report) -> String {
         h.push_str("</table></div>");
     }
     h.push_str("</div>");
+    let clusters_at = h.len();
     let _ = write!(h, "<h2>Clusters</h2>");
     // Clusters held together only by households, offices and agencies are benign by
     // construction: counted, not drawn.
@@ -307,8 +329,17 @@ pub fn body(report: &Report) -> String {
         }
         h.push_str("</table></div>");
     }
+    let footnote_at = h.len();
     h.push_str("<p class=\"small\">Findings support review and verification, never rejection on their own. Only sanctions hits block. Research leads are allegations, not designations.</p>");
-    h
+    let footnote = h.split_off(footnote_at);
+    let clusters = h.split_off(clusters_at);
+    let subjects = h.split_off(subjects_at);
+    Parts {
+        overview: h,
+        subjects,
+        clusters,
+        footnote,
+    }
 }
 
 /// The colour of a kind of shared key in the cluster pictures.

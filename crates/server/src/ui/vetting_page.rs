@@ -1,7 +1,7 @@
 //! The vetting page: subject records (JSON lines, pasted or uploaded) vetted against the loaded
 //! lists by the code behind `POST /v1/vet` (`app::vet::vet_report`), and the report drawn with
-//! the components of the standalone HTML report (`vetting::html::body`: subjects by band,
-//! findings with their explanations, clusters as pictures).
+//! the components of the standalone HTML report (`vetting::html::parts`: subjects by band,
+//! findings with their explanations, clusters as pictures), clusters first.
 //!
 //! The records are personal data, so they arrive by POST (a form, or `multipart/form-data`
 //! with a file) and are never put in a URL, logged or kept: the page shows the report once.
@@ -35,7 +35,7 @@ pub struct VettingPage {
     pub lists: String,
     /// The report's component styles, scoped to `.vet` (`vetting::html::scoped_css`).
     pub css: String,
-    /// The report (`vetting::html::body`), shown unescaped.
+    /// The report (`vetting::html::parts`, clusters first), shown unescaped.
     pub body: String,
     /// The report's search-box script (`vetting::html::SCRIPT`).
     pub script: &'static str,
@@ -128,11 +128,11 @@ pub async fn vet(
     let ui2 = ui.clone();
     let answer = crate::http::cpu(move || {
         app::vet::vet_report(ui2.ctx(), &g, &records).map(|(run, outcome)| {
-            (
-                run,
-                vetting::html::body(&outcome.report),
-                outcome.diagnostics,
-            )
+            // The clusters before the subject cards: the links between applicants are
+            // what a reviewer takes in first.
+            let p = vetting::html::parts(&outcome.report);
+            let body = [p.overview, p.clusters, p.subjects, p.footnote].concat();
+            (run, body, outcome.diagnostics)
         })
     })
     .await

@@ -148,7 +148,7 @@ impl WalletsPage {
             seeds: q.get("seeds").cloned().unwrap_or_default(),
             models: choices(&MODELS, model),
             focus: g("focus"),
-            top: q.get("top").cloned().unwrap_or_else(|| "12".into()),
+            top: q.get("top").cloned().unwrap_or_else(|| "8".into()),
             error: String::new(),
             shown: false,
             heading: String::new(),
@@ -184,7 +184,7 @@ impl WalletsPage {
                 },
                 unit.format(&r.total, ""),
             ),
-            ("Hops".into(), c.max_hops.to_string()),
+            ("Hop limit".into(), c.max_hops.to_string()),
             ("Attributed".into(), pct(r.attributed_share)),
         ];
         if let Some(l) = &r.target_label {
