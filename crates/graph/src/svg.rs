@@ -783,7 +783,9 @@ pub fn render(d: &Drawing, unit: &Unit, id: &str) -> String {
         if !kind.is_empty() {
             parts.push(kind.as_str());
         }
-        if !n.detail.is_empty() && !(n.detail == "seed" && kind == "seed") {
+        // A seed without a category already says "seed".
+        let repeats = n.detail == "seed" && kind == "seed";
+        if !n.detail.is_empty() && !repeats {
             parts.push(n.detail.as_str());
         }
         let second = parts.join(" · ");
@@ -936,7 +938,7 @@ mod tests {
         )
     }
 
-    fn line<'d>(d: &'d Drawing, from: char, to: char) -> &'d Line {
+    fn line(d: &Drawing, from: char, to: char) -> &Line {
         d.lines
             .iter()
             .find(|l| d.nodes[l.from].address == addr(from) && d.nodes[l.to].address == addr(to))

@@ -322,6 +322,9 @@ fn render(page: &WalletsPage, status: StatusCode) -> Result<Response, UiError> {
     Ok((status, Html(page.render()?)).into_response())
 }
 
+/// What a wallet page sends instead of an answer (boxed: a response is large).
+type Instead = Box<Result<Response, UiError>>;
+
 /// The signed-in user's page and the configured graph; `Err` holds what to send instead (the
 /// sign-in redirect, or the page that says how to start with a graph).
 fn begin(
@@ -329,12 +332,12 @@ fn begin(
     headers: &HeaderMap,
     mode: &'static str,
     q: &HashMap<String, String>,
-) -> Result<(WalletsPage, Arc<app::graphs::Graphs>), Result<Response, UiError>> {
-    let s = super::pages::user(ui, headers).map_err(|r| Ok(*r))?;
+) -> Result<(WalletsPage, Arc<app::graphs::Graphs>), Instead> {
+    let s = super::pages::user(ui, headers).map_err(|r| Box::new(Ok(*r)))?;
     let page = WalletsPage::new(ui, Nav::of(&s, "wallets"), mode, q);
     match ui.app().config.graph.clone() {
         Some(g) => Ok((page, g)),
-        None => Err(render(&page, StatusCode::OK)),
+        None => Err(Box::new(render(&page, StatusCode::OK))),
     }
 }
 
@@ -358,7 +361,7 @@ pub async fn exposure(
 ) -> Result<Response, UiError> {
     let (mut page, graphs) = match begin(&ui, &headers, "exposure", &q) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if page.address.is_empty() {
         return render(&page, StatusCode::OK);
@@ -405,7 +408,7 @@ pub async fn trace(
 ) -> Result<Response, UiError> {
     let (mut page, graphs) = match begin(&ui, &headers, "trace", &q) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let seeds: Vec<String> = page
         .seeds
