@@ -137,6 +137,24 @@ impl Graphs {
     }
 }
 
+impl Graphs {
+    /// The category of each of these addresses that carries a label (address → category), for
+    /// pictures of a trace, whose report names addresses only.
+    pub fn categories<'a>(
+        &self,
+        addresses: impl IntoIterator<Item = &'a str>,
+    ) -> std::collections::BTreeMap<String, String> {
+        let view = self.graph.view();
+        addresses
+            .into_iter()
+            .filter_map(|a| {
+                let label = self.labels.get(view.lookup(a)?)?;
+                Some((a.to_string(), label.category.clone()))
+            })
+            .collect()
+    }
+}
+
 fn top(given: Option<usize>, default: usize) -> Result<usize> {
     match given {
         None => Ok(default),

@@ -194,6 +194,41 @@ pub fn vet_records(
     g: &crate::live::Generation,
     records: &[u8],
 ) -> Result<Vec<vetting::ReportLine<'static>>> {
+    let (run, outcome) = vet_report(ctx, g, records)?;
+    let Outcome {
+        report,
+        diagnostics,
+    } = outcome;
+    use std::borrow::Cow;
+    let mut out = vec![vetting::ReportLine::Run(run)];
+    out.extend(
+        report
+            .subjects
+            .into_iter()
+            .map(|s| vetting::ReportLine::Subject(Cow::Owned(s))),
+    );
+    out.extend(
+        report
+            .clusters
+            .into_iter()
+            .map(|c| vetting::ReportLine::Cluster(Cow::Owned(c))),
+    );
+    out.extend(
+        diagnostics
+            .into_iter()
+            .map(|d| vetting::ReportLine::Diagnostic(Cow::Owned(d))),
+    );
+    Ok(out)
+}
+
+/// What [`vet_records`] computes, before it becomes report lines: the run line and the
+/// outcome (the report with its clusters, and the diagnostics), for front ends that draw the
+/// report rather than send it (the workbench's vetting page).
+pub fn vet_report(
+    ctx: &Context,
+    g: &crate::live::Generation,
+    records: &[u8],
+) -> Result<(pipeline::RunLine, Outcome)> {
     let lines = records
         .split(|b| *b == b'\n')
         .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
@@ -232,28 +267,5 @@ pub fn vet_records(
         key: "keyed hashes use a random per-request key".into(),
         leads: Vec::new(),
     };
-    let Outcome {
-        report,
-        diagnostics,
-    } = outcome;
-    use std::borrow::Cow;
-    let mut out = vec![vetting::ReportLine::Run(run)];
-    out.extend(
-        report
-            .subjects
-            .into_iter()
-            .map(|s| vetting::ReportLine::Subject(Cow::Owned(s))),
-    );
-    out.extend(
-        report
-            .clusters
-            .into_iter()
-            .map(|c| vetting::ReportLine::Cluster(Cow::Owned(c))),
-    );
-    out.extend(
-        diagnostics
-            .into_iter()
-            .map(|d| vetting::ReportLine::Diagnostic(Cow::Owned(d))),
-    );
-    Ok(out)
+    Ok((run, outcome))
 }

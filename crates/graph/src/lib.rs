@@ -15,7 +15,8 @@
 //!   `parquet` feature) and feeds them to the storage builder. No other module touches a file.
 //!
 //! Around the analyses sit the pieces every front end needs: [`query`] resolves addresses,
-//! assets and seed lists, [`report`] renders reports as text, [`bench`] times queries.
+//! assets and seed lists, [`report`] renders reports as text, [`svg`] draws exposure and trace
+//! reports as layered flow graphs (pure functions, for the workbench), [`bench`] times queries.
 //!
 //! ```
 //! use graph::{amount::Amount, view::{OwnedGraph, Transfer}};
@@ -49,6 +50,7 @@ pub mod paths;
 pub mod query;
 pub mod report;
 pub mod storage;
+pub mod svg;
 pub mod trace;
 pub mod utxo;
 pub mod view;

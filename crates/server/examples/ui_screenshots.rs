@@ -5,7 +5,9 @@
 //! named after listed parties with typos, reordering, other spellings and birth dates that agree
 //! or differ), runs the monitor, updates the SDN list to `sdn_2024-05-03.csv` (which opens
 //! alerts for added and changed entities), works a few alerts through four eyes, then serves
-//! the workbench and photographs each page with headless chromium.
+//! the workbench and photographs each page with headless chromium. The wallet pages read a
+//! generated transfer graph with a planted theft (`graph::generate`), the vetting page vets
+//! generated applicants (`vetting::synthetic`) uploaded as a file.
 //!
 //! ```text
 //! cargo run -p server --example ui_screenshots -- [OUT_DIR]   # default: docs/ui
@@ -311,12 +313,20 @@ fn main() {
         },
     ));
     live.load(&ListSource::Stored, &Silent).unwrap();
-    let (router, state) = server::app(
-        live,
-        Some(ring),
-        server::Config::default(),
-        Arc::new(app::hooks::NoHook),
-    );
+    eprintln!("generating a transfer graph and vetting subjects…");
+    let (graphs, truth) = transfer_graph(dir.path());
+    let subjects_file = dir.path().join("subjects.jsonl");
+    let (records, _) = vetting::synthetic::generate(150, 42);
+    vetting::synthetic::write_records(
+        &records,
+        std::io::BufWriter::new(std::fs::File::create(&subjects_file).unwrap()),
+    )
+    .unwrap();
+    let config = server::Config {
+        graph: Some(Arc::new(graphs)),
+        ..server::Config::default()
+    };
+    let (router, state) = server::app(live, Some(ring), config, Arc::new(app::hooks::NoHook));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().unwrap();
@@ -364,7 +374,49 @@ fn main() {
     shot("alert-review");
     b.goto(&format!("{base}/ui/audit?verify=1"));
     shot("audit");
+    // The wallet pages: an exchange deposit address that received part of the planted theft,
+    // its exposure and the trace from the thief with the deposit as the screened wallet.
+    let deposit = &truth.theft_deposits[0];
+    b.goto(&format!(
+        "{base}/ui/wallets?address={deposit}&direction=in&hops=4"
+    ));
+    shot("wallet-exposure");
+    b.goto(&format!(
+        "{base}/ui/wallets/trace?seeds={}&focus={deposit}&model=haircut&top=12",
+        truth.thief
+    ));
+    shot("wallet-trace");
+    // The vetting page: generated applicants uploaded as a file.
+    b.goto(&format!("{base}/ui/vetting"));
+    b.type_into("#file", &subjects_file.display().to_string());
+    b.click_nav("#run-vet");
+    shot("vetting");
     drop(dir);
+}
+
+/// A generated transfer graph (3,000 addresses, 40,000 transfers) with a planted theft, opened
+/// with its planted labels as `serve --graph` opens one.
+fn transfer_graph(dir: &Path) -> (app::graphs::Graphs, graph::generate::GroundTruth) {
+    let g = dir.join("graph");
+    let generated = graph::import::generate_into(
+        graph::generate::GenConfig {
+            addresses: 3_000,
+            transfers: 40_000,
+            seed: 42,
+            tx_hashes: false,
+        },
+        Some(&g),
+        None,
+        &mut graph::import::NoProgress,
+    )
+    .unwrap();
+    let labels = dir.join("labels.jsonl");
+    generated
+        .truth
+        .write_labels(std::fs::File::create(&labels).unwrap())
+        .unwrap();
+    let (graphs, _) = app::graphs::Graphs::open(&g, &[labels], None, None).unwrap();
+    (graphs, generated.truth)
 }
 
 /// The current SDN snapshot's name.

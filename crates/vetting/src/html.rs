@@ -27,9 +27,12 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d232a;background:#f6f7f9}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
-.meta{color:#555;margin-bottom:16px}.sum span{display:inline-block;margin-right:14px}
+/// The standalone page's own rules (the body, headings, the run line); a page that embeds the
+/// report keeps its own.
+const PAGE_CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d232a;background:#f6f7f9}\nh1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}\n.meta{color:#555;margin-bottom:16px}";
+
+/// The report's components: cards, badges, finding tables, cluster pictures.
+const CSS: &str = ".sum span{display:inline-block;margin-right:14px}
 .card{background:#fff;border:1px solid #d8dce2;border-radius:6px;padding:12px 16px;margin:10px 0}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff}
 .blocked{background:#7a0019}.high{background:#c2410c}.review{background:#a16207}.clear{background:#15803d}
@@ -39,7 +42,7 @@ th{font-size:12px;color:#555}table.f{table-layout:fixed}td{overflow-wrap:anywher
 
 /// The search box's script: hides subject cards whose text does not contain the query. The
 /// report works without it (the band filter and the index are plain CSS and links).
-const SCRIPT: &str = "<script>document.getElementById('q').addEventListener('input',function(e){var q=e.target.value.toLowerCase();document.querySelectorAll('#subjects .card').forEach(function(c){c.classList.toggle('nomatch',q!==''&&c.textContent.toLowerCase().indexOf(q)<0)})})</script>";
+pub const SCRIPT: &str = "<script>document.getElementById('q').addEventListener('input',function(e){var q=e.target.value.toLowerCase();document.querySelectorAll('#subjects .card').forEach(function(c){c.classList.toggle('nomatch',q!==''&&c.textContent.toLowerCase().indexOf(q)<0)})})</script>";
 
 /// CSS for the band filter: one radio button per band before the subject list.
 const FILTER_CSS: &str = ".nomatch{display:none}.filter label{margin-right:12px;cursor:pointer}.filter input[type=search]{width:320px;padding:4px 8px;margin-left:8px}
@@ -51,6 +54,68 @@ pub const INDEX_PER_BAND: usize = 200;
 
 /// Renders the report. `title` and `note` are shown at the top (run metadata, key notice).
 pub fn render(report: &Report, title: &str, note: &str) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{PAGE_CSS}{CSS}\n{FILTER_CSS}</style></head><body>",
+        esc(title)
+    );
+    let _ = write!(
+        h,
+        "<h1>{}</h1><div class=\"meta\">{}</div>",
+        esc(title),
+        esc(note)
+    );
+    h.push_str(&body(report));
+    h.push_str(SCRIPT);
+    h.push_str("</body></html>");
+    h
+}
+
+/// The report's components' styles with every selector put under `scope` (`.vet`, say), for a
+/// page that embeds [`body`] beside its own styles.
+pub fn scoped_css(scope: &str) -> String {
+    let mut out = String::new();
+    for rule in format!("{CSS}\n{FILTER_CSS}").split('}') {
+        let Some((selectors, declarations)) = rule.split_once('{') else {
+            continue;
+        };
+        let selectors: Vec<String> = selectors
+            .split(',')
+            .map(|s| format!("{scope} {}", s.trim()))
+            .collect();
+        out.push_str(&selectors.join(","));
+        out.push('{');
+        out.push_str(declarations);
+        out.push('}');
+    }
+    out
+}
+
+/// The report without its page: the counts per band, the index by band, the band filter and
+/// search box (the search needs [`SCRIPT`]), a card per subject with findings and a card per
+/// drawn cluster. The standalone report shows this.
+pub fn body(report: &Report) -> String {
+    let p = parts(report);
+    [p.overview, p.subjects, p.clusters, p.footnote].concat()
+}
+
+/// The sections of [`body`], for a page that shows them in another order (the workbench shows
+/// the clusters before the subject cards).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    /// The counts per band and the index by band.
+    pub overview: String,
+    /// The band filter, the search box and a card per subject with findings.
+    pub subjects: String,
+    /// A card per drawn cluster, with its picture and shared keys.
+    pub clusters: String,
+    /// What findings are for.
+    pub footnote: String,
+}
+
+/// The report's sections (see [`body`]).
+pub fn parts(report: &Report) -> Parts {
     let names: std::collections::HashMap<&str, &str> = report
         .subjects
         .iter()
@@ -67,17 +132,6 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
         }
     };
     let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}\n{FILTER_CSS}</style></head><body>",
-        esc(title)
-    );
-    let _ = write!(
-        h,
-        "<h1>{}</h1><div class=\"meta\">{}</div>",
-        esc(title),
-        esc(note)
-    );
     let count = |b: Band| report.subjects.iter().filter(|s| s.band == b).count();
     let _ = write!(
         h,
@@ -102,7 +156,7 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
     });
     listed.truncate(MAX_SUBJECTS);
     // The index by band: every listed subject with its name, highest band first.
-    h.push_str("<h2>Index</h2><nav class=\"card\">");
+    h.push_str("<h2>Index</h2><nav class=\"card\" aria-label=\"Subjects by band\">");
     for b in [Band::Blocked, Band::High, Band::Review, Band::Clear] {
         let of: Vec<&&crate::SubjectReport> = listed.iter().filter(|s| s.band == b).collect();
         if of.is_empty() {
@@ -133,9 +187,10 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
         h.push_str("</ul></details>");
     }
     h.push_str("</nav>");
+    let subjects_at = h.len();
     let _ = write!(h, "<h2>Subjects with findings</h2>");
     h.push_str("<input type=\"radio\" name=\"f\" id=\"f-all\" checked hidden><input type=\"radio\" name=\"f\" id=\"f-blocked\" hidden><input type=\"radio\" name=\"f\" id=\"f-high\" hidden><input type=\"radio\" name=\"f\" id=\"f-review\" hidden><input type=\"radio\" name=\"f\" id=\"f-clear\" hidden>");
-    h.push_str("<div class=\"card filter\">Show: <label for=\"f-all\">all</label><label for=\"f-blocked\"><span class=\"badge blocked\">blocked</span></label><label for=\"f-high\"><span class=\"badge high\">high</span></label><label for=\"f-review\"><span class=\"badge review\">review</span></label><label for=\"f-clear\"><span class=\"badge clear\">clear</span></label> <input type=\"search\" id=\"q\" placeholder=\"search id, name, signal or text\"></div>");
+    h.push_str("<div class=\"card filter\">Show: <label for=\"f-all\">all</label><label for=\"f-blocked\"><span class=\"badge blocked\">blocked</span></label><label for=\"f-high\"><span class=\"badge high\">high</span></label><label for=\"f-review\"><span class=\"badge review\">review</span></label><label for=\"f-clear\"><span class=\"badge clear\">clear</span></label> <input type=\"search\" id=\"q\" aria-label=\"Search subjects\" placeholder=\"search id, name, signal or text\"></div>");
     let total = report
         .subjects
         .iter()
@@ -221,6 +276,7 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
         h.push_str("</table></div>");
     }
     h.push_str("</div>");
+    let clusters_at = h.len();
     let _ = write!(h, "<h2>Clusters</h2>");
     // Clusters held together only by households, offices and agencies are benign by
     // construction: counted, not drawn.
@@ -243,7 +299,7 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
             c.distinct_names,
             id = esc(&c.cluster_id)
         );
-        h.push_str(&svg(c));
+        h.push_str(&cluster_svg(c));
         h.push_str("<table><tr><th>subject</th><th>subject</th><th>shared</th><th>value</th></tr>");
         // One row per pair and key kind; further values of the same kind are counted.
         let mut rows: Vec<(&crate::link::Edge, usize)> = Vec::new();
@@ -273,13 +329,21 @@ pub fn render(report: &Report, title: &str, note: &str) -> String {
         }
         h.push_str("</table></div>");
     }
+    let footnote_at = h.len();
     h.push_str("<p class=\"small\">Findings support review and verification, never rejection on their own. Only sanctions hits block. Research leads are allegations, not designations.</p>");
-    h.push_str(SCRIPT);
-    h.push_str("</body></html>");
-    h
+    let footnote = h.split_off(footnote_at);
+    let clusters = h.split_off(clusters_at);
+    let subjects = h.split_off(subjects_at);
+    Parts {
+        overview: h,
+        subjects,
+        clusters,
+        footnote,
+    }
 }
 
-fn color(kind: crate::link::KeyKind) -> &'static str {
+/// The colour of a kind of shared key in the cluster pictures.
+pub fn key_colour(kind: crate::link::KeyKind) -> &'static str {
     use crate::link::KeyKind::*;
     match kind {
         GovernmentId | Face => "#7a0019",
@@ -292,8 +356,9 @@ fn color(kind: crate::link::KeyKind) -> &'static str {
     }
 }
 
-/// The cluster as a circle of subjects with one coloured line per shared key.
-fn svg(c: &crate::Cluster) -> String {
+/// The cluster as a circle of subjects with one coloured line per shared key (the colours of
+/// [`key_colour`]), a legend of the key kinds on the right.
+pub fn cluster_svg(c: &crate::Cluster) -> String {
     let n = c.subjects.len().min(40);
     let (w, hgt) = (560.0, 320.0);
     let (cx, cy, r) = (w / 2.0 - 60.0, hgt / 2.0, 120.0);
@@ -321,7 +386,7 @@ fn svg(c: &crate::Cluster) -> String {
             let _ = write!(
                 o,
                 "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{}\" stroke-width=\"3\" opacity=\"0.85\"><title>{}: {}</title></line>",
-                color(e.kind),
+                key_colour(e.kind),
                 e.kind.label(),
                 esc(&e.key)
             );
@@ -365,7 +430,7 @@ fn svg(c: &crate::Cluster) -> String {
             "<line x1=\"{0}\" y1=\"{y}\" x2=\"{1}\" y2=\"{y}\" stroke=\"{2}\" stroke-width=\"3\"/><text x=\"{3}\" y=\"{4}\" font-size=\"11\">{5}</text>",
             w - 140.0,
             w - 115.0,
-            color(*k),
+            key_colour(*k),
             w - 110.0,
             y + 4.0,
             k.label()
@@ -373,4 +438,26 @@ fn svg(c: &crate::Cluster) -> String {
     }
     o.push_str("</svg>");
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scoped_styles_put_every_selector_under_the_scope_and_leave_the_page_alone() {
+        let css = scoped_css(".vet");
+        assert!(css.starts_with(".vet .sum span{display:inline-block;margin-right:14px}"));
+        assert!(css.contains(".vet td,.vet th{border-top:1px solid #e5e7eb;"));
+        assert!(css.contains(".vet #f-blocked:checked~#subjects .card:not(.b-blocked),.vet #f-high:checked~#subjects .card:not(.b-high)"));
+        assert!(!css.contains("body{") && !css.contains("h1{"));
+        // Every rule is scoped: no selector starts outside it.
+        for rule in css.split('}').filter(|r| !r.is_empty()) {
+            let selectors = rule.split('{').next().unwrap_or("");
+            assert!(
+                selectors.split(',').all(|s| s.starts_with(".vet ")),
+                "{rule}"
+            );
+        }
+    }
 }

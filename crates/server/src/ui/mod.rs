@@ -14,7 +14,9 @@
 //! carry only ids and filter values, never a screened person's name.
 
 mod pages;
+mod vetting_page;
 mod view;
+mod wallet_page;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -197,6 +199,9 @@ pub fn router(ui: Arc<Ui>) -> Router<Arc<AppState>> {
         .route("/lists", get(pages::lists))
         .route("/audit", get(pages::audit))
         .route("/audit/export", get(pages::audit_export))
+        .route("/wallets", get(wallet_page::exposure))
+        .route("/wallets/trace", get(wallet_page::trace))
+        .route("/vetting", get(vetting_page::form).post(vetting_page::vet))
         .with_state(ui)
 }
 

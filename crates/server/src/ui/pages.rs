@@ -54,7 +54,7 @@ fn html(t: &impl Template) -> Page {
 }
 
 /// The signed-in user, or a redirect to the sign-in page.
-fn user(ui: &Ui, headers: &HeaderMap) -> Result<Session, Box<Response>> {
+pub(super) fn user(ui: &Ui, headers: &HeaderMap) -> Result<Session, Box<Response>> {
     ui.session(headers).ok_or_else(to_login)
 }
 

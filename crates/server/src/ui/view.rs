@@ -15,7 +15,7 @@ pub struct Nav {
     pub role: String,
     /// The session's CSRF token.
     pub csrf: String,
-    /// Which menu entry is current: `alerts`, `lists` or `audit`.
+    /// Which menu entry is current: `alerts`, `lists`, `audit`, `wallets` or `vetting`.
     pub page: &'static str,
 }
 

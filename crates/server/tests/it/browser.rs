@@ -1,6 +1,7 @@
 //! The workbench in a real browser (Debian's chromium through chromedriver): sign in with the
 //! keyboard, filter the queue, open the highest alert, propose a false positive, approve it as
-//! a second reviewer, see that a proposer gets no approve button, verify the audit chain.
+//! a second reviewer, see that a proposer gets no approve button, verify the audit chain, vet
+//! two pasted applicant records.
 //! Skips with a printed reason where chromium is not installed, unless `CI=true`.
 
 use super::ui::bench;
@@ -98,6 +99,19 @@ fn browser_four_eyes_flow() {
     );
     let src = b.source();
     assert!(src.contains("decision.approve") && src.contains("allow.add"));
+
+    // Vetting from the menu: two applicants pasted, the report shown on the page.
+    b.click_nav("header nav a[href=\"/ui/vetting\"]");
+    b.type_into(
+        "#records",
+        "{\"subject_id\": \"a1\", \"claims\": {\"kind\": \"person\", \"name\": \"Ann Lee\"}}\n{\"subject_id\": \"a2\", \"claims\": {\"kind\": \"person\", \"name\": \"Bo Chen\"}}",
+    );
+    b.click_nav("#run-vet");
+    assert!(
+        b.text("#summary").starts_with("2 subjects vetted"),
+        "{}",
+        b.text("#summary")
+    );
     let took = started.elapsed();
     println!("browser flow took {:.1} s", took.as_secs_f64());
     assert!(took.as_secs() < 120, "the four-eyes flow took {took:?}");

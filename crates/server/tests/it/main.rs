@@ -17,6 +17,7 @@ mod browser;
 mod records_http;
 mod scan;
 mod ui;
+mod ui_viz;
 mod webdriver;
 
 fn fixture(name: &str) -> PathBuf {

@@ -121,6 +121,18 @@ impl Client {
         self.keep(&mut resp)
     }
 
+    /// Posts a body of the given content type (a multipart upload, say).
+    pub fn post_bytes(&mut self, path: &str, content_type: &str, body: &[u8]) -> Page {
+        let mut resp = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .header("cookie", &self.cookie_header())
+            .send(body)
+            .expect("POST");
+        self.keep(&mut resp)
+    }
+
     /// Signs in with a key; panics unless the service accepts it.
     pub fn sign_in(&mut self, key: &str) -> &mut Client {
         let form = self.get("/ui/login");
