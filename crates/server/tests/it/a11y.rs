@@ -218,6 +218,20 @@ fn browser_every_workbench_page_passes_axe_and_fits_1280_and_1440() {
     b.goto(&format!("{base}/ui/alerts/999999"));
     check(&b, "not found");
 
+    // The crypto and vetting views: the wallet page of a service without a graph (it says how
+    // to start one), and the vetting page before and after a report.
+    b.goto(&format!("{base}/ui/wallets"));
+    check(&b, "wallets without a graph");
+    b.goto(&format!("{base}/ui/vetting"));
+    check(&b, "vetting");
+    b.type_into(
+        "#records",
+        "{\"subject_id\": \"a1\", \"claims\": {\"kind\": \"person\", \"name\": \"Ann Lee\"}}\n{\"subject_id\": \"a2\", \"claims\": {\"kind\": \"person\", \"name\": \"Bo Chen\"}}",
+    );
+    b.click_nav("#run-vet");
+    assert!(b.text("#summary").starts_with("2 subjects vetted"));
+    check(&b, "vetting report");
+
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
